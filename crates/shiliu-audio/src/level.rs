@@ -1,0 +1,158 @@
+//! Loudness measures for level meters and speech end-pointing.
+
+/// Root-mean-square level in dB relative to full scale (−100 for silence).
+pub fn rms_dbfs(x: &[f32]) -> f32 {
+    if x.is_empty() {
+        return -100.0;
+    }
+    let ms = x.iter().map(|v| v * v).sum::<f32>() / x.len() as f32;
+    to_db(ms.sqrt())
+}
+
+pub fn peak_dbfs(x: &[f32]) -> f32 {
+    to_db(x.iter().fold(0f32, |m, v| m.max(v.abs())))
+}
+
+fn to_db(amplitude: f32) -> f32 {
+    if amplitude <= 1e-5 { -100.0 } else { 20.0 * amplitude.log10() }
+}
+
+/// Decides when a student has finished speaking: speech is a run of frames well above the
+/// background; the recording ends after a stretch of silence that follows speech, or when no
+/// speech starts at all within the patience window.
+#[derive(Debug, Clone)]
+pub struct Endpointer {
+    pub silence_to_stop_ms: u32,
+    pub no_speech_timeout_ms: u32,
+    floor_db: f32,
+    speech_ms: u32,
+    silence_ms: u32,
+    elapsed_ms: u32,
+    heard_speech: bool,
+}
+
+/// What the end-pointer concluded after a frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    Waiting,
+    Speaking,
+    /// Speech was followed by enough silence.
+    Finished,
+    /// Nothing that sounded like speech arrived in time.
+    NoSpeech,
+}
+
+/// Minimum loudness that can count as speech, whatever the background.
+const SPEECH_MIN_DB: f32 = -50.0;
+/// How far above the background floor speech must be.
+const SPEECH_ABOVE_FLOOR_DB: f32 = 12.0;
+/// The background level is measured over this much audio at the start.
+const CALIBRATION_MS: u32 = 200;
+/// Speech must last this long before a pause can end the recording (ignores clicks).
+const MIN_SPEECH_MS: u32 = 150;
+
+impl Endpointer {
+    pub fn new(silence_to_stop_ms: u32, no_speech_timeout_ms: u32) -> Self {
+        Endpointer {
+            silence_to_stop_ms,
+            no_speech_timeout_ms,
+            floor_db: -60.0,
+            speech_ms: 0,
+            silence_ms: 0,
+            elapsed_ms: 0,
+            heard_speech: false,
+        }
+    }
+
+    /// Feeds one frame (any length) of `frame_ms` milliseconds.
+    pub fn push(&mut self, frame: &[f32], frame_ms: u32) -> Endpoint {
+        let db = rms_dbfs(frame);
+        self.elapsed_ms += frame_ms;
+        if self.elapsed_ms <= CALIBRATION_MS {
+            // The first moments set the background level; nobody speaks that fast.
+            self.floor_db = if self.elapsed_ms == frame_ms { db } else { self.floor_db + (db - self.floor_db) * 0.5 };
+            return Endpoint::Waiting;
+        }
+        let is_speech = db > SPEECH_MIN_DB && db > self.floor_db + SPEECH_ABOVE_FLOOR_DB;
+        // The floor follows quiet frames quickly and loud ones very slowly.
+        let rate = if db < self.floor_db { 0.3 } else if is_speech { 0.002 } else { 0.05 };
+        self.floor_db += (db - self.floor_db) * rate;
+        if is_speech {
+            self.speech_ms += frame_ms;
+            self.silence_ms = 0;
+            if self.speech_ms >= MIN_SPEECH_MS {
+                self.heard_speech = true;
+            }
+        } else {
+            self.silence_ms += frame_ms;
+            if !self.heard_speech && self.silence_ms > 300 {
+                self.speech_ms = 0;
+            }
+        }
+        if self.heard_speech {
+            if self.silence_ms >= self.silence_to_stop_ms { Endpoint::Finished } else { Endpoint::Speaking }
+        } else if self.elapsed_ms >= self.no_speech_timeout_ms {
+            Endpoint::NoSpeech
+        } else {
+            Endpoint::Waiting
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(amplitude: f32) -> Vec<f32> {
+        (0..160).map(|i| (i as f32 * 0.3).sin() * amplitude).collect()
+    }
+
+    fn run(ep: &mut Endpointer, amplitude: f32, ms: u32) -> Endpoint {
+        let mut last = Endpoint::Waiting;
+        for _ in 0..ms / 10 {
+            last = ep.push(&frame(amplitude), 10);
+        }
+        last
+    }
+
+    #[test]
+    fn levels_of_a_full_scale_sine_are_minus_three_and_zero_db() {
+        let x: Vec<f32> = (0..1600).map(|i| (i as f32 * 0.1).sin()).collect();
+        assert!((rms_dbfs(&x) + 3.01).abs() < 0.1);
+        assert!(peak_dbfs(&x).abs() < 0.01);
+        assert_eq!(rms_dbfs(&[0.0; 10]), -100.0);
+    }
+
+    #[test]
+    fn speech_then_silence_finishes_the_recording() {
+        let mut ep = Endpointer::new(700, 5000);
+        assert_eq!(run(&mut ep, 0.001, 500), Endpoint::Waiting);
+        assert_eq!(run(&mut ep, 0.3, 800), Endpoint::Speaking);
+        assert_eq!(run(&mut ep, 0.001, 400), Endpoint::Speaking, "a short pause does not end it");
+        assert_eq!(run(&mut ep, 0.3, 300), Endpoint::Speaking);
+        assert_eq!(run(&mut ep, 0.001, 800), Endpoint::Finished);
+    }
+
+    #[test]
+    fn silence_alone_times_out_as_no_speech() {
+        let mut ep = Endpointer::new(700, 3000);
+        assert_eq!(run(&mut ep, 0.0005, 3000), Endpoint::NoSpeech);
+    }
+
+    #[test]
+    fn a_click_is_not_speech() {
+        let mut ep = Endpointer::new(700, 3000);
+        run(&mut ep, 0.001, 500);
+        run(&mut ep, 0.5, 50);
+        assert_eq!(run(&mut ep, 0.001, 1000), Endpoint::Waiting);
+    }
+
+    #[test]
+    fn steady_background_noise_is_not_mistaken_for_speech() {
+        let mut ep = Endpointer::new(700, 4000);
+        // A fan at −35 dBFS: loud enough to pass the absolute minimum, but it is the floor.
+        assert_eq!(run(&mut ep, 0.025, 1000), Endpoint::Waiting);
+        assert_eq!(run(&mut ep, 0.3, 600), Endpoint::Speaking);
+        assert_eq!(run(&mut ep, 0.025, 800), Endpoint::Finished);
+    }
+}

@@ -1,0 +1,155 @@
+//! Reading and writing WAV files, and turning any of them into 16 kHz mono samples.
+
+use std::path::Path;
+
+use crate::error::{AudioError, Result};
+use crate::resample::{mix_to_mono, resample};
+use crate::SAMPLE_RATE;
+
+/// Decoded audio as it was in the file.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    /// Interleaved samples in [-1, 1].
+    pub samples: Vec<f32>,
+    pub sample_rate: u32,
+    pub channels: u16,
+}
+
+/// Reads a PCM (8/16/24/32-bit integer) or 32-bit float WAV file.
+pub fn read_wav(path: &Path) -> Result<Decoded> {
+    let bytes = std::fs::read(path).map_err(|source| AudioError::File { op: "read", path: path.to_owned(), source })?;
+    decode_wav(&bytes).map_err(|detail| AudioError::Unreadable { path: path.to_owned(), detail })
+}
+
+/// Decodes WAV bytes held in memory.
+pub fn decode_wav(bytes: &[u8]) -> std::result::Result<Decoded, String> {
+    let reader = hound::WavReader::new(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let spec = reader.spec();
+    if spec.channels == 0 || spec.sample_rate < 4_000 || spec.sample_rate > 384_000 {
+        return Err(format!("{} channels at {} Hz is not audio we can use", spec.channels, spec.sample_rate));
+    }
+    let samples: std::result::Result<Vec<f32>, hound::Error> = match spec.sample_format {
+        hound::SampleFormat::Float => reader.into_samples::<f32>().collect(),
+        hound::SampleFormat::Int => {
+            let scale = 1.0 / (1u64 << (spec.bits_per_sample - 1)) as f32;
+            reader.into_samples::<i32>().map(|s| s.map(|v| v as f32 * scale)).collect()
+        }
+    };
+    let samples = samples.map_err(|e| format!("the audio data is damaged: {e}"))?;
+    Ok(Decoded { samples, sample_rate: spec.sample_rate, channels: spec.channels })
+}
+
+/// Interprets raw little-endian 16-bit PCM.
+pub fn decode_pcm_s16le(bytes: &[u8], sample_rate: u32, channels: u16) -> Decoded {
+    let samples = bytes.chunks_exact(2).map(|b| i16::from_le_bytes([b[0], b[1]]) as f32 / 32768.0).collect();
+    Decoded { samples, sample_rate, channels }
+}
+
+impl Decoded {
+    /// Mixes to mono and resamples to 16 kHz.
+    pub fn to_16k_mono(&self) -> Result<Vec<f32>> {
+        let mono = mix_to_mono(&self.samples, self.channels as usize);
+        resample(&mono, self.sample_rate, SAMPLE_RATE)
+    }
+
+    pub fn duration_secs(&self) -> f32 {
+        self.samples.len() as f32 / self.channels.max(1) as f32 / self.sample_rate as f32
+    }
+}
+
+/// Reads any WAV file as 16 kHz mono.
+pub fn load_16k_mono(path: &Path) -> Result<Vec<f32>> {
+    read_wav(path)?.to_16k_mono()
+}
+
+/// Writes 16 kHz mono samples as a 16-bit PCM WAV file.
+pub fn write_wav_16k(path: &Path, samples: &[f32]) -> Result<()> {
+    let spec = hound::WavSpec { channels: 1, sample_rate: SAMPLE_RATE, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let io = |e: hound::Error| AudioError::File {
+        op: "write",
+        path: path.to_owned(),
+        source: match e {
+            hound::Error::IoError(io) => io,
+            other => std::io::Error::other(other.to_string()),
+        },
+    };
+    let mut w = hound::WavWriter::create(path, spec).map_err(io)?;
+    for &s in samples {
+        w.write_sample((s.clamp(-1.0, 1.0) * 32767.0).round() as i16).map_err(io)?;
+    }
+    w.finalize().map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(path: &Path, spec: hound::WavSpec, frames: usize) {
+        let mut w = hound::WavWriter::create(path, spec).unwrap();
+        for i in 0..frames {
+            let v = (i as f32 * 0.05).sin() * 0.5;
+            for _ in 0..spec.channels {
+                match (spec.sample_format, spec.bits_per_sample) {
+                    (hound::SampleFormat::Float, _) => w.write_sample(v).unwrap(),
+                    (_, 16) => w.write_sample((v * 32767.0) as i16).unwrap(),
+                    (_, 24) => w.write_sample((v * 8_388_607.0) as i32).unwrap(),
+                    _ => unreachable!(),
+                }
+            }
+        }
+        w.finalize().unwrap();
+    }
+
+    #[test]
+    fn stereo_44k_float_and_24_bit_files_all_become_16k_mono() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases = [
+            (hound::SampleFormat::Float, 32, 2, 44_100),
+            (hound::SampleFormat::Int, 24, 1, 48_000),
+            (hound::SampleFormat::Int, 16, 2, 8_000),
+        ];
+        for (fmt, bits, channels, rate) in cases {
+            let path = dir.path().join(format!("{bits}-{channels}-{rate}.wav"));
+            let spec = hound::WavSpec { channels, sample_rate: rate, bits_per_sample: bits, sample_format: fmt };
+            write(&path, spec, rate as usize); // one second
+            let out = load_16k_mono(&path).unwrap();
+            assert!((out.len() as i64 - 16_000).abs() < 40, "{bits}/{channels}/{rate}: {}", out.len());
+            let peak = out.iter().fold(0f32, |m, v| m.max(v.abs()));
+            assert!((peak - 0.5).abs() < 0.05, "peak {peak}");
+        }
+    }
+
+    #[test]
+    fn a_text_file_is_reported_unreadable_with_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.wav");
+        std::fs::write(&path, "this is not audio").unwrap();
+        let err = read_wav(&path).unwrap_err();
+        assert_eq!(err.code(), "audio.unreadable");
+        assert!(err.to_string().contains("notes.wav"));
+    }
+
+    #[test]
+    fn a_missing_file_is_a_file_error() {
+        assert_eq!(read_wav(Path::new("/nonexistent/x.wav")).unwrap_err().code(), "audio.file");
+    }
+
+    #[test]
+    fn written_files_read_back_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.wav");
+        let x: Vec<f32> = (0..1600).map(|i| (i as f32 * 0.1).sin() * 0.3).collect();
+        write_wav_16k(&path, &x).unwrap();
+        let y = load_16k_mono(&path).unwrap();
+        assert_eq!(y.len(), x.len());
+        assert!(x.iter().zip(&y).all(|(a, b)| (a - b).abs() < 1e-4));
+    }
+
+    #[test]
+    fn raw_pcm_is_understood() {
+        let bytes: Vec<u8> = [0i16, 16384, -16384, 32767].iter().flat_map(|v| v.to_le_bytes()).collect();
+        let d = decode_pcm_s16le(&bytes, 16_000, 1);
+        assert_eq!(d.samples[1], 0.5);
+        assert_eq!(d.samples[2], -0.5);
+    }
+}

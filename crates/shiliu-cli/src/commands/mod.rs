@@ -1,0 +1,3 @@
+pub mod audio;
+pub mod model;
+pub mod transcribe;

@@ -1,0 +1,64 @@
+//! `shiliu`: the command-line face of Shiliu for volunteers, admins, tests and benchmarks.
+//! Each subcommand is a thin layer over a GUI-free crate; the app calls the same code.
+
+mod commands;
+mod progress;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "shiliu", version, about = "Shiliu 石榴 — offline Putonghua pronunciation tutor")]
+struct Cli {
+    /// Data directory (default: SHILIU_DATA_DIR, else the platform's app-data folder).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Get, import, inspect or export the speech model.
+    #[command(subcommand)]
+    Model(commands::model::ModelCommand),
+    /// Print what a WAV file says (simplified Chinese).
+    Transcribe(commands::transcribe::TranscribeArgs),
+    /// Record from the microphone into a WAV file (16 kHz mono).
+    Record(commands::audio::RecordArgs),
+    /// List microphones.
+    Devices,
+    /// Can this PC hear and score? Shows model and microphone status.
+    Status(commands::audio::StatusArgs),
+}
+
+fn main() -> ExitCode {
+    shiliu_speech::cpu::ensure_runnable();
+    let cli = Cli::parse();
+    let data = match cli.data_dir {
+        Some(dir) => shiliu_paths::DataDir::at(dir),
+        None => match shiliu_paths::DataDir::default_for_user() {
+            Some(d) => d,
+            None => {
+                eprintln!("error: cannot find a home directory for Shiliu's data; pass --data-dir");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let result = match cli.command {
+        Command::Model(cmd) => commands::model::run(cmd, &data),
+        Command::Transcribe(args) => commands::transcribe::run(args, &data),
+        Command::Record(args) => commands::audio::record(args),
+        Command::Devices => commands::audio::devices(),
+        Command::Status(args) => commands::audio::status(args, &data),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! The only file that talks to whisper-rs. It loads the model once and offers bounded free
+//! transcription; everything that interprets the result lives in pure modules.
+//!
+//! Recognition is bounded so no clip can take seconds: the encoder sees only as much context as
+//! the clip needs, the decoder gets a token budget from the clip length, there is no
+//! temperature fallback, and a logits filter ends decoding as soon as the output starts to loop.
+
+use std::ffi::c_void;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
+
+use crate::error::{Result, SpeechError};
+use crate::normalize::{collapse_repetitions, normalize};
+
+/// A fixed, generic prompt that steers base towards simplified Mandarin sentences (CER 19.5 % →
+/// 17.3 % on the real-speech corpus). It never names the target: a target prompt makes the
+/// recogniser hear what it was told and hides the learner's mistakes.
+const GENERIC_PROMPT: &str = "以下是普通话的句子。";
+
+/// Whisper's audio window and the number of encoder frames covering it.
+const WINDOW_SECS: f32 = 30.0;
+const FULL_AUDIO_CTX: usize = 1500;
+
+/// The encoder context needed for `secs` of audio: proportional, plus a margin, in steps of 32.
+pub fn audio_ctx_for(secs: f32) -> usize {
+    let frames = (secs / WINDOW_SECS * FULL_AUDIO_CTX as f32).ceil() as usize + 64;
+    frames.div_ceil(32).saturating_mul(32).min(FULL_AUDIO_CTX)
+}
+
+/// A generous token budget for `secs` of Mandarin: about 7 syllables a second, up to two
+/// byte-level tokens each, never below a floor for very short clips.
+pub fn max_tokens_for(secs: f32) -> usize {
+    ((secs * 14.0).ceil() as usize + 8).clamp(16, 220)
+}
+
+/// Free transcription of one clip.
+#[derive(Debug, Clone)]
+pub struct Transcript {
+    /// Normalised: simplified characters, numbers as hanzi, no punctuation.
+    pub text: String,
+    /// As the recogniser wrote it.
+    pub raw_text: String,
+    pub audio_secs: f32,
+    pub elapsed: Duration,
+    /// True when decoding was stopped because the output began to repeat itself.
+    pub repetition_stopped: bool,
+}
+
+pub struct Engine {
+    ctx: WhisperContext,
+    threads: usize,
+}
+
+/// State the logits filter needs, passed through whisper.cpp as a raw pointer.
+struct LoopGuard {
+    eot: i32,
+    n_vocab: usize,
+    triggered: bool,
+}
+
+/// True when the tail of `ids` is one unit repeated: a single token 4 times, or 2–8 tokens
+/// 3 times in a row.
+pub fn is_looping(ids: &[i32]) -> bool {
+    (1..=8usize).any(|unit| {
+        let reps = if unit == 1 { 4 } else { 3 };
+        let n = unit * reps;
+        if ids.len() < n {
+            return false;
+        }
+        let tail = &ids[ids.len() - n..];
+        tail.chunks(unit).all(|c| c == &tail[..unit])
+    })
+}
+
+unsafe extern "C" fn stop_loops(
+    _ctx: *mut whisper_rs::whisper_rs_sys::whisper_context,
+    _state: *mut whisper_rs::whisper_rs_sys::whisper_state,
+    tokens: *const whisper_rs::whisper_rs_sys::whisper_token_data,
+    n_tokens: std::ffi::c_int,
+    logits: *mut f32,
+    user_data: *mut c_void,
+) {
+    if user_data.is_null() || logits.is_null() || (tokens.is_null() && n_tokens > 0) {
+        return;
+    }
+    // SAFETY: whisper.cpp passes back the LoopGuard we registered for this call to `full`, the
+    // tokens decoded so far and the logits row of the vocabulary's size.
+    let guard = unsafe { &mut *(user_data as *mut LoopGuard) };
+    let ids: Vec<i32> = if n_tokens > 0 {
+        unsafe { std::slice::from_raw_parts(tokens, n_tokens as usize) }.iter().map(|t| t.id).collect()
+    } else {
+        Vec::new()
+    };
+    if is_looping(&ids) {
+        guard.triggered = true;
+        let row = unsafe { std::slice::from_raw_parts_mut(logits, guard.n_vocab) };
+        for (i, l) in row.iter_mut().enumerate() {
+            if i as i32 != guard.eot {
+                *l = f32::NEG_INFINITY;
+            }
+        }
+    }
+}
+
+impl Engine {
+    /// Loads a ggml model; `threads` is the number of CPU threads whisper.cpp may use.
+    pub fn load(path: &Path, threads: usize) -> Result<Engine> {
+        whisper_rs::install_logging_hooks();
+        let load_err = |detail: String| SpeechError::ModelLoad { path: path.to_owned(), detail };
+        if !path.is_file() {
+            return Err(load_err("the file does not exist".into()));
+        }
+        let mut params = WhisperContextParameters::default();
+        params.use_gpu(false);
+        let ctx = WhisperContext::new_with_params(path, params).map_err(|e| load_err(e.to_string()))?;
+        if !ctx.is_multilingual() {
+            return Err(load_err("it is an English-only model; Shiliu needs a multilingual one".into()));
+        }
+        Ok(Engine { ctx, threads: threads.max(1) })
+    }
+
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// Transcribes 16 kHz mono audio (at most 30 s) as Mandarin.
+    pub fn transcribe(&self, samples: &[f32]) -> Result<Transcript> {
+        if samples.is_empty() {
+            return Err(SpeechError::EmptyAudio);
+        }
+        let started = Instant::now();
+        let secs = samples.len() as f32 / shiliu_audio::SAMPLE_RATE as f32;
+        let mut state = self.ctx.create_state().map_err(|e| SpeechError::Recognition(e.to_string()))?;
+        let mut guard = LoopGuard { eot: self.ctx.token_eot(), n_vocab: self.ctx.n_vocab() as usize, triggered: false };
+
+        let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
+        params.set_language(Some("zh"));
+        params.set_initial_prompt(GENERIC_PROMPT);
+        params.set_translate(false);
+        params.set_n_threads(self.threads as i32);
+        params.set_audio_ctx(audio_ctx_for(secs) as i32);
+        params.set_max_tokens(max_tokens_for(secs) as i32);
+        params.set_single_segment(true);
+        params.set_no_context(true);
+        params.set_no_timestamps(true);
+        params.set_suppress_blank(true);
+        params.set_temperature(0.0);
+        // No temperature fallback: a retry at higher temperature is where loops cost seconds.
+        params.set_temperature_inc(0.0);
+        params.set_print_progress(false);
+        params.set_print_realtime(false);
+        params.set_print_special(false);
+        params.set_print_timestamps(false);
+        // SAFETY: `guard` outlives the `full` call below, which is the only user of the pointer.
+        unsafe {
+            params.set_filter_logits_callback(Some(stop_loops));
+            params.set_filter_logits_callback_user_data(&mut guard as *mut LoopGuard as *mut c_void);
+        }
+        state.full(params, samples).map_err(|e| SpeechError::Recognition(e.to_string()))?;
+
+        let mut raw = String::new();
+        for segment in state.as_iter() {
+            raw.push_str(&segment.to_str_lossy().map_err(|e| SpeechError::Recognition(e.to_string()))?);
+        }
+        let text = collapse_repetitions(&normalize(&raw));
+        Ok(Transcript { text, raw_text: raw.trim().to_owned(), audio_secs: secs, elapsed: started.elapsed(), repetition_stopped: guard.triggered })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_encoder_context_grows_with_the_clip_and_is_capped() {
+        assert_eq!(audio_ctx_for(1.0), 128);
+        assert_eq!(audio_ctx_for(3.0), 224);
+        assert_eq!(audio_ctx_for(30.0), 1500);
+        assert_eq!(audio_ctx_for(60.0), 1500);
+        assert_eq!(audio_ctx_for(3.0) % 32, 0);
+    }
+
+    #[test]
+    fn the_token_budget_is_bounded_both_ways() {
+        assert_eq!(max_tokens_for(0.2), 16);
+        assert!(max_tokens_for(2.0) >= 30);
+        assert_eq!(max_tokens_for(60.0), 220);
+    }
+
+    #[test]
+    fn loops_are_recognised_at_the_tail_only() {
+        assert!(is_looping(&[5, 7, 7, 7, 7]));
+        assert!(!is_looping(&[7, 7, 7]));
+        assert!(is_looping(&[1, 2, 3, 2, 3, 2, 3]));
+        assert!(!is_looping(&[2, 3, 2, 3, 9]));
+        assert!(is_looping(&[9, 10, 11, 12, 9, 10, 11, 12, 9, 10, 11, 12]));
+        assert!(!is_looping(&[]));
+    }
+}
