@@ -21,6 +21,7 @@ use crate::SAMPLE_RATE;
 
 /// An input device as the settings screen lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export_to = "InputDevice.ts"))]
 pub struct InputDevice {
     /// Stable identifier to choose the device by.
     pub id: String,
@@ -32,6 +33,7 @@ pub struct InputDevice {
 /// Whether the app can hear: a usable microphone or the reason there is none.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export_to = "MicStatus.ts"))]
 pub enum MicStatus {
     Ready { device: String, sample_rate: u32, channels: u16 },
     Unavailable { code: String, message: String },
@@ -124,6 +126,7 @@ impl Default for RecordOptions {
 /// Things a recorder reports while it runs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export_to = "RecorderEvent.ts"))]
 pub enum RecorderEvent {
     /// About every 50 ms: loudness of the last stretch of audio.
     Level { rms_db: f32, peak_db: f32 },
@@ -133,6 +136,7 @@ pub enum RecorderEvent {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export_to = "StopReason.ts"))]
 pub enum StopReason {
     Requested,
     SpeechEnded,

@@ -17,12 +17,14 @@ const MANIFEST: &str = "active.json";
 
 /// What is known about the active model.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export_to = "InstalledModel.ts"))]
 pub struct InstalledModel {
     /// File name inside the models directory.
     pub file_name: String,
     pub size_name: String,
     pub quantisation: String,
     pub multilingual: bool,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub bytes: u64,
     pub sha256: String,
     /// Where it came from: a catalogue source id or "import:<original file name>".
@@ -30,14 +32,20 @@ pub struct InstalledModel {
     /// True when the sha256 equals the one pinned for a conversion from a known source.
     pub verified: bool,
     /// Seconds since the Unix epoch.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub installed_at: u64,
 }
 
 /// Whether the app can score: a model is there and whole, missing, or damaged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export_to = "ModelStatus.ts"))]
 pub enum ModelStatus {
-    Installed { model: InstalledModel, path: PathBuf },
+    Installed {
+        model: InstalledModel,
+        #[cfg_attr(feature = "ts", ts(type = "string"))]
+        path: PathBuf,
+    },
     Missing,
     Damaged { code: String, message: String },
 }

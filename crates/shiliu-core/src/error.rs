@@ -1,0 +1,37 @@
+//! Errors as the UI sees them: a stable code to branch on and a message to show.
+
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error(transparent)]
+    Model(#[from] shiliu_model::ModelError),
+    #[error(transparent)]
+    Audio(#[from] shiliu_audio::AudioError),
+    #[error(transparent)]
+    Speech(#[from] shiliu_speech::SpeechError),
+}
+
+impl CoreError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            CoreError::Model(e) => e.code(),
+            CoreError::Audio(e) => e.code(),
+            CoreError::Speech(e) => e.code(),
+        }
+    }
+}
+
+/// The error object every command rejects with. The UI branches on `code` only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export_to = "ErrorPayload.ts")]
+pub struct ErrorPayload {
+    pub code: String,
+    pub message: String,
+}
+
+impl From<CoreError> for ErrorPayload {
+    fn from(e: CoreError) -> Self {
+        ErrorPayload { code: e.code().to_owned(), message: e.to_string() }
+    }
+}

@@ -1,0 +1,15 @@
+//! What the Shiliu app does, without any GUI: the Tauri shell's commands are short adapters
+//! over the functions here, and the types here are what crosses to the web UI (their TypeScript
+//! twins are generated into `ui/src/lib/bindings/`; a test fails when they drift).
+//!
+//! ```
+//! let dir = tempfile::tempdir().unwrap();
+//! let status = shiliu_core::app_status(&shiliu_paths::DataDir::at(dir.path()));
+//! assert!(matches!(status.model, shiliu_model::ModelStatus::Missing));
+//! ```
+
+mod error;
+pub mod status;
+
+pub use error::{CoreError, ErrorPayload};
+pub use status::{AppStatus, app_status};

@@ -1,0 +1,134 @@
+//! Readings decided by grammar rather than by the word lists: particles, suffixes, 一 and 不.
+//!
+//! jieba tags each word with its dictionary part of speech, which is enough for the common
+//! cases: a standalone 的 / 了 / 着 is a particle (uj / ul / uz) and neutral; 过 after a verb is
+//! the aspect particle. 地 and 得 need a guess from the word before them, and say so.
+
+use crate::syllable::Syllable;
+
+/// One word as segmented, with its dictionary tag.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TaggedWord<'a> {
+    pub word: &'a str,
+    pub tag: &'a str,
+}
+
+/// A rule's reading and whether the rule is a guess between readings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RuleReading {
+    pub syllable: Syllable,
+    pub guessed: bool,
+}
+
+fn fixed(s: &str) -> Option<RuleReading> {
+    Syllable::parse(s).ok().map(|syllable| RuleReading { syllable, guessed: false })
+}
+
+fn guess(s: &str) -> Option<RuleReading> {
+    Syllable::parse(s).ok().map(|syllable| RuleReading { syllable, guessed: true })
+}
+
+/// Adverbs and adjectives come before adverbial 地: 慢慢地, 认真地, 突然地.
+fn is_adverbial(w: TaggedWord) -> bool {
+    let tag_fits = ["a", "ad", "an", "d", "z", "i", "l"].contains(&w.tag);
+    let chars: Vec<char> = w.word.chars().collect();
+    let reduplicated = match chars.as_slice() {
+        [a, b] => a == b,
+        [a, b, c, d] => (a == b && c == d) || (a == c && b == d),
+        _ => false,
+    };
+    tag_fits || reduplicated || w.word.ends_with('然')
+}
+
+/// The reading of a one-character word when grammar decides it. `prev` is the word before it in
+/// the same phrase, if any.
+pub(crate) fn single_char_reading(c: char, tag: &str, prev: Option<TaggedWord>) -> Option<RuleReading> {
+    let prev_tag = prev.map(|p| p.tag).unwrap_or("");
+    match c {
+        '一' => fixed("yi1"),
+        '不' => fixed("bu4"),
+        '的' => fixed("de5"),
+        '了' => fixed("le5"),
+        '着' => fixed("zhe5"),
+        '过' if prev_tag.starts_with('v') => fixed("guo5"),
+        '过' => fixed("guo4"),
+        '吗' | '嘛' => fixed("ma5"),
+        '呢' => fixed("ne5"),
+        '吧' => fixed("ba5"),
+        '啊' => fixed("a5"),
+        '呀' => fixed("ya5"),
+        '啦' => fixed("la5"),
+        '么' => fixed("me5"),
+        '们' => fixed("men5"),
+        '地' if prev.is_some_and(is_adverbial) => fixed("de5"),
+        '地' if tag == "uv" && prev.is_some() => guess("di4"),
+        '得' if prev_tag.starts_with('v') || prev_tag.starts_with('a') => fixed("de5"),
+        // Modal 得 děi follows its subject or an adverb: 我得走了, 还得去.
+        '得' if prev_tag.starts_with('r') || prev_tag == "d" => fixed("dei3"),
+        '得' if prev.is_some() => guess("de5"),
+        // A standalone 儿 after another character is the 儿化 suffix jieba did not join.
+        '儿' if prev.is_some() => fixed("er5"),
+        _ => None,
+    }
+}
+
+/// Suffix readings for the last character of a word the lists do not know.
+pub(crate) fn suffix_reading(c: char) -> Option<RuleReading> {
+    match c {
+        '们' => fixed("men5"),
+        '儿' => fixed("er5"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(c: char, tag: &str, prev: Option<(&str, &str)>) -> (String, bool) {
+        let prev = prev.map(|(word, tag)| TaggedWord { word, tag });
+        let r = single_char_reading(c, tag, prev).expect("a rule applies");
+        (r.syllable.to_numbered(), r.guessed)
+    }
+
+    #[test]
+    fn structural_particles_are_neutral() {
+        assert_eq!(read('的', "uj", Some(("我", "r"))).0, "de5");
+        assert_eq!(read('了', "ul", Some(("吃", "v"))).0, "le5");
+        assert_eq!(read('着', "uz", Some(("看", "v"))).0, "zhe5");
+    }
+
+    #[test]
+    fn guo_is_neutral_only_after_a_verb() {
+        assert_eq!(read('过', "ug", Some(("去", "v"))).0, "guo5");
+        assert_eq!(read('过', "ug", None).0, "guo4");
+    }
+
+    #[test]
+    fn di_after_an_adverb_is_the_particle_de() {
+        assert_eq!(read('地', "uv", Some(("慢慢", "d"))), ("de5".into(), false));
+        assert_eq!(read('地', "uv", Some(("认真", "ad"))), ("de5".into(), false));
+        assert_eq!(read('地', "uv", Some(("高高兴兴", "z"))), ("de5".into(), false));
+        assert_eq!(read('地', "uv", Some(("在", "p"))), ("di4".into(), true));
+    }
+
+    #[test]
+    fn de_after_a_verb_is_neutral_and_after_a_subject_is_dei3() {
+        assert_eq!(read('得', "ud", Some(("跑", "v"))).0, "de5");
+        assert_eq!(read('得', "ud", Some(("我", "r"))).0, "dei3");
+        assert_eq!(read('得', "ud", Some(("还", "d"))).0, "dei3");
+    }
+
+    #[test]
+    fn standalone_er_after_a_character_is_the_erhua_suffix() {
+        assert_eq!(read('儿', "n", Some(("玩", "v"))).0, "er5");
+        assert!(single_char_reading('儿', "n", None).is_none());
+    }
+
+    #[test]
+    fn ordinary_characters_have_no_rule() {
+        assert!(single_char_reading('书', "n", None).is_none());
+        assert!(suffix_reading('书').is_none());
+        assert_eq!(suffix_reading('们').unwrap().syllable.to_numbered(), "men5");
+    }
+}

@@ -1,0 +1,34 @@
+// Message catalogs: simplified Chinese first, English available. Every UI string comes from
+// here; components never hard-code text.
+import zhCN from "../locales/zh-CN.json";
+import en from "../locales/en.json";
+
+export type Locale = "zh-CN" | "en";
+type Catalog = Record<string, string>;
+
+const catalogs: Record<Locale, Catalog> = { "zh-CN": zhCN, en };
+const STORAGE_KEY = "shiliu.locale";
+
+function initialLocale(): Locale {
+  const saved = globalThis.localStorage?.getItem(STORAGE_KEY);
+  return saved === "en" || saved === "zh-CN" ? saved : "zh-CN";
+}
+
+let current = $state<Locale>(initialLocale());
+
+export const i18n = {
+  get locale(): Locale {
+    return current;
+  },
+  set locale(value: Locale) {
+    current = value;
+    globalThis.localStorage?.setItem(STORAGE_KEY, value);
+    document.documentElement.lang = value;
+  },
+};
+
+/** Looks up `key` in the current catalog and fills `{name}` placeholders. */
+export function t(key: string, params: Record<string, string | number> = {}): string {
+  const text = catalogs[current][key] ?? catalogs["zh-CN"][key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+}
