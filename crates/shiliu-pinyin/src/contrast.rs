@@ -201,10 +201,10 @@ fn segmental_variants(initial: Initial, final_: Final) -> Vec<(Initial, Final, C
     if let Some(other) = swap(&NASAL_PAIRS, final_) {
         out.push((initial, other, Contrast::FrontBackNasal));
     }
-    if initial != Initial::Zero {
-        if let Some(other) = swap(&NASAL_PAIRS_AFTER_CONSONANT, final_) {
-            out.push((initial, other, Contrast::FrontBackNasal));
-        }
+    if initial != Initial::Zero
+        && let Some(other) = swap(&NASAL_PAIRS_AFTER_CONSONANT, final_)
+    {
+        out.push((initial, other, Contrast::FrontBackNasal));
     }
     if let Some(other) = swap(&ROUNDING_PAIRS, final_) {
         out.push((initial, other, Contrast::UnroundedRounded));
@@ -243,9 +243,7 @@ pub fn confusable_neighbours(syl: &Syllable) -> Vec<(Syllable, Contrast)> {
         .map(|(initial, final_, c)| (Syllable { initial, final_, ..*syl }, c))
         .filter(|(s, _)| s.is_valid_mandarin())
         .collect();
-    out.extend(
-        Tone::FULL.into_iter().filter(|&t| t != syl.tone).map(|t| (syl.with_tone(t), Contrast::Tone)),
-    );
+    out.extend(Tone::FULL.into_iter().filter(|&t| t != syl.tone).map(|t| (syl.with_tone(t), Contrast::Tone)));
     out
 }
 

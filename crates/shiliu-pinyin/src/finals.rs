@@ -17,9 +17,9 @@ pub enum Final {
     /// `ie` and `üe`.
     EHat,
     Er,
-    /// The apical vowel after z c s (`zi`, `ci`, `si`), [ɿ].
+    /// The apical vowel after z c s (`zi`, `ci`, `si`), IPA `ɿ`.
     ApicalFront,
-    /// The apical vowel after zh ch sh r (`zhi`, `chi`, `shi`, `ri`), [ʅ].
+    /// The apical vowel after zh ch sh r (`zhi`, `chi`, `shi`, `ri`), IPA `ʅ`.
     ApicalBack,
     I,
     U,
@@ -265,6 +265,15 @@ impl Final {
         }
     }
 
+    /// A short label for tips: the category and, where there is one, the medial class
+    /// (`"后鼻韵母 齐齿呼"` for `ing`).
+    pub fn label_zh(self) -> String {
+        match self.medial_class() {
+            Some(class) => format!("{} {}", self.category_zh(), class.label_zh()),
+            None => self.category_zh().to_owned(),
+        }
+    }
+
     /// Syllabic nasals and `er` cannot take the 儿化 suffix.
     pub fn accepts_erhua(self) -> bool {
         !matches!(self, Final::Er | Final::M | Final::N | Final::Ng)
@@ -314,6 +323,8 @@ mod tests {
         assert_eq!(Final::Iong.medial_class(), Some(MedialClass::Rounded));
         assert_eq!(Final::Ong.medial_class(), Some(MedialClass::Closed));
         assert_eq!(Final::Vn.medial_class().unwrap().label_zh(), "撮口呼");
+        assert_eq!(Final::Ing.label_zh(), "后鼻韵母 齐齿呼");
+        assert_eq!(Final::Ng.label_zh(), "鼻辅音");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 use std::ops::Range;
 
 use crate::error::{Error, Result};
+use crate::spelling::decompose;
 use crate::syllable::Syllable;
 
 /// Longest syllable in characters: `zhuang` + `r` + a combining mark + a digit, with room spare.
@@ -74,7 +75,21 @@ pub(crate) fn is_word_separator(c: char) -> bool {
         || (c.is_ascii_punctuation() && !matches!(c, '\'' | '-' | ':' | '^'))
         || matches!(
             c,
-            '，' | '。' | '！' | '？' | '、' | '；' | '：' | '“' | '”' | '（' | '）' | '《' | '》' | '…' | '—' | '·'
+            '，' | '。'
+                | '！'
+                | '？'
+                | '、'
+                | '；'
+                | '：'
+                | '“'
+                | '”'
+                | '（'
+                | '）'
+                | '《'
+                | '》'
+                | '…'
+                | '—'
+                | '·'
         )
 }
 
@@ -111,7 +126,8 @@ fn split_letters(piece: &str) -> Result<Vec<(Range<usize>, Syllable)>> {
                 continue;
             }
             let text = &piece[bounds[i]..bounds[j]];
-            let needs_apostrophe = i > 0 && text.starts_with(['a', 'o', 'e', 'ā', 'á', 'ǎ', 'à', 'ō', 'ó', 'ǒ', 'ò', 'ē', 'é', 'ě', 'è']);
+            let needs_apostrophe =
+                i > 0 && decompose(text).is_ok_and(|d| d.body.starts_with(['a', 'o', 'e']));
             if !needs_apostrophe && Syllable::parse(text).is_ok() {
                 best[i] = Some(j);
                 break;
@@ -140,7 +156,11 @@ mod tests {
     use super::*;
 
     fn line(s: &str) -> Vec<String> {
-        parse_pinyin_line(s).unwrap_or_else(|e| panic!("{s}: {e}")).iter().map(Syllable::to_numbered).collect()
+        parse_pinyin_line(s)
+            .unwrap_or_else(|e| panic!("{s}: {e}"))
+            .iter()
+            .map(Syllable::to_numbered)
+            .collect()
     }
 
     #[test]

@@ -58,12 +58,11 @@ pub(crate) fn split_spelling(body: &str) -> Result<Parts, String> {
     if let Some((initial, final_)) = special {
         return Ok(Parts { initial, final_, erhua: false });
     }
-    if let Some(stem) = body.strip_suffix('r').filter(|s| !s.is_empty()) {
-        if let Ok(parts) = split_plain(stem) {
-            if parts.final_.accepts_erhua() {
-                return Ok(Parts { erhua: true, ..parts });
-            }
-        }
+    if let Some(stem) = body.strip_suffix('r').filter(|s| !s.is_empty())
+        && let Ok(parts) = split_plain(stem)
+        && parts.final_.accepts_erhua()
+    {
+        return Ok(Parts { erhua: true, ..parts });
     }
     split_plain(body)
 }
@@ -111,10 +110,10 @@ fn split_plain(body: &str) -> Result<Parts, String> {
 
 /// Undoes the abbreviations pinyin uses after consonants.
 fn expand_after_consonant(initial: Initial, rest: &str) -> String {
-    if initial.is_palatal() {
-        if let Some(r) = rest.strip_prefix('u') {
-            return format!("ü{r}");
-        }
+    if initial.is_palatal()
+        && let Some(r) = rest.strip_prefix('u')
+    {
+        return format!("ü{r}");
     }
     match rest {
         "iu" => "iou".into(),
@@ -176,8 +175,7 @@ pub(crate) fn spell(initial: Initial, final_: Final) -> String {
         Uen => "un",
         other => other.core_spelling(),
     };
-    let written =
-        if initial.is_palatal() { written.replacen('ü', "u", 1) } else { written.to_owned() };
+    let written = if initial.is_palatal() { written.replacen('ü', "u", 1) } else { written.to_owned() };
     format!("{}{}", initial.spelling(), written)
 }
 

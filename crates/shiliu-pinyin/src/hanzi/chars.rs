@@ -4,6 +4,13 @@
 //! of 一 and 不 (yí, yì, bú) as readings, and puts a neutral reading first for a few characters
 //! whose citation is a full tone (子 zi before zǐ). Both are corrected here so the fallback for a
 //! character outside any known word is its citation reading.
+//!
+//! Whether a character is polyphonic is decided by `data/polyphones.txt` (kTGHZ2013, the readings
+//! of the 2013 standard dictionary) for the 8105 standard characters, because the merged data also
+//! keeps archaic readings (他 tuó, 吃 jī) that would flag nearly every sentence for review.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use pinyin::ToPinyinMulti;
 
@@ -12,15 +19,19 @@ use crate::initial::Initial;
 use crate::syllable::Syllable;
 use crate::tone::Tone;
 
+const POLYPHONES: &str = include_str!("../../data/polyphones.txt");
+const STANDARD_CHARS: &str = include_str!("../../data/standard-chars.txt");
+
 /// Characters whose neutral reading really is the one to use when nothing else is known:
 /// particles and the plural suffix.
 const NEUTRAL_BY_DEFAULT: &str = "的了着吗呢吧啊呀么嘛啦哇哦们";
 
-/// The unified ideograph blocks (basic, extensions A–I, compatibility). Radicals and strokes are
+/// The unified ideograph blocks (basic, extension A, the supplementary-plane extensions and
+/// compatibility ideographs). Radicals and strokes are
 /// not words and pass through like punctuation.
 pub(crate) fn is_hanzi(c: char) -> bool {
     matches!(u32::from(c),
-        0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x323AF | 0xF900..=0xFAFF | 0x2F800..=0x2FA1F)
+        0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x323AF | 0xF900..=0xFAFF)
         || c == '〇'
 }
 
@@ -54,9 +65,43 @@ pub(crate) fn default_reading(c: char) -> Option<Syllable> {
     all.iter().find(|s| s.tone != Tone::Neutral).or(all.first()).copied()
 }
 
-/// More than one reading once the sandhi forms are set aside.
+/// The standard characters with several modern readings, and those readings.
+fn polyphones() -> &'static HashMap<char, &'static str> {
+    static MAP: OnceLock<HashMap<char, &'static str>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        POLYPHONES
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once('\t'))
+            .filter_map(|(c, readings)| Some((c.chars().next()?, readings)))
+            .collect()
+    })
+}
+
+/// Whether a character has more than one modern reading, so a reading not backed by a word or a
+/// rule is a guess. Characters outside the standard list fall back to the merged data.
 pub(crate) fn is_polyphonic(c: char) -> bool {
-    readings(c).len() > 1
+    if polyphones().contains_key(&c) {
+        return true;
+    }
+    !standard_chars().contains(&c) && readings(c).len() > 1
+}
+
+/// The readings a reviewer should choose from: the modern readings of a standard character, or
+/// everything the data has for a rare one.
+pub fn char_readings(c: char) -> Vec<Syllable> {
+    if let Some(field) = polyphones().get(&c) {
+        return field.split(' ').filter_map(|s| Syllable::parse_allowing_rare(s).ok()).collect();
+    }
+    if standard_chars().contains(&c) {
+        return default_reading(c).into_iter().collect();
+    }
+    readings(c)
+}
+
+fn standard_chars() -> &'static HashSet<char> {
+    static SET: OnceLock<HashSet<char>> = OnceLock::new();
+    SET.get_or_init(|| STANDARD_CHARS.lines().filter(|l| !l.starts_with('#')).flat_map(str::chars).collect())
 }
 
 /// The 儿化 suffix as a citation token: er5.
@@ -90,6 +135,30 @@ mod tests {
         assert!(is_polyphonic('长'));
         assert!(!is_polyphonic('我'));
         assert!(!is_polyphonic('一'));
+    }
+
+    #[test]
+    fn archaic_readings_do_not_make_a_standard_character_polyphonic() {
+        assert!(readings('他').len() > 1, "the merged data lists 他 tuó");
+        assert!(!is_polyphonic('他'));
+        assert!(!is_polyphonic('吃'));
+        assert!(is_polyphonic('好'));
+        assert!(is_polyphonic('了'));
+    }
+
+    #[test]
+    fn reviewers_choose_among_modern_readings() {
+        let hang: Vec<String> = char_readings('行').iter().map(Syllable::to_numbered).collect();
+        assert_eq!(hang, ["hang2", "heng2", "xing2"]);
+        assert_eq!(char_readings('他').len(), 1);
+        assert!(char_readings('x').is_empty());
+    }
+
+    #[test]
+    fn the_standard_list_has_8105_characters() {
+        assert_eq!(standard_chars().len(), 8105);
+        assert!(standard_chars().contains(&'银'));
+        assert!(!standard_chars().contains(&'東'));
     }
 
     #[test]

@@ -44,9 +44,10 @@ fn is_adverbial(w: TaggedWord) -> bool {
 /// the same phrase, if any.
 pub(crate) fn single_char_reading(c: char, tag: &str, prev: Option<TaggedWord>) -> Option<RuleReading> {
     let prev_tag = prev.map(|p| p.tag).unwrap_or("");
+    if let Some(citation) = yi_bu_citation(c) {
+        return Some(citation);
+    }
     match c {
-        '一' => fixed("yi1"),
-        '不' => fixed("bu4"),
         '的' => fixed("de5"),
         '了' => fixed("le5"),
         '着' => fixed("zhe5"),
@@ -72,11 +73,23 @@ pub(crate) fn single_char_reading(c: char, tag: &str, prev: Option<TaggedWord>) 
     }
 }
 
-/// Suffix readings for the last character of a word the lists do not know.
-pub(crate) fn suffix_reading(c: char) -> Option<RuleReading> {
+/// 一 and 不 read yi1 and bu4 in citation wherever they stand; sandhi changes them later.
+pub(crate) fn yi_bu_citation(c: char) -> Option<RuleReading> {
+    match c {
+        '一' => fixed("yi1"),
+        '不' => fixed("bu4"),
+        _ => None,
+    }
+}
+
+/// Suffix readings for the last character of a word the lists do not know; `stem` is the rest of
+/// the word. jieba keeps some adverbials whole (重重地, 悄悄地), and every 地 word that is a
+/// place (目的地, 根据地) is in the lists, so an unknown reduplicated stem + 地 is the particle.
+pub(crate) fn suffix_reading(c: char, stem: &str) -> Option<RuleReading> {
     match c {
         '们' => fixed("men5"),
         '儿' => fixed("er5"),
+        '地' if is_adverbial(TaggedWord { word: stem, tag: "" }) => fixed("de5"),
         _ => None,
     }
 }
@@ -128,7 +141,13 @@ mod tests {
     #[test]
     fn ordinary_characters_have_no_rule() {
         assert!(single_char_reading('书', "n", None).is_none());
-        assert!(suffix_reading('书').is_none());
-        assert_eq!(suffix_reading('们').unwrap().syllable.to_numbered(), "men5");
+        assert!(suffix_reading('书', "看").is_none());
+        assert_eq!(suffix_reading('们', "同学").unwrap().syllable.to_numbered(), "men5");
+    }
+
+    #[test]
+    fn a_reduplicated_stem_makes_a_final_di_the_particle() {
+        assert_eq!(suffix_reading('地', "重重").unwrap().syllable.to_numbered(), "de5");
+        assert!(suffix_reading('地', "根据").is_none());
     }
 }
