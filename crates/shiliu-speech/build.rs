@@ -5,7 +5,9 @@ fn main() {
     for var in ["GGML_NATIVE", "GGML_AVX2", "GGML_AVX"] {
         println!("cargo:rerun-if-env-changed={var}");
     }
-    let on = |v: &str| std::env::var(v).map(|s| matches!(s.to_ascii_uppercase().as_str(), "ON" | "1" | "TRUE")).unwrap_or(false);
+    let on = |v: &str| {
+        std::env::var(v).map(|s| matches!(s.to_ascii_uppercase().as_str(), "ON" | "1" | "TRUE")).unwrap_or(false)
+    };
     let native_default = std::env::var("GGML_NATIVE").is_err();
     let simd = if on("GGML_NATIVE") || native_default {
         "native"

@@ -12,7 +12,12 @@ const WAIT: Duration = Duration::from_secs(20);
 
 /// Opens the app with its own web storage (a fresh XDG_DATA_HOME), so language choices made by
 /// one test do not leak into the next.
-fn open_app(display: &Display, mic: &VirtualMic, data_dir: &std::path::Path, web_storage: &std::path::Path) -> AppSession {
+fn open_app(
+    display: &Display,
+    mic: &VirtualMic,
+    data_dir: &std::path::Path,
+    web_storage: &std::path::Path,
+) -> AppSession {
     AppSession::open(
         &bin("shiliu-app"),
         &[

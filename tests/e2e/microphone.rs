@@ -24,7 +24,10 @@ fn best_correlation(a: &[f32], b: &[f32], max_lag: usize) -> f32 {
         if aa == 0.0 || bb == 0.0 { 0.0 } else { (ab / (aa.sqrt() * bb.sqrt())) as f32 }
     };
     // Coarse search on every 4th sample and lag, then refine around the best lag.
-    let coarse = (-(max_lag as isize)..=max_lag as isize).step_by(4).max_by(|&x, &y| corr_at(x, 4).total_cmp(&corr_at(y, 4))).unwrap();
+    let coarse = (-(max_lag as isize)..=max_lag as isize)
+        .step_by(4)
+        .max_by(|&x, &y| corr_at(x, 4).total_cmp(&corr_at(y, 4)))
+        .unwrap();
     (coarse - 8..=coarse + 8).map(|lag| corr_at(lag, 1)).fold(f32::MIN, f32::max)
 }
 
@@ -46,7 +49,12 @@ fn recording_from_a_virtual_microphone_matches_the_clip_played_into_it() {
 
     let source = shiliu_audio::wav::load_16k_mono(&clip).unwrap();
     let got = shiliu_audio::wav::load_16k_mono(&recording).unwrap();
-    assert!(got.len() as f32 >= source.len() as f32 * 0.9, "recorded {} samples for a clip of {}", got.len(), source.len());
+    assert!(
+        got.len() as f32 >= source.len() as f32 * 0.9,
+        "recorded {} samples for a clip of {}",
+        got.len(),
+        source.len()
+    );
     let corr = best_correlation(&source, &got, 16_000);
     eprintln!("normalised cross-correlation with the source: {corr:.4}");
     assert!(corr > 0.9, "the recording does not match the clip (correlation {corr})");

@@ -6,7 +6,10 @@ use shiliu_tests::{data_dir_with_model, manifest, require_shared, run, shiliu};
 #[test]
 fn corpus_sentences_are_transcribed_close_to_their_transcripts_without_loops() {
     let shared = require_shared!();
-    let rows: Vec<_> = manifest(&shared.join("corpus/manifest.tsv")).into_iter().filter(|r| r["file"].starts_with("wav/sentences/")).collect();
+    let rows: Vec<_> = manifest(&shared.join("corpus/manifest.tsv"))
+        .into_iter()
+        .filter(|r| r["file"].starts_with("wav/sentences/"))
+        .collect();
     assert!(rows.len() >= 20);
     let mut cmd = shiliu(data_dir_with_model());
     cmd.args(["transcribe", "--json"]);
@@ -63,7 +66,8 @@ fn three_seconds_of_silence_come_back_quickly_and_nearly_empty() {
 /// Writes a canonical 16-bit PCM WAV by hand: this test checks our reader, so it should not
 /// share its writer.
 fn write_pcm16_wav(path: &std::path::Path, rate: u32, channels: u16, interleaved: &[f32]) {
-    let data: Vec<u8> = interleaved.iter().flat_map(|s| ((s.clamp(-1.0, 1.0) * 32767.0) as i16).to_le_bytes()).collect();
+    let data: Vec<u8> =
+        interleaved.iter().flat_map(|s| ((s.clamp(-1.0, 1.0) * 32767.0) as i16).to_le_bytes()).collect();
     let mut out = Vec::with_capacity(44 + data.len());
     out.extend(b"RIFF");
     out.extend(((36 + data.len()) as u32).to_le_bytes());

@@ -12,7 +12,9 @@ impl Display {
     pub fn start() -> Display {
         let xvfb = crate::system_tool("Xvfb");
         for n in 90..200 {
-            if std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() || std::path::Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+            if std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                || std::path::Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            {
                 continue;
             }
             let name = format!(":{n}");

@@ -16,7 +16,8 @@ pub fn workspace_root() -> PathBuf {
 
 /// `../shared` beside the clone (or `SHILIU_SHARED_DIR`), when it holds the test corpus.
 pub fn shared_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("SHILIU_SHARED_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("../shared"));
+    let dir =
+        std::env::var_os("SHILIU_SHARED_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("../shared"));
     dir.join("corpus/manifest.tsv").is_file().then(|| dir.canonicalize().unwrap_or(dir))
 }
 
@@ -58,7 +59,11 @@ pub fn shiliu(data_dir: &Path) -> Command {
 /// Runs a command and returns its output, printing it for the test log.
 pub fn run(cmd: &mut Command) -> Output {
     let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    eprintln!("$ {cmd:?}\n--- stdout\n{}--- stderr\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    eprintln!(
+        "$ {cmd:?}\n--- stdout\n{}--- stderr\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     out
 }
 

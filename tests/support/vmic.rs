@@ -26,7 +26,15 @@ impl VirtualMic {
         );
         std::fs::write(root.join("vmic.pa"), script).unwrap();
         let child = Command::new(pulseaudio)
-            .args(["--daemonize=no", "--exit-idle-time=-1", "--disallow-exit", "--use-pid-file=no", "--disable-shm=yes", "-n", "-F"])
+            .args([
+                "--daemonize=no",
+                "--exit-idle-time=-1",
+                "--disallow-exit",
+                "--use-pid-file=no",
+                "--disable-shm=yes",
+                "-n",
+                "-F",
+            ])
             .arg(root.join("vmic.pa"))
             .env("HOME", root.join("home"))
             .env("XDG_RUNTIME_DIR", root.join("run"))

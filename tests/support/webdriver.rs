@@ -28,7 +28,11 @@ impl AppSession {
             cmd.env(k, v);
         }
         let driver = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start tauri-driver");
-        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(60))).build().into();
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into();
         let base = format!("http://127.0.0.1:{port}");
         let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}});
         let started = Instant::now();

@@ -14,10 +14,10 @@ use std::time::{Duration, Instant};
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use serde::Serialize;
 
+use crate::SAMPLE_RATE;
 use crate::error::{AudioError, Result};
 use crate::level::{Endpoint, Endpointer, peak_dbfs, rms_dbfs};
 use crate::resample::resample;
-use crate::SAMPLE_RATE;
 
 /// An input device as the settings screen lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -56,9 +56,9 @@ pub fn input_devices() -> Vec<InputDevice> {
 fn find_device(device: Option<&str>) -> Result<cpal::Device> {
     let host = cpal::default_host();
     match device {
-        None => host
-            .default_input_device()
-            .ok_or_else(|| AudioError::NoDevice("the system reports no input device; plug in a microphone or headset".into())),
+        None => host.default_input_device().ok_or_else(|| {
+            AudioError::NoDevice("the system reports no input device; plug in a microphone or headset".into())
+        }),
         Some(wanted) => host
             .input_devices()
             .map_err(|e| AudioError::NoDevice(e.to_string()))?
@@ -74,9 +74,9 @@ fn device_name(d: &cpal::Device) -> String {
 fn classify(device: &str, e: cpal::Error) -> AudioError {
     match e.kind() {
         cpal::ErrorKind::PermissionDenied => AudioError::PermissionDenied { device: device.to_owned() },
-        cpal::ErrorKind::DeviceNotAvailable | cpal::ErrorKind::HostUnavailable => {
-            AudioError::NoDevice(format!("{device} is not available ({e}); is a microphone connected and the sound service running?"))
-        }
+        cpal::ErrorKind::DeviceNotAvailable | cpal::ErrorKind::HostUnavailable => AudioError::NoDevice(format!(
+            "{device} is not available ({e}); is a microphone connected and the sound service running?"
+        )),
         _ => AudioError::DeviceFailed { device: device.to_owned(), detail: e.to_string() },
     }
 }
@@ -281,7 +281,9 @@ fn record(
     let mut samples: Vec<f32> = Vec::with_capacity(rate as usize * 10);
     let level_every = (rate / 20) as usize; // 50 ms
     let frame_len = (rate / 100) as usize; // 10 ms end-pointer frames
-    let mut endpointer = options.stop_after_silence.map(|s| Endpointer::new(s.as_millis() as u32, options.no_speech_timeout.as_millis() as u32));
+    let mut endpointer = options
+        .stop_after_silence
+        .map(|s| Endpointer::new(s.as_millis() as u32, options.no_speech_timeout.as_millis() as u32));
     let (mut level_pos, mut frame_pos) = (0usize, 0usize);
     let mut reason = StopReason::Requested;
     let shared_error: Mutex<Option<AudioError>> = Mutex::new(None);
@@ -297,8 +299,12 @@ fn record(
             Ok(Chunk::Samples(chunk)) => samples.extend_from_slice(&chunk),
             Ok(Chunk::Failed(e)) => {
                 let err = match e.kind() {
-                    cpal::ErrorKind::DeviceNotAvailable | cpal::ErrorKind::StreamInvalidated => AudioError::DeviceLost { device: name.clone() },
-                    cpal::ErrorKind::Xrun | cpal::ErrorKind::DeviceChanged | cpal::ErrorKind::RealtimeDenied => continue,
+                    cpal::ErrorKind::DeviceNotAvailable | cpal::ErrorKind::StreamInvalidated => {
+                        AudioError::DeviceLost { device: name.clone() }
+                    }
+                    cpal::ErrorKind::Xrun | cpal::ErrorKind::DeviceChanged | cpal::ErrorKind::RealtimeDenied => {
+                        continue;
+                    }
                     _ => classify(&name, e),
                 };
                 *shared_error.lock().expect("not poisoned") = Some(err);

@@ -75,7 +75,13 @@ impl Endpointer {
         }
         let is_speech = db > SPEECH_MIN_DB && db > self.floor_db + SPEECH_ABOVE_FLOOR_DB;
         // The floor follows quiet frames quickly and loud ones very slowly.
-        let rate = if db < self.floor_db { 0.3 } else if is_speech { 0.002 } else { 0.05 };
+        let rate = if db < self.floor_db {
+            0.3
+        } else if is_speech {
+            0.002
+        } else {
+            0.05
+        };
         self.floor_db += (db - self.floor_db) * rate;
         if is_speech {
             self.speech_ms += frame_ms;

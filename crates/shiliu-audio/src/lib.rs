@@ -14,7 +14,10 @@ pub mod level;
 pub mod resample;
 pub mod wav;
 
-pub use capture::{InputDevice, MicStatus, RecordOptions, Recorder, RecorderEvent, Recording, StopReason, input_devices, microphone_status};
+pub use capture::{
+    InputDevice, MicStatus, RecordOptions, Recorder, RecorderEvent, Recording, StopReason, input_devices,
+    microphone_status,
+};
 pub use error::{AudioError, Result};
 
 /// The sample rate everything after capture works at.

@@ -14,12 +14,14 @@ pub fn resample(samples: &[f32], from_rate: u32, to_rate: u32) -> Result<Vec<f32
         return Err(AudioError::Unsupported(format!("a sample rate of {from_rate} Hz cannot be converted")));
     }
     let err = |e: &dyn std::fmt::Display| AudioError::Resample(e.to_string());
-    let mut resampler = Fft::<f32>::new(from_rate as usize, to_rate as usize, 1024, 1, FixedSync::Input).map_err(|e| err(&e))?;
+    let mut resampler =
+        Fft::<f32>::new(from_rate as usize, to_rate as usize, 1024, 1, FixedSync::Input).map_err(|e| err(&e))?;
     let input = InterleavedSlice::new(samples, 1, samples.len()).map_err(|e| err(&e))?;
     let needed = resampler.process_all_needed_output_len(samples.len());
     let mut out = vec![0f32; needed];
     let mut output = InterleavedSlice::new_mut(&mut out, 1, needed).map_err(|e| err(&e))?;
-    let (_, produced) = resampler.process_all_into_buffer(&input, &mut output, samples.len(), None).map_err(|e| err(&e))?;
+    let (_, produced) =
+        resampler.process_all_into_buffer(&input, &mut output, samples.len(), None).map_err(|e| err(&e))?;
     out.truncate(produced);
     Ok(out)
 }
@@ -37,7 +39,9 @@ mod tests {
     use super::*;
 
     fn sine(freq: f32, rate: u32, secs: f32) -> Vec<f32> {
-        (0..(rate as f32 * secs) as usize).map(|i| (i as f32 * freq * std::f32::consts::TAU / rate as f32).sin() * 0.5).collect()
+        (0..(rate as f32 * secs) as usize)
+            .map(|i| (i as f32 * freq * std::f32::consts::TAU / rate as f32).sin() * 0.5)
+            .collect()
     }
 
     /// Frequency estimate from zero crossings.

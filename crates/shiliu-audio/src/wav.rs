@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
+use crate::SAMPLE_RATE;
 use crate::error::{AudioError, Result};
 use crate::resample::{mix_to_mono, resample};
-use crate::SAMPLE_RATE;
 
 /// Decoded audio as it was in the file.
 #[derive(Debug, Clone)]
@@ -64,7 +64,12 @@ pub fn load_16k_mono(path: &Path) -> Result<Vec<f32>> {
 
 /// Writes 16 kHz mono samples as a 16-bit PCM WAV file.
 pub fn write_wav_16k(path: &Path, samples: &[f32]) -> Result<()> {
-    let spec = hound::WavSpec { channels: 1, sample_rate: SAMPLE_RATE, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: SAMPLE_RATE,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
     let io = |e: hound::Error| AudioError::File {
         op: "write",
         path: path.to_owned(),

@@ -32,6 +32,9 @@ enum Command {
     Devices,
     /// Can this PC hear and score? Shows model and microphone status.
     Status(commands::audio::StatusArgs),
+    /// Benchmarks that print timings (medians over several runs).
+    #[command(subcommand)]
+    Bench(commands::bench::BenchCommand),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
         Command::Record(args) => commands::audio::record(args),
         Command::Devices => commands::audio::devices(),
         Command::Status(args) => commands::audio::status(args, &data),
+        Command::Bench(cmd) => commands::bench::run(cmd, &data),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -23,8 +23,12 @@ impl ProgressLine {
                 format!("downloading {file}: {:.1} / {:.1} MB", *done as f64 / 1e6, *total as f64 / 1e6),
             ),
             Progress::Join => ("join".into(), "joining the model parts".into()),
-            Progress::Convert { done, total } => ("convert".into(), format!("converting to ggml: tensor {done} / {total}")),
-            Progress::Copy { done, total } => ("copy".into(), format!("copying: {:.1} / {:.1} MB", *done as f64 / 1e6, *total as f64 / 1e6)),
+            Progress::Convert { done, total } => {
+                ("convert".into(), format!("converting to ggml: tensor {done} / {total}"))
+            }
+            Progress::Copy { done, total } => {
+                ("copy".into(), format!("copying: {:.1} / {:.1} MB", *done as f64 / 1e6, *total as f64 / 1e6))
+            }
             Progress::Verify => ("verify".into(), "verifying".into()),
         };
         let finished = match p {

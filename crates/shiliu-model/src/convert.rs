@@ -91,12 +91,17 @@ fn hparams_of(m: &mut Ct2Model, precision: Precision) -> Result<Hparams> {
         }
         n
     };
-    let bad = |what: &str| ModelError::Invalid { path: m.path().to_owned(), detail: format!("{what} has an unexpected shape") };
+    let bad = |what: &str| ModelError::Invalid {
+        path: m.path().to_owned(),
+        detail: format!("{what} has an unexpected shape"),
+    };
     if emb.len() != 2 || enc_pos.len() != 2 || dec_pos.len() != 2 || conv1.len() != 3 {
         return Err(bad("an embedding or convolution"));
     }
     let n_audio_state = enc_pos[1] as i32;
-    let heads = |m: &mut Ct2Model, side: &str| m.read_int(&format!("{side}/num_heads")).map(|h| h as i32).unwrap_or((n_audio_state / 64).max(1));
+    let heads = |m: &mut Ct2Model, side: &str| {
+        m.read_int(&format!("{side}/num_heads")).map(|h| h as i32).unwrap_or((n_audio_state / 64).max(1))
+    };
     Ok(Hparams {
         n_vocab: emb[0] as i32,
         n_audio_ctx: enc_pos[0] as i32,
@@ -160,12 +165,19 @@ pub fn convert(
 
     let tensors = ggml::expected_tensors(&hparams);
     for (done, t) in tensors.iter().enumerate() {
-        let src = source_of(&t.name).ok_or_else(|| ModelError::Unsupported(format!("no source for tensor {}", t.name)))?;
+        let src =
+            source_of(&t.name).ok_or_else(|| ModelError::Unsupported(format!("no source for tensor {}", t.name)))?;
         let values = read_source(&mut model, &src)?;
         if values.len() as u64 != t.elements() {
             return Err(ModelError::Invalid {
                 path: ct2_path.to_owned(),
-                detail: format!("{} gives {} values for {}, which needs {}", src.variable, values.len(), t.name, t.elements()),
+                detail: format!(
+                    "{} gives {} values for {}, which needs {}",
+                    src.variable,
+                    values.len(),
+                    t.name,
+                    t.elements()
+                ),
             });
         }
         if let Some(bias) = dropped_key_bias(&t.name) {
@@ -191,11 +203,7 @@ pub fn convert(
     let hashing = w.into_inner();
     let (bytes, sha256, mut inner) = hashing.finish();
     inner.flush().map_err(write_err)?;
-    inner
-        .into_inner()
-        .map_err(|e| write_err(e.into_error()))?
-        .sync_all()
-        .map_err(write_err)?;
+    inner.into_inner().map_err(|e| write_err(e.into_error()))?.sync_all().map_err(write_err)?;
     Ok(Converted { bytes, sha256, hparams })
 }
 
@@ -241,18 +249,36 @@ mod tests {
 
     #[test]
     fn fused_attention_is_split_into_query_key_and_value() {
-        assert_eq!(source_of("encoder.blocks.3.attn.query.weight"), Some(rows("encoder/layer_3/self_attention/linear_0/weight".into(), 0, 3)));
-        assert_eq!(source_of("decoder.blocks.0.attn.value.bias"), Some(rows("decoder/layer_0/self_attention/linear_0/bias".into(), 2, 3)));
-        assert_eq!(source_of("decoder.blocks.5.cross_attn.key.weight"), Some(rows("decoder/layer_5/attention/linear_1/weight".into(), 0, 2)));
-        assert_eq!(source_of("decoder.blocks.5.cross_attn.value.bias"), Some(rows("decoder/layer_5/attention/linear_1/bias".into(), 1, 2)));
-        assert_eq!(source_of("decoder.blocks.1.cross_attn.out.weight"), Some(whole("decoder/layer_1/attention/linear_2/weight".into())));
+        assert_eq!(
+            source_of("encoder.blocks.3.attn.query.weight"),
+            Some(rows("encoder/layer_3/self_attention/linear_0/weight".into(), 0, 3))
+        );
+        assert_eq!(
+            source_of("decoder.blocks.0.attn.value.bias"),
+            Some(rows("decoder/layer_0/self_attention/linear_0/bias".into(), 2, 3))
+        );
+        assert_eq!(
+            source_of("decoder.blocks.5.cross_attn.key.weight"),
+            Some(rows("decoder/layer_5/attention/linear_1/weight".into(), 0, 2))
+        );
+        assert_eq!(
+            source_of("decoder.blocks.5.cross_attn.value.bias"),
+            Some(rows("decoder/layer_5/attention/linear_1/bias".into(), 1, 2))
+        );
+        assert_eq!(
+            source_of("decoder.blocks.1.cross_attn.out.weight"),
+            Some(whole("decoder/layer_1/attention/linear_2/weight".into()))
+        );
     }
 
     #[test]
     fn layer_norms_map_gamma_to_weight_and_beta_to_bias() {
         assert_eq!(source_of("encoder.ln_post.weight"), Some(whole("encoder/layer_norm/gamma".into())));
         assert_eq!(source_of("decoder.ln.bias"), Some(whole("decoder/layer_norm/beta".into())));
-        assert_eq!(source_of("encoder.blocks.2.mlp_ln.bias"), Some(whole("encoder/layer_2/ffn/layer_norm/beta".into())));
+        assert_eq!(
+            source_of("encoder.blocks.2.mlp_ln.bias"),
+            Some(whole("encoder/layer_2/ffn/layer_norm/beta".into()))
+        );
     }
 
     #[test]
@@ -330,7 +356,8 @@ mod tests {
             }
         }
         let model = dir.join("model.bin");
-        let borrowed: Vec<(&str, Vec<u32>, Vec<f32>)> = vars.iter().map(|(a, b, c)| (a.as_str(), b.clone(), c.clone())).collect();
+        let borrowed: Vec<(&str, Vec<u32>, Vec<f32>)> =
+            vars.iter().map(|(a, b, c)| (a.as_str(), b.clone(), c.clone())).collect();
         write_ct2(&model, "WhisperSpec", &borrowed);
         let vocab = dir.join("vocabulary.txt");
         let tokens: Vec<String> = (0..51_865).map(|i| format!("t{i}")).collect();

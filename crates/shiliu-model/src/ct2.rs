@@ -102,7 +102,8 @@ impl Ct2Model {
         let mut variables = Vec::with_capacity(count as usize);
         let mut pos: u64;
         for i in 0..count {
-            let cut = |what: &str| truncated(format!("it ends inside the header of variable {} of {count} ({what})", i + 1));
+            let cut =
+                |what: &str| truncated(format!("it ends inside the header of variable {} of {count} ({what})", i + 1));
             let name = read_string(&mut r).map_err(|_| cut("name"))?;
             let rank = read_u8(&mut r).map_err(|_| cut("rank"))?;
             let mut shape = Vec::with_capacity(rank as usize);
@@ -111,13 +112,17 @@ impl Ct2Model {
             }
             let (dtype, nbytes) = if version >= 4 {
                 let id = read_u8(&mut r).map_err(|_| cut("type"))?;
-                let dtype = Ct2Type::from_id(id)
-                    .ok_or_else(|| ModelError::Invalid { path: path.to_owned(), detail: format!("variable {name} has unknown type {id}") })?;
+                let dtype = Ct2Type::from_id(id).ok_or_else(|| ModelError::Invalid {
+                    path: path.to_owned(),
+                    detail: format!("variable {name} has unknown type {id}"),
+                })?;
                 (dtype, read_u32(&mut r).map_err(|_| cut("size"))? as u64)
             } else {
                 let item = read_u8(&mut r).map_err(|_| cut("item size"))?;
-                let dtype = Ct2Type::from_item_size(item)
-                    .ok_or_else(|| ModelError::Invalid { path: path.to_owned(), detail: format!("variable {name} has item size {item}") })?;
+                let dtype = Ct2Type::from_item_size(item).ok_or_else(|| ModelError::Invalid {
+                    path: path.to_owned(),
+                    detail: format!("variable {name} has item size {item}"),
+                })?;
                 (dtype, read_u32(&mut r).map_err(|_| cut("size"))? as u64 * item as u64)
             };
             pos = r.stream_position().map_err(ModelError::file("read", path))?;
@@ -167,7 +172,12 @@ impl Ct2Model {
         if values.len() as u64 != var.element_count() {
             return Err(ModelError::Invalid {
                 path: self.path.clone(),
-                detail: format!("variable {} holds {} values but its shape needs {}", var.name, values.len(), var.element_count()),
+                detail: format!(
+                    "variable {} holds {} values but its shape needs {}",
+                    var.name,
+                    values.len(),
+                    var.element_count()
+                ),
             });
         }
         Ok(values)
@@ -182,7 +192,10 @@ impl Ct2Model {
             (Ct2Type::I16, 2) => i16::from_le_bytes([raw[0], raw[1]]) as i64,
             (Ct2Type::I32, 4) => i32::from_le_bytes([raw[0], raw[1], raw[2], raw[3]]) as i64,
             _ => {
-                return Err(ModelError::Invalid { path: self.path.clone(), detail: format!("{name} is not an integer scalar") });
+                return Err(ModelError::Invalid {
+                    path: self.path.clone(),
+                    detail: format!("{name} is not an integer scalar"),
+                });
             }
         })
     }
@@ -265,7 +278,11 @@ pub(crate) mod tests {
     fn reads_the_index_and_values_of_a_small_model() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("model.bin");
-        write_ct2(&path, "WhisperSpec", &[("a/b", vec![2, 2], vec![1.0, -2.0, 0.5, 3.0]), ("c", vec![3], vec![0.0, 1.0, 2.0])]);
+        write_ct2(
+            &path,
+            "WhisperSpec",
+            &[("a/b", vec![2, 2], vec![1.0, -2.0, 0.5, 3.0]), ("c", vec![3], vec![0.0, 1.0, 2.0])],
+        );
         let mut m = Ct2Model::open(&path).unwrap();
         assert_eq!(m.variables.len(), 2);
         let a = m.require("a/b").unwrap();

@@ -20,11 +20,7 @@ pub enum ModelError {
     #[error("{path} is damaged or incomplete: {detail}")]
     Invalid { path: PathBuf, detail: String },
     #[error("{what} failed its checksum (expected sha256 {expected}, got {actual})")]
-    Checksum {
-        what: String,
-        expected: String,
-        actual: String,
-    },
+    Checksum { what: String, expected: String, actual: String },
     #[error(
         "cannot download the model from {url}: {reason}. Without a network, copy a model to a USB \
          stick on a connected computer (`shiliu model export`) and run `shiliu model import PATH` here"

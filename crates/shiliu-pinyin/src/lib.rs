@@ -69,9 +69,7 @@ mod syllable;
 mod table;
 mod tone;
 
-pub use contour::{
-    ContourPoint, POINTS_PER_SYLLABLE, SEMITONES_PER_LEVEL, chao_to_semitones, target_contour,
-};
+pub use contour::{ContourPoint, POINTS_PER_SYLLABLE, SEMITONES_PER_LEVEL, chao_to_semitones, target_contour};
 pub use contrast::{Contrast, confusable_neighbours, contrast_of};
 pub use error::{Error, Result};
 pub use finals::{Final, MedialClass, NasalCoda};

@@ -126,8 +126,7 @@ fn split_letters(piece: &str) -> Result<Vec<(Range<usize>, Syllable)>> {
                 continue;
             }
             let text = &piece[bounds[i]..bounds[j]];
-            let needs_apostrophe =
-                i > 0 && decompose(text).is_ok_and(|d| d.body.starts_with(['a', 'o', 'e']));
+            let needs_apostrophe = i > 0 && decompose(text).is_ok_and(|d| d.body.starts_with(['a', 'o', 'e']));
             if !needs_apostrophe && Syllable::parse(text).is_ok() {
                 best[i] = Some(j);
                 break;
@@ -156,11 +155,7 @@ mod tests {
     use super::*;
 
     fn line(s: &str) -> Vec<String> {
-        parse_pinyin_line(s)
-            .unwrap_or_else(|e| panic!("{s}: {e}"))
-            .iter()
-            .map(Syllable::to_numbered)
-            .collect()
+        parse_pinyin_line(s).unwrap_or_else(|e| panic!("{s}: {e}")).iter().map(Syllable::to_numbered).collect()
     }
 
     #[test]

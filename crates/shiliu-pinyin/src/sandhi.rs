@@ -77,8 +77,7 @@ pub fn surface(readings: &[Reading]) -> Vec<SurfaceSyllable> {
     let mut start = 0;
     while start < items.len() {
         let phrase = items[start].surface.phrase;
-        let end =
-            items[start..].iter().position(|i| i.surface.phrase != phrase).map_or(items.len(), |p| start + p);
+        let end = items[start..].iter().position(|i| i.surface.phrase != phrase).map_or(items.len(), |p| start + p);
         let run = &mut items[start..end];
         yi_and_bu(run);
         third_tone(run);
@@ -144,13 +143,11 @@ fn yi_and_bu(run: &mut [Item]) {
         let Some(c @ ('一' | '不')) = run[k].hanzi else { continue };
         let prev = k.checked_sub(1).map(|p| &run[p]);
         let next = run.get(k + 1);
-        let reduplicated =
-            matches!((prev, next), (Some(p), Some(n)) if p.hanzi.is_some() && p.hanzi == n.hanzi);
+        let reduplicated = matches!((prev, next), (Some(p), Some(n)) if p.hanzi.is_some() && p.hanzi == n.hanzi);
         let next_tone = next.map(|n| n.surface.citation.tone);
         let tone = run[k].surface.citation.tone;
         if c == '一' && tone == Tone::First {
-            let word_final =
-                prev.is_some_and(|p| p.word == run[k].word) && next.is_none_or(|n| n.word != run[k].word);
+            let word_final = prev.is_some_and(|p| p.word == run[k].word) && next.is_none_or(|n| n.word != run[k].word);
             let counting = prev.and_then(|p| p.hanzi).is_some_and(|h| h == '第' || NUMERALS.contains(h))
                 || next.and_then(|n| n.hanzi).is_some_and(|h| NUMERALS.contains(h) || "月号".contains(h));
             let new = match next_tone {
@@ -226,8 +223,7 @@ fn split_point(text: Option<&[char]>, n: usize) -> usize {
             let better = match best {
                 None => true,
                 Some(b) => {
-                    (2 * k).abs_diff(n) < (2 * b).abs_diff(n)
-                        || ((2 * k).abs_diff(n) == (2 * b).abs_diff(n) && k > b)
+                    (2 * k).abs_diff(n) < (2 * b).abs_diff(n) || ((2 * k).abs_diff(n) == (2 * b).abs_diff(n) && k > b)
                 }
             };
             if better {

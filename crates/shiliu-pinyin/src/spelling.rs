@@ -263,9 +263,7 @@ pub(crate) fn decompose(token: &str) -> Result<Decomposed, String> {
                         return Err("a tone mark with no letter under it".into());
                     }
                     set_mark(&mut out, t)?;
-                } else if let Some((_, base, t)) =
-                    TONED.iter().chain(TONED_EXTRA.iter()).find(|(m, _, _)| *m == c)
-                {
+                } else if let Some((_, base, t)) = TONED.iter().chain(TONED_EXTRA.iter()).find(|(m, _, _)| *m == c) {
                     out.body.push(*base);
                     set_mark(&mut out, *t)?;
                 } else {

@@ -165,7 +165,13 @@ impl Engine {
             raw.push_str(&segment.to_str_lossy().map_err(|e| SpeechError::Recognition(e.to_string()))?);
         }
         let text = collapse_repetitions(&normalize(&raw));
-        Ok(Transcript { text, raw_text: raw.trim().to_owned(), audio_secs: secs, elapsed: started.elapsed(), repetition_stopped: guard.triggered })
+        Ok(Transcript {
+            text,
+            raw_text: raw.trim().to_owned(),
+            audio_secs: secs,
+            elapsed: started.elapsed(),
+            repetition_stopped: guard.triggered,
+        })
     }
 }
 

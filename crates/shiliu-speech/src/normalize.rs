@@ -5,11 +5,7 @@
 pub fn normalize(text: &str) -> String {
     let simplified = fast2s::convert(text);
     let spelled = spell_numbers(&simplified);
-    spelled
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(|c| c.to_lowercase())
-        .collect()
+    spelled.chars().filter(|c| c.is_alphanumeric()).flat_map(|c| c.to_lowercase()).collect()
 }
 
 const DIGITS: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
@@ -41,7 +37,8 @@ fn spell_numbers(text: &str) -> String {
         let spelled_from = out.len();
         let next = chars.get(i).copied();
         // Years, phone numbers, codes and numbers with a leading zero are read digit by digit.
-        let read_digitwise = next == Some('年') && digits.len() == 4 || digits.len() > 8 || (digits.len() > 1 && digits[0] == 0);
+        let read_digitwise =
+            next == Some('年') && digits.len() == 4 || digits.len() > 8 || (digits.len() > 1 && digits[0] == 0);
         if read_digitwise {
             out.extend(digits.iter().map(|&d| DIGITS[d as usize]));
         } else {

@@ -6,7 +6,9 @@ pub mod status;
 use shiliu_core::ErrorPayload;
 
 /// Runs blocking core work off the async runtime's threads.
-pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ErrorPayload> + Send + 'static) -> Result<T, ErrorPayload> {
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ErrorPayload> + Send + 'static,
+) -> Result<T, ErrorPayload> {
     tauri::async_runtime::spawn_blocking(f)
         .await
         .map_err(|e| ErrorPayload { code: "app.internal".into(), message: e.to_string() })?

@@ -68,12 +68,18 @@ pub fn status(args: StatusArgs, data: &DataDir) -> Result<()> {
         return Ok(());
     }
     match &model {
-        ModelStatus::Installed { model, .. } => println!("model:      ready (Whisper {} {})", model.size_name, model.quantisation),
-        ModelStatus::Missing => println!("model:      missing — run `shiliu model install`, or `shiliu model import PATH` from a USB stick"),
+        ModelStatus::Installed { model, .. } => {
+            println!("model:      ready (Whisper {} {})", model.size_name, model.quantisation)
+        }
+        ModelStatus::Missing => {
+            println!("model:      missing — run `shiliu model install`, or `shiliu model import PATH` from a USB stick")
+        }
         ModelStatus::Damaged { message, .. } => println!("model:      damaged — {message}"),
     }
     match &mic {
-        MicStatus::Ready { device, sample_rate, channels } => println!("microphone: ready ({device}, {sample_rate} Hz, {channels} ch)"),
+        MicStatus::Ready { device, sample_rate, channels } => {
+            println!("microphone: ready ({device}, {sample_rate} Hz, {channels} ch)")
+        }
         MicStatus::Unavailable { message, .. } => println!("microphone: none — {message}"),
     }
     Ok(())

@@ -50,7 +50,9 @@ pub fn run(cmd: ModelCommand, data: &DataDir) -> Result<()> {
             let mut bar = ProgressLine::new();
             let outcome = shiliu_model::install(&store, &size, precision, &index, &mut |p| bar.update(&p))?;
             match &outcome {
-                InstallOutcome::AlreadyInstalled(m) => println!("already installed: {} ({}, sha256 {})", m.file_name, m.quantisation, m.sha256),
+                InstallOutcome::AlreadyInstalled(m) => {
+                    println!("already installed: {} ({}, sha256 {})", m.file_name, m.quantisation, m.sha256)
+                }
                 InstallOutcome::Installed(m) => println!(
                     "installed {} in {:.1} s: {} bytes, sha256 {}",
                     m.file_name,
@@ -65,7 +67,15 @@ pub fn run(cmd: ModelCommand, data: &DataDir) -> Result<()> {
             let started = Instant::now();
             let mut bar = ProgressLine::new();
             let m = shiliu_model::import(&store, &path, precision, &mut |p| bar.update(&p))?;
-            println!("imported {} in {:.1} s: {} {} model, {} bytes, sha256 {}", m.file_name, started.elapsed().as_secs_f64(), m.size_name, m.quantisation, m.bytes, m.sha256);
+            println!(
+                "imported {} in {:.1} s: {} {} model, {} bytes, sha256 {}",
+                m.file_name,
+                started.elapsed().as_secs_f64(),
+                m.size_name,
+                m.quantisation,
+                m.bytes,
+                m.sha256
+            );
             Ok(())
         }
         ModelCommand::Path => {
@@ -75,21 +85,32 @@ pub fn run(cmd: ModelCommand, data: &DataDir) -> Result<()> {
         ModelCommand::Info { json } => {
             let status = store.status();
             if json {
-                println!("{}", serde_json::to_string_pretty(&serde_json::json!({
-                    "status": status,
-                    "models_dir": store.dir(),
-                    "cpu": shiliu_speech::cpu::describe(),
-                }))?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({
+                        "status": status,
+                        "models_dir": store.dir(),
+                        "cpu": shiliu_speech::cpu::describe(),
+                    }))?
+                );
                 return Ok(());
             }
             match status {
                 ModelStatus::Installed { model, path } => {
-                    println!("model:        Whisper {} ({}multilingual)", model.size_name, if model.multilingual { "" } else { "not " });
+                    println!(
+                        "model:        Whisper {} ({}multilingual)",
+                        model.size_name,
+                        if model.multilingual { "" } else { "not " }
+                    );
                     println!("path:         {}", path.display());
                     println!("quantisation: {}", model.quantisation);
                     println!("size:         {} bytes ({:.1} MB)", model.bytes, model.bytes as f64 / 1e6);
                     println!("sha256:       {}", model.sha256);
-                    println!("source:       {}{}", model.source, if model.verified { " (matches the pinned Shiliu build)" } else { "" });
+                    println!(
+                        "source:       {}{}",
+                        model.source,
+                        if model.verified { " (matches the pinned Shiliu build)" } else { "" }
+                    );
                     println!("engine:       {}", shiliu_speech::cpu::describe());
                     Ok(())
                 }

@@ -42,8 +42,7 @@ fn lists() -> &'static Lists {
     LISTS.get_or_init(|| {
         let phrase = parse_list(PHRASE_LIST);
         let cedict = parse_list(CEDICT_LIST);
-        let longest_word_chars =
-            phrase.keys().chain(cedict.keys()).map(|w| w.chars().count()).max().unwrap_or(1);
+        let longest_word_chars = phrase.keys().chain(cedict.keys()).map(|w| w.chars().count()).max().unwrap_or(1);
         Lists { phrase, cedict, longest_word_chars }
     })
 }
@@ -82,9 +81,9 @@ pub(crate) fn word_reading(word: &str) -> Option<Vec<Syllable>> {
                 .collect(),
         ),
         (Some(p), _) => Some(p),
-        (None, Some(c)) => Some(
-            c.iter().map(|alts| *alts.iter().find(|s| s.tone == Tone::Neutral).unwrap_or(&alts[0])).collect(),
-        ),
+        (None, Some(c)) => {
+            Some(c.iter().map(|alts| *alts.iter().find(|s| s.tone == Tone::Neutral).unwrap_or(&alts[0])).collect())
+        }
         (None, None) => None,
     }
     .filter(|r| r.len() == n)

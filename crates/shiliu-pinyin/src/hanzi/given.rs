@@ -16,8 +16,7 @@ pub fn align_pinyin(text: &str, pinyin: &str) -> Result<Vec<Reading>> {
     let mut readings = to_pinyin(text);
     let given = parse_pinyin_line(pinyin)?;
     let slots: Vec<usize> = (0..readings.len()).filter(|&i| readings[i].hanzi_char().is_some()).collect();
-    let mismatch =
-        || Error::AlignmentMismatch { text: text.to_owned(), hanzi: slots.len(), syllables: given.len() };
+    let mismatch = || Error::AlignmentMismatch { text: text.to_owned(), hanzi: slots.len(), syllables: given.len() };
     let mut h = 0;
     for g in &given {
         if h >= slots.len() {

@@ -63,23 +63,9 @@ pub struct Reading {
 }
 
 impl Reading {
-    fn hanzi(
-        c: char,
-        start: usize,
-        word: usize,
-        syllable: Option<Syllable>,
-        source: ReadingSource,
-    ) -> Reading {
+    fn hanzi(c: char, start: usize, word: usize, syllable: Option<Syllable>, source: ReadingSource) -> Reading {
         let source = if syllable.is_none() { ReadingSource::Unknown } else { source };
-        Reading {
-            text: c.to_string(),
-            start,
-            end: start + 1,
-            syllable,
-            word,
-            source,
-            polyphone_unresolved: false,
-        }
+        Reading { text: c.to_string(), start, end: start + 1, syllable, word, source, polyphone_unresolved: false }
     }
 
     /// A reading that carries a syllable (a hanzi, or a syllable of pinyin input).
@@ -249,8 +235,7 @@ fn read_word(w: &str, out: &mut Vec<Reading>, word: usize, start: usize) {
         let r = match rule {
             Some(rule) => Reading::hanzi(c, start + i, word, Some(rule.syllable), ReadingSource::Rule),
             None => {
-                let mut r =
-                    Reading::hanzi(c, start + i, word, chars::default_reading(c), ReadingSource::Character);
+                let mut r = Reading::hanzi(c, start + i, word, chars::default_reading(c), ReadingSource::Character);
                 r.polyphone_unresolved = r.syllable.is_some() && chars::is_polyphonic(c);
                 r
             }
@@ -265,11 +250,7 @@ mod tests {
     use super::*;
 
     fn py(text: &str) -> String {
-        to_pinyin(text)
-            .iter()
-            .filter_map(|r| r.syllable.map(|s| s.to_numbered()))
-            .collect::<Vec<_>>()
-            .join(" ")
+        to_pinyin(text).iter().filter_map(|r| r.syllable.map(|s| s.to_numbered())).collect::<Vec<_>>().join(" ")
     }
 
     #[test]
