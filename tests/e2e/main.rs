@@ -7,3 +7,4 @@ mod app_window;
 mod microphone;
 mod model_pipeline;
 mod transcription;
+mod workspace;
