@@ -1,0 +1,1 @@
+//! Pitch, timing and tone for Shiliu (being written).
