@@ -11,6 +11,7 @@
 pub mod capture;
 mod error;
 pub mod level;
+pub mod quality;
 pub mod resample;
 pub mod wav;
 
@@ -19,6 +20,7 @@ pub use capture::{
     microphone_status,
 };
 pub use error::{AudioError, Result};
+pub use quality::{QualityFlag, QualityReport};
 
 /// The sample rate everything after capture works at.
 pub const SAMPLE_RATE: u32 = 16_000;

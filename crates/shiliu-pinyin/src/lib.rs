@@ -73,7 +73,9 @@ pub use contour::{ContourPoint, POINTS_PER_SYLLABLE, SEMITONES_PER_LEVEL, chao_t
 pub use contrast::{Contrast, confusable_neighbours, contrast_of};
 pub use error::{Error, Result};
 pub use finals::{Final, MedialClass, NasalCoda};
-pub use hanzi::{Reading, ReadingSource, align_pinyin, char_readings, readings_from_pinyin, to_pinyin};
+pub use hanzi::{
+    Reading, ReadingSource, align_pinyin, char_readings, readings_from_pinyin, standard_characters, to_pinyin,
+};
 pub use initial::Initial;
 pub use line::{parse_pinyin_line, parse_pinyin_words};
 pub use sandhi::{SandhiRule, SurfaceSyllable, surface};

@@ -9,10 +9,13 @@
 //! # Ok::<(), shiliu_speech::SpeechError>(())
 //! ```
 
+pub mod candidates;
 pub mod cpu;
 mod engine;
 mod error;
+pub mod forcing;
 pub mod normalize;
+pub mod vocab;
 
-pub use engine::{Engine, Transcript, audio_ctx_for, is_looping, max_tokens_for};
+pub use engine::{Engine, ForcingRequest, Recognition, Transcript, audio_ctx_for, is_looping, max_tokens_for};
 pub use error::{Result, SpeechError};

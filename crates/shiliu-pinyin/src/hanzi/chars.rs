@@ -99,6 +99,11 @@ pub fn char_readings(c: char) -> Vec<Syllable> {
     readings(c)
 }
 
+/// The 8105 characters of the 2013 standard list (通用规范汉字表), in code-point order.
+pub fn standard_characters() -> impl Iterator<Item = char> {
+    STANDARD_CHARS.lines().filter(|l| !l.starts_with('#')).flat_map(str::chars)
+}
+
 fn standard_chars() -> &'static HashSet<char> {
     static SET: OnceLock<HashSet<char>> = OnceLock::new();
     SET.get_or_init(|| STANDARD_CHARS.lines().filter(|l| !l.starts_with('#')).flat_map(str::chars).collect())

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::syllable::Syllable;
 use rules::TaggedWord;
 
-pub use chars::char_readings;
+pub use chars::{char_readings, standard_characters};
 pub(crate) use chars::{ER5, is_hanzi};
 pub use given::{align_pinyin, readings_from_pinyin};
 

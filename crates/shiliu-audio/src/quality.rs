@@ -1,0 +1,373 @@
+//! Is this recording fit to score? Silence, a whisper-quiet microphone, clipping, a noisy room,
+//! a click or a monologue are named before any scoring, so a student is asked to try again
+//! rather than told they mispronounced something they never said.
+//!
+//! The analysis works on 20 ms frames (10 ms hop) of 16 kHz mono audio: a frame is speech when
+//! it stands well above the quietest part of the clip; noise is measured only on a steady,
+//! non-speech stretch (tightly trimmed clips have none, and are then not judged noisy).
+
+use serde::Serialize;
+
+use crate::level::{peak_dbfs, rms_dbfs};
+use crate::SAMPLE_RATE;
+
+/// A problem with a recording, with a stable name for JSON and the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export_to = "QualityFlag.ts"))]
+pub enum QualityFlag {
+    /// Nothing that sounds like speech.
+    NoSpeech,
+    /// Speech is there but very faint (far from the microphone, or the input level is low).
+    TooQuiet,
+    /// The microphone overloaded: peaks are cut off.
+    Clipped,
+    /// Background noise is close to the level of the speech.
+    Noisy,
+    /// Speech lasts too short a time to be a syllable.
+    TooShort,
+    /// Longer than the 30 s the recogniser can take at once.
+    TooLong,
+}
+
+impl QualityFlag {
+    pub fn name(self) -> &'static str {
+        match self {
+            QualityFlag::NoSpeech => "no_speech",
+            QualityFlag::TooQuiet => "too_quiet",
+            QualityFlag::Clipped => "clipped",
+            QualityFlag::Noisy => "noisy",
+            QualityFlag::TooShort => "too_short",
+            QualityFlag::TooLong => "too_long",
+        }
+    }
+
+    /// Flags after which the clip cannot be scored as speech at all.
+    pub fn prevents_scoring(self) -> bool {
+        matches!(self, QualityFlag::NoSpeech | QualityFlag::TooShort | QualityFlag::TooLong)
+    }
+
+    pub fn message_zh(self) -> &'static str {
+        match self {
+            QualityFlag::NoSpeech => "没有听到说话声，请靠近麦克风再说一遍。",
+            QualityFlag::TooQuiet => "声音太小了，请大声一点或靠近麦克风。",
+            QualityFlag::Clipped => "声音太大，录音失真了，请离麦克风远一点。",
+            QualityFlag::Noisy => "周围太吵了，请到安静的地方再试。",
+            QualityFlag::TooShort => "录音太短了，请把整个词说完。",
+            QualityFlag::TooLong => "录音太长了（超过30秒），请分段朗读。",
+        }
+    }
+
+    pub fn message_en(self) -> &'static str {
+        match self {
+            QualityFlag::NoSpeech => "No speech was heard. Move closer to the microphone and say it again.",
+            QualityFlag::TooQuiet => "Too quiet. Speak up or move closer to the microphone.",
+            QualityFlag::Clipped => "Too loud: the recording is distorted. Move a little away from the microphone.",
+            QualityFlag::Noisy => "Too much background noise. Try again somewhere quieter.",
+            QualityFlag::TooShort => "The recording is too short. Say the whole item.",
+            QualityFlag::TooLong => "The recording is longer than 30 seconds. Read it in parts.",
+        }
+    }
+}
+
+/// Measurements behind the flags (useful in reports and for tuning with care).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QualityReport {
+    pub flags: Vec<QualityFlag>,
+    pub duration_ms: u32,
+    /// Where speech starts and ends (ms), if any was found.
+    pub speech_span: Option<(u32, u32)>,
+    pub speech_ms: u32,
+    pub peak_dbfs: f32,
+    /// RMS level over the speech frames.
+    pub speech_dbfs: f32,
+    /// Speech power over noise power on a steady non-speech stretch, when there is one.
+    pub snr_db: Option<f32>,
+    /// Share of samples at or near full scale.
+    pub clipped_ratio: f32,
+}
+
+const FRAME: usize = 320;
+const HOP: usize = 160;
+pub const MAX_DURATION_MS: u32 = 30_000;
+/// Below this peak level nothing counts as speech.
+const SILENCE_PEAK_DBFS: f32 = -45.0;
+/// Ordinary speech peaks at −12…−3 dBFS; 20 dB below that the microphone is barely in use.
+const QUIET_PEAK_DBFS: f32 = -28.0;
+const NOISY_SNR_DB: f32 = 25.0;
+const MIN_SPEECH_MS: u32 = 120;
+const CLIPPED_RATIO: f32 = 0.002;
+/// A noise estimate needs this much steady non-speech audio.
+const MIN_NOISE_STRETCH_MS: u32 = 150;
+
+fn power(x: &[f32]) -> f32 {
+    x.iter().map(|v| v * v).sum::<f32>() / x.len().max(1) as f32
+}
+
+/// Examines 16 kHz mono samples.
+pub fn assess(samples: &[f32]) -> QualityReport {
+    let duration_ms = (samples.len() as u64 * 1000 / SAMPLE_RATE as u64) as u32;
+    let peak = peak_dbfs(samples);
+    let clipped_ratio = samples.iter().filter(|v| v.abs() >= 0.985).count() as f32 / samples.len().max(1) as f32;
+    let frames: Vec<&[f32]> = (0..samples.len().saturating_sub(FRAME - 1)).step_by(HOP).map(|i| &samples[i..i + FRAME]).collect();
+    let levels: Vec<f32> = frames.iter().map(|f| rms_dbfs(f)).collect();
+    let mut sorted = levels.clone();
+    sorted.sort_by(f32::total_cmp);
+    let floor = sorted.get(sorted.len() / 10).copied().unwrap_or(-100.0);
+    let top = sorted.get(sorted.len() * 95 / 100).copied().unwrap_or(-100.0);
+    // Speech: well above the quietest frames and within 35 dB of the loudest. A clip with
+    // little dynamic range (trimmed tight, or nothing but noise) is taken as one level, and
+    // must then prove itself voiced below.
+    let threshold = if top - floor < 15.0 { top - 20.0 } else { (floor + 10.0).max(top - 35.0) }.max(-60.0);
+    let mut is_speech: Vec<bool> = levels.iter().map(|&l| l > threshold && peak > SILENCE_PEAK_DBFS).collect();
+    if !has_voiced_frames(&frames, &is_speech) {
+        is_speech.iter_mut().for_each(|s| *s = false);
+    }
+    let speech_frames = is_speech.iter().filter(|s| **s).count();
+    let speech_ms = speech_frames as u32 * 10;
+    let first = is_speech.iter().position(|s| *s);
+    let last = is_speech.iter().rposition(|s| *s);
+    let speech_span = first.zip(last).map(|(a, b)| (a as u32 * 10, b as u32 * 10 + 20));
+    let speech_power: f32 = {
+        let p: Vec<f32> = frames.iter().zip(&is_speech).filter(|(_, s)| **s).map(|(f, _)| power(f)).collect();
+        p.iter().sum::<f32>() / p.len().max(1) as f32
+    };
+    let speech_dbfs = if speech_power > 0.0 { 10.0 * speech_power.log10() } else { -100.0 };
+    let snr_db = noise_power(&frames, &levels, &is_speech).map(|n| 10.0 * (speech_power / n.max(1e-12)).log10());
+
+    let mut flags = Vec::new();
+    if duration_ms > MAX_DURATION_MS {
+        flags.push(QualityFlag::TooLong);
+    }
+    if speech_span.is_none() || peak <= SILENCE_PEAK_DBFS {
+        flags.push(QualityFlag::NoSpeech);
+    } else {
+        if speech_ms < MIN_SPEECH_MS {
+            flags.push(QualityFlag::TooShort);
+        }
+        if peak < QUIET_PEAK_DBFS {
+            flags.push(QualityFlag::TooQuiet);
+        }
+        if clipped_ratio > CLIPPED_RATIO {
+            flags.push(QualityFlag::Clipped);
+        }
+        if snr_db.is_some_and(|s| s < NOISY_SNR_DB) {
+            flags.push(QualityFlag::Noisy);
+        }
+    }
+    QualityReport { flags, duration_ms, speech_span, speech_ms, peak_dbfs: peak, speech_dbfs, snr_db, clipped_ratio }
+}
+
+/// Speech has voice: at least a few clearly periodic frames (sampled sparsely to stay fast on
+/// long clips). Hiss, hum-free fans and clicks have none.
+fn has_voiced_frames(frames: &[&[f32]], is_speech: &[bool]) -> bool {
+    let candidates = is_speech.iter().filter(|s| **s).count();
+    let (step, needed) = if candidates < 30 { (1, 2) } else { (3, 4) };
+    let mut voiced = 0;
+    for (_, f) in frames.iter().enumerate().filter(|(i, _)| is_speech[*i]).step_by(step) {
+        if periodicity(f) > 0.6 {
+            voiced += 1;
+            if voiced >= needed {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Highest normalised autocorrelation over pitch lags (60–500 Hz): near 1 for a voiced
+/// frame, low for hiss and hum-free room noise.
+fn periodicity(frame: &[f32]) -> f32 {
+    let energy: f32 = frame.iter().map(|v| v * v).sum();
+    if energy <= 1e-9 {
+        return 0.0;
+    }
+    let r: Vec<f32> = (31..=267)
+        .map(|lag| {
+            let (a, b) = (&frame[..frame.len() - lag], &frame[lag..]);
+            let num: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+            let den = (a.iter().map(|v| v * v).sum::<f32>() * b.iter().map(|v| v * v).sum::<f32>()).sqrt();
+            if den > 0.0 { num / den } else { 0.0 }
+        })
+        .collect();
+    // Only a prominent peak counts: low-passed noise correlates at short lags too, but decays
+    // without dipping and rising again the way a periodic signal does.
+    let mut lowest = f32::MAX;
+    let mut best = 0.0f32;
+    for w in r.windows(3) {
+        lowest = lowest.min(w[0]);
+        if w[1] > w[0] && w[1] >= w[2] && w[1] - lowest > 0.5 {
+            best = best.max(w[1]);
+        }
+    }
+    best
+}
+
+/// Mean power of the longest steady run of aperiodic non-speech frames (levels within 6 dB of
+/// each other), if it is long enough to trust. Digital silence is not noise, and a sustained
+/// quiet vowel (periodic) is speech, not noise.
+fn noise_power(frames: &[&[f32]], levels: &[f32], is_speech: &[bool]) -> Option<f32> {
+    let candidate = |i: usize| !is_speech[i] && levels[i] >= -90.0 && periodicity(frames[i]) < 0.5;
+    let mut best: Option<(usize, usize)> = None;
+    let mut i = 0;
+    while i < frames.len() {
+        if !candidate(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let (mut lo, mut hi) = (levels[i], levels[i]);
+        while i < frames.len() && candidate(i) {
+            lo = lo.min(levels[i]);
+            hi = hi.max(levels[i]);
+            if hi - lo > 6.0 {
+                break;
+            }
+            i += 1;
+        }
+        if best.is_none_or(|(a, b)| i - start > b - a) {
+            best = Some((start, i));
+        }
+        if i == start {
+            i += 1;
+        }
+    }
+    let (a, b) = best?;
+    ((b - a) as u32 * 10 >= MIN_NOISE_STRETCH_MS).then(|| frames[a..b].iter().map(|f| power(f)).sum::<f32>() / (b - a) as f32)
+}
+
+/// Cuts leading and trailing non-speech, keeping `margin_ms` either side.
+pub fn trim(samples: &[f32], report: &QualityReport, margin_ms: u32) -> Vec<f32> {
+    let Some((start, end)) = report.speech_span else { return samples.to_vec() };
+    let per_ms = SAMPLE_RATE as usize / 1000;
+    let a = (start.saturating_sub(margin_ms) as usize * per_ms).min(samples.len());
+    let b = ((end + margin_ms) as usize * per_ms).min(samples.len());
+    samples[a..b.max(a)].to_vec()
+}
+
+/// Scales quiet speech up to a −6 dBFS peak (never down, never past full scale).
+pub fn normalise_gain(samples: &mut [f32]) {
+    let peak = samples.iter().fold(0f32, |m, v| m.max(v.abs()));
+    if peak > 1e-4 && peak < 0.5 {
+        let gain = 0.5 / peak;
+        samples.iter_mut().for_each(|v| *v *= gain);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A voiced "syllable": a 200 Hz tone with harmonics under a smooth envelope.
+    fn syllable(ms: usize, amp: f32) -> Vec<f32> {
+        let n = ms * 16;
+        (0..n)
+            .map(|i| {
+                let t = i as f32 / 16_000.0;
+                let env = (std::f32::consts::PI * i as f32 / n as f32).sin();
+                amp * env * ((t * 200.0 * std::f32::consts::TAU).sin() + 0.5 * (t * 400.0 * std::f32::consts::TAU).sin()) / 1.5
+            })
+            .collect()
+    }
+
+    fn noise(ms: usize, amp: f32, seed: u32) -> Vec<f32> {
+        let mut s = seed;
+        (0..ms * 16)
+            .map(|_| {
+                s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                amp * ((s >> 8) as f32 / (1 << 24) as f32 * 2.0 - 1.0)
+            })
+            .collect()
+    }
+
+    fn clip(lead_ms: usize, speech: Vec<f32>, tail_ms: usize) -> Vec<f32> {
+        let mut v = vec![0.0; lead_ms * 16];
+        v.extend(speech);
+        v.extend(vec![0.0; tail_ms * 16]);
+        v
+    }
+
+    #[test]
+    fn a_clean_syllable_has_no_flags_and_a_speech_span() {
+        let r = assess(&clip(300, syllable(500, 0.7), 300));
+        assert!(r.flags.is_empty(), "{r:?}");
+        let (a, b) = r.speech_span.unwrap();
+        assert!((250..=350).contains(&a) && (750..=850).contains(&b), "{a}-{b}");
+    }
+
+    #[test]
+    fn silence_is_no_speech() {
+        assert_eq!(assess(&vec![0.0; 32_000]).flags, vec![QualityFlag::NoSpeech]);
+        assert_eq!(assess(&noise(2000, 0.002, 7)).flags, vec![QualityFlag::NoSpeech]);
+    }
+
+    #[test]
+    fn loud_noise_without_a_voice_is_no_speech() {
+        assert_eq!(assess(&noise(2000, 0.2, 11)).flags, vec![QualityFlag::NoSpeech]);
+    }
+
+    #[test]
+    fn a_clip_trimmed_to_the_syllable_is_still_speech() {
+        let r = assess(&syllable(450, 0.3));
+        assert!(r.flags.is_empty(), "{r:?}");
+        assert!(r.speech_ms >= 300, "{}", r.speech_ms);
+    }
+
+    #[test]
+    fn faint_speech_is_too_quiet() {
+        assert_eq!(assess(&clip(300, syllable(500, 0.03), 300)).flags, vec![QualityFlag::TooQuiet]);
+    }
+
+    #[test]
+    fn overloaded_speech_is_clipped() {
+        let hot: Vec<f32> = syllable(500, 4.0).into_iter().map(|v| v.clamp(-1.0, 1.0)).collect();
+        assert!(assess(&clip(300, hot, 300)).flags.contains(&QualityFlag::Clipped));
+    }
+
+    #[test]
+    fn speech_in_steady_noise_at_20_db_is_noisy() {
+        let speech = clip(300, syllable(600, 0.5), 300);
+        let speech_rms = (power(&speech[300 * 16..900 * 16])).sqrt();
+        let n = noise(1200, speech_rms / 10.0 * 3f32.sqrt(), 3);
+        let mixed: Vec<f32> = speech.iter().zip(&n).map(|(a, b)| a + b).collect();
+        let r = assess(&mixed);
+        assert!(r.flags.contains(&QualityFlag::Noisy), "{r:?}");
+        assert!((15.0..25.0).contains(&r.snr_db.unwrap()), "{:?}", r.snr_db);
+    }
+
+    #[test]
+    fn a_tightly_trimmed_clip_is_not_called_noisy() {
+        let r = assess(&syllable(500, 0.7));
+        assert!(!r.flags.contains(&QualityFlag::Noisy), "{r:?}");
+    }
+
+    #[test]
+    fn a_click_is_too_short() {
+        let r = assess(&clip(400, syllable(60, 0.8), 400));
+        assert!(r.flags.contains(&QualityFlag::TooShort), "{r:?}");
+    }
+
+    #[test]
+    fn more_than_thirty_seconds_is_too_long() {
+        let long = clip(100, syllable(31_000, 0.5), 100);
+        assert!(assess(&long).flags.contains(&QualityFlag::TooLong));
+    }
+
+    #[test]
+    fn trimming_keeps_the_speech_and_a_margin() {
+        let x = clip(1000, syllable(500, 0.7), 1000);
+        let r = assess(&x);
+        let t = trim(&x, &r, 150);
+        assert!((750 * 16..=900 * 16).contains(&t.len()), "{}", t.len() / 16);
+    }
+
+    #[test]
+    fn quiet_audio_is_raised_and_loud_audio_left_alone() {
+        let mut quiet = vec![0.01, -0.02, 0.015];
+        normalise_gain(&mut quiet);
+        assert!((quiet[1] + 0.5).abs() < 1e-6);
+        let mut loud = vec![0.9, -0.3];
+        normalise_gain(&mut loud);
+        assert_eq!(loud, vec![0.9, -0.3]);
+    }
+}

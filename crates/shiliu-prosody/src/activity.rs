@@ -1,0 +1,162 @@
+//! Where the speech is, and how fluently it came: speaking time, pauses, rate.
+//!
+//! A frame is speech when it is voiced, or loud both against the clip's speech level and
+//! against its noise floor (fricatives and aspiration are unvoiced but loud). Blips shorter
+//! than 30 ms are dropped, and only silences longer than 250 ms inside the speech count as
+//! pauses: stop closures and the gaps before aspirated stops last well under that.
+
+use serde::{Deserialize, Serialize};
+
+use crate::pitch::PitchTrack;
+
+/// Frames this far below the speech level are never speech.
+const SPEECH_REL_DB: f32 = -35.0;
+/// Unvoiced frames must be this far above the noise floor to count.
+const ABOVE_FLOOR_DB: f32 = 12.0;
+const MIN_RUN_FRAMES: usize = 3;
+/// A silence inside speech longer than this is a pause.
+pub const PAUSE_MS: u32 = 250;
+
+/// Fluency of one attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Fluency {
+    /// From the first to the last speech frame, pauses excluded.
+    pub speaking_ms: u32,
+    pub pause_count: u32,
+    pub pause_ms: u32,
+    /// Syllables per second of speaking time (articulation rate).
+    pub syllables_per_second: f32,
+    /// Syllables per second from the first to the last speech frame, pauses included.
+    pub speech_rate: f32,
+}
+
+fn noise_floor_db(track: &PitchTrack) -> f32 {
+    let mut levels: Vec<f32> = track.frames.iter().map(|f| f.rms_db).collect();
+    levels.sort_by(f32::total_cmp);
+    levels.get(levels.len() / 10).copied().unwrap_or(-120.0)
+}
+
+/// Per frame: is it speech?
+pub fn speech_frames(track: &PitchTrack) -> Vec<bool> {
+    let floor = noise_floor_db(track);
+    let mut speech: Vec<bool> = (0..track.frames.len())
+        .map(|i| {
+            let f = &track.frames[i];
+            let rel = track.relative_db(i);
+            rel > SPEECH_REL_DB && (f.f0_hz.is_some() || f.rms_db > floor + ABOVE_FLOOR_DB)
+        })
+        .collect();
+    // Drop runs too short to be a sound.
+    let mut i = 0;
+    while i < speech.len() {
+        if speech[i] {
+            let start = i;
+            while i < speech.len() && speech[i] {
+                i += 1;
+            }
+            if i - start < MIN_RUN_FRAMES {
+                speech[start..i].iter_mut().for_each(|s| *s = false);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    speech
+}
+
+/// The first and last frame of speech, in ms (end exclusive), or `None` for a silent clip.
+pub fn speech_span(track: &PitchTrack) -> Option<(u32, u32)> {
+    let speech = speech_frames(track);
+    let first = speech.iter().position(|&s| s)?;
+    let last = speech.iter().rposition(|&s| s)?;
+    Some((first as u32 * track.hop_ms, (last as u32 + 1) * track.hop_ms))
+}
+
+/// Silences inside the speech span longer than [`PAUSE_MS`], as (start, end) ms.
+pub fn pauses(track: &PitchTrack) -> Vec<(u32, u32)> {
+    let speech = speech_frames(track);
+    let (Some(first), Some(last)) = (speech.iter().position(|&s| s), speech.iter().rposition(|&s| s)) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut i = first;
+    while i <= last {
+        if !speech[i] {
+            let start = i;
+            while i <= last && !speech[i] {
+                i += 1;
+            }
+            let (a, b) = (start as u32 * track.hop_ms, i as u32 * track.hop_ms);
+            if b - a > PAUSE_MS {
+                out.push((a, b));
+            }
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Fluency measures for an attempt of `syllables` syllables.
+pub fn fluency(track: &PitchTrack, syllables: usize) -> Fluency {
+    let Some((start, end)) = speech_span(track) else {
+        return Fluency { speaking_ms: 0, pause_count: 0, pause_ms: 0, syllables_per_second: 0.0, speech_rate: 0.0 };
+    };
+    let pauses = pauses(track);
+    let pause_ms: u32 = pauses.iter().map(|(a, b)| b - a).sum();
+    let speaking_ms = (end - start).saturating_sub(pause_ms);
+    let rate = |ms: u32| if ms == 0 { 0.0 } else { syllables as f32 * 1000.0 / ms as f32 };
+    Fluency {
+        speaking_ms,
+        pause_count: pauses.len() as u32,
+        pause_ms,
+        syllables_per_second: rate(speaking_ms),
+        speech_rate: rate(end - start),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pitch::track_pitch;
+
+    /// Harmonic "syllables" of `ms` each at 200 Hz, separated by the given silences.
+    pub(crate) fn bursts(lead_ms: usize, parts: &[(usize, usize)]) -> Vec<f32> {
+        let mut x = vec![0.0f32; lead_ms * 16];
+        for &(voice_ms, silence_ms) in parts {
+            let n = voice_ms * 16;
+            x.extend((0..n).map(|i| {
+                let t = i as f32 / 16_000.0;
+                let env = (std::f32::consts::PI * i as f32 / n as f32).sin().powf(0.3);
+                0.3 * env
+                    * ((std::f32::consts::TAU * 200.0 * t).sin() + 0.5 * (std::f32::consts::TAU * 400.0 * t).sin())
+            }));
+            x.extend(std::iter::repeat_n(0.0, silence_ms * 16));
+        }
+        x
+    }
+
+    #[test]
+    fn speech_span_brackets_the_voice() {
+        let track = track_pitch(&bursts(300, &[(400, 300)]));
+        let (a, b) = speech_span(&track).unwrap();
+        assert!((280..=330).contains(&a) && (680..=720).contains(&b), "{a} {b}");
+    }
+
+    #[test]
+    fn silence_has_no_span() {
+        assert!(speech_span(&track_pitch(&vec![0.0; 16_000])).is_none());
+    }
+
+    #[test]
+    fn long_silences_inside_speech_are_pauses_and_short_ones_are_not() {
+        let track = track_pitch(&bursts(200, &[(300, 80), (300, 500), (300, 400), (300, 200)]));
+        let f = fluency(&track, 4);
+        assert_eq!(f.pause_count, 2, "{f:?} {:?}", pauses(&track));
+        // 900 ms of silence, less the analysis window reaching ~15 ms into each side.
+        assert!((800..=920).contains(&f.pause_ms), "{f:?}");
+        // 4 syllables in ~1.3 s of speaking time.
+        assert!((2.7..=3.4).contains(&f.syllables_per_second), "{f:?}");
+        assert!(f.speech_rate < f.syllables_per_second);
+    }
+}

@@ -1,0 +1,120 @@
+//! Which characters stand for which sounds: the candidate sets teacher forcing compares.
+//!
+//! For an expected syllable the candidates are grouped by *segments* (initial + final, any
+//! tone): the target's own segments first, then each confusable neighbour's (n↔l, zh↔z, -n↔-ng,
+//! i↔ü, aspiration, f↔h, r↔l). Summing over every character with the same segments asks the
+//! recogniser about the sound rather than about one word, and leaving tone out keeps this
+//! evidence about initials and finals — tone is judged from pitch.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use shiliu_pinyin::{Contrast, Final, Initial, Syllable, char_readings, confusable_neighbours};
+
+/// Initial and final, ignoring tone and 儿化.
+pub type Segments = (Initial, Final);
+
+pub fn segments(s: &Syllable) -> Segments {
+    (s.initial, s.final_)
+}
+
+/// Every standard character, filed under each of its readings' segments.
+fn index() -> &'static HashMap<Segments, Vec<char>> {
+    static INDEX: OnceLock<HashMap<Segments, Vec<char>>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut map: HashMap<Segments, Vec<char>> = HashMap::new();
+        for c in shiliu_pinyin::standard_characters() {
+            let mut seen = Vec::new();
+            for r in char_readings(c) {
+                let seg = segments(&r);
+                if !seen.contains(&seg) {
+                    seen.push(seg);
+                    map.entry(seg).or_default().push(c);
+                }
+            }
+        }
+        map
+    })
+}
+
+/// Characters whose reading has these segments.
+pub fn chars_for(seg: Segments) -> &'static [char] {
+    index().get(&seg).map(Vec::as_slice).unwrap_or(&[])
+}
+
+/// A candidate group: the sound it stands for and how it differs from the target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub syllable: Syllable,
+    /// `None` for the target itself.
+    pub contrast: Option<Contrast>,
+}
+
+/// The target's segments first, then its segmental neighbours (tone neighbours are left to pitch).
+pub fn candidates_for(expected: &Syllable) -> Vec<Candidate> {
+    let mut out = vec![Candidate { syllable: *expected, contrast: None }];
+    for (syl, contrast) in confusable_neighbours(expected) {
+        if contrast == Contrast::Tone || out.iter().any(|c| c.syllable.same_segments(&syl)) {
+            continue;
+        }
+        if !chars_for(segments(&syl)).is_empty() {
+            out.push(Candidate { syllable: syl, contrast: Some(contrast) });
+        }
+    }
+    out
+}
+
+/// The character groups for a list of candidates; the target character is always in group 0.
+pub fn char_groups(target_char: char, candidates: &[Candidate]) -> Vec<Vec<char>> {
+    candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut chars = chars_for(segments(&c.syllable)).to_vec();
+            if i == 0 && !chars.contains(&target_char) {
+                chars.push(target_char);
+            }
+            chars
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn syl(s: &str) -> Syllable {
+        Syllable::parse(s).unwrap()
+    }
+
+    #[test]
+    fn characters_are_filed_under_their_segments_whatever_the_tone() {
+        let nan = chars_for(segments(&syl("nan2")));
+        assert!(nan.contains(&'男') && nan.contains(&'南') && nan.contains(&'难'));
+        let lan = chars_for(segments(&syl("lan2")));
+        assert!(lan.contains(&'蓝') && lan.contains(&'兰') && lan.contains(&'懒'));
+    }
+
+    #[test]
+    fn a_polyphone_is_filed_under_each_reading() {
+        assert!(chars_for(segments(&syl("hang2"))).contains(&'行'));
+        assert!(chars_for(segments(&syl("xing2"))).contains(&'行'));
+    }
+
+    #[test]
+    fn candidates_start_with_the_target_and_name_each_contrast() {
+        let c = candidates_for(&syl("nan2"));
+        assert_eq!(c[0].contrast, None);
+        assert!(c.iter().any(|c| c.syllable.same_segments(&syl("lan2")) && c.contrast == Some(Contrast::NasalLateral)));
+        assert!(c.iter().any(|c| c.syllable.same_segments(&syl("nang2")) && c.contrast == Some(Contrast::FrontBackNasal)));
+        assert!(c.iter().all(|c| c.contrast != Some(Contrast::Tone)));
+    }
+
+    #[test]
+    fn the_target_character_is_always_a_candidate() {
+        let c = candidates_for(&syl("shi1"));
+        let groups = char_groups('师', &c);
+        assert!(groups[0].contains(&'师'));
+        assert!(groups.iter().skip(1).all(|g| !g.contains(&'师')));
+    }
+}

@@ -1,0 +1,216 @@
+//! Teacher forcing: walking the recogniser along the *expected* characters and, at each
+//! position, measuring how likely each candidate character was — the target, and the
+//! characters of its confusable neighbours (n↔l, zh↔z, -n↔-ng…).
+//!
+//! Comparing the target against its neighbours at the same position is what makes this a
+//! goodness-of-pronunciation measure rather than a transcript check: the recogniser's
+//! preference is judged on the sounds in question, with the words around them held fixed.
+//! The model is behind a trait so this logic is tested without Whisper.
+
+use std::collections::HashMap;
+
+use crate::vocab::{TokenId, VocabIndex};
+
+/// A next-token model with a rewindable context (Whisper's decoder with its KV cache).
+pub trait NextTokenModel {
+    /// Feeds `tokens` at positions `n_past..` (discarding anything cached from `n_past` on) and
+    /// returns the log-probabilities of the token that would follow them.
+    fn feed(&mut self, tokens: &[TokenId], n_past: usize) -> Result<Vec<f32>, String>;
+}
+
+/// Below this probability a fragment token is not worth a decoder call to complete.
+const EXPAND_MIN_PROB: f32 = 0.002;
+/// At most this many fragment tokens are completed per position.
+const MAX_EXPANSIONS: usize = 4;
+
+/// One position of the expected text: its character, the canonical tokens that spell it, and
+/// groups of candidate characters (group 0 is the target syllable's characters).
+#[derive(Debug, Clone)]
+pub struct Position {
+    pub ch: char,
+    pub tokens: Vec<TokenId>,
+    pub groups: Vec<Vec<char>>,
+}
+
+/// What the recogniser thought at one position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PositionEvidence {
+    /// Log-probability of the expected character itself.
+    pub target_lp: f32,
+    /// Log-probability mass of each candidate group (summed over its characters).
+    pub group_lp: Vec<f32>,
+    /// The single most likely next character and its log-probability.
+    pub top: Option<(char, f32)>,
+}
+
+fn log_sum(ps: impl IntoIterator<Item = f32>) -> f32 {
+    let total: f32 = ps.into_iter().sum();
+    if total > 0.0 { total.ln() } else { f32::NEG_INFINITY }
+}
+
+/// Probability mass of tokens starting with `bytes` under `lp`.
+fn mass_starting_with(vocab: &VocabIndex, lp: &[f32], bytes: &[u8]) -> f32 {
+    vocab.starting_with(bytes).map(|t| lp.get(t as usize).map_or(0.0, |l| l.exp())).sum()
+}
+
+/// Walks `positions` after `prefix` and returns the evidence at each.
+pub fn force<M: NextTokenModel>(
+    model: &mut M,
+    vocab: &VocabIndex,
+    prefix: &[TokenId],
+    positions: &[Position],
+) -> Result<Vec<PositionEvidence>, String> {
+    let mut lp = model.feed(prefix, 0)?;
+    let mut n_past = prefix.len();
+    let mut out = Vec::with_capacity(positions.len());
+    for pos in positions {
+        // Complete the fragment tokens that carry real probability (the target's own first,
+        // which we must decode anyway, is done last so its result can be reused).
+        let mut wanted: Vec<(TokenId, f32)> = Vec::new();
+        let mut all_chars: Vec<char> = pos.groups.iter().flatten().copied().collect();
+        all_chars.push(pos.ch);
+        for &c in &all_chars {
+            for (t, _) in vocab.routes(c).partial {
+                let p = lp.get(t as usize).map_or(0.0, |l| l.exp());
+                if (p >= EXPAND_MIN_PROB || c == pos.ch) && !wanted.iter().any(|(w, _)| *w == t) {
+                    wanted.push((t, p));
+                }
+            }
+        }
+        let own_first = pos.tokens.first().copied();
+        wanted.sort_by(|a, b| (Some(a.0) == own_first).cmp(&(Some(b.0) == own_first)).then(b.1.total_cmp(&a.1)));
+        let keep_from = wanted.len().saturating_sub(MAX_EXPANSIONS);
+        let mut expansions: HashMap<TokenId, Vec<f32>> = HashMap::new();
+        let mut last_expanded = None;
+        for &(t, _) in &wanted[keep_from..] {
+            expansions.insert(t, model.feed(&[t], n_past)?);
+            last_expanded = Some(t);
+        }
+
+        let char_prob = |c: char| -> f32 {
+            let mut buf = [0u8; 4];
+            let utf8 = c.encode_utf8(&mut buf).as_bytes();
+            let routes = vocab.routes(c);
+            let mut p: f32 = routes.complete.iter().map(|&t| lp.get(t as usize).map_or(0.0, |l| l.exp())).sum();
+            for (t, covered) in routes.partial {
+                if let Some(next) = expansions.get(&t) {
+                    p += lp[t as usize].exp() * mass_starting_with(vocab, next, &utf8[covered..]);
+                }
+            }
+            p
+        };
+        let mut cache: HashMap<char, f32> = HashMap::new();
+        let mut prob = |c: char| *cache.entry(c).or_insert_with(|| char_prob(c));
+        let target_lp = log_sum([prob(pos.ch)]);
+        let group_lp = pos.groups.iter().map(|g| log_sum(g.iter().map(|&c| prob(c)))).collect();
+        let top = lp
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .and_then(|(t, _)| vocab.first_char(t as TokenId))
+            .map(|c| (c, log_sum([prob(c)])));
+        out.push(PositionEvidence { target_lp, group_lp, top });
+
+        // Advance along the expected character.
+        let mut rest = pos.tokens.as_slice();
+        if let (Some(first), Some(last)) = (own_first, last_expanded)
+            && first == last
+        {
+            lp = expansions.remove(&first).expect("expanded");
+            n_past += 1;
+            rest = &rest[1..];
+        }
+        for &t in rest {
+            lp = model.feed(&[t], n_past)?;
+            n_past += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// Total log-probability of `tokens` following `prefix` (for forced choice between whole texts).
+pub fn sequence_lp<M: NextTokenModel>(model: &mut M, prefix: &[TokenId], tokens: &[TokenId]) -> Result<f32, String> {
+    let mut lp = model.feed(prefix, 0)?;
+    let mut total = 0.0;
+    for (i, &t) in tokens.iter().enumerate() {
+        total += lp.get(t as usize).copied().unwrap_or(f32::NEG_INFINITY);
+        if i + 1 < tokens.len() {
+            lp = model.feed(&[t], prefix.len() + i)?;
+        }
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vocab::tests::toy;
+
+    /// A model whose next-token distribution depends only on the last token fed, from a table.
+    struct TableModel {
+        table: HashMap<Option<TokenId>, Vec<f32>>,
+        calls: usize,
+    }
+
+    fn dist(pairs: &[(TokenId, f32)]) -> Vec<f32> {
+        let mut p = vec![1e-6f32; 7];
+        for &(t, v) in pairs {
+            p[t as usize] = v;
+        }
+        let s: f32 = p.iter().sum();
+        p.iter().map(|v| (v / s).ln()).collect()
+    }
+
+    impl NextTokenModel for TableModel {
+        fn feed(&mut self, tokens: &[TokenId], _n_past: usize) -> Result<Vec<f32>, String> {
+            self.calls += 1;
+            Ok(self.table.get(&tokens.last().copied()).cloned().unwrap_or_else(|| dist(&[])))
+        }
+    }
+
+    #[test]
+    fn a_merged_token_counts_towards_its_first_character() {
+        let vocab = toy();
+        // After the prefix (token 6 "a"): "我" 0.3, "我们" 0.5, "们" 0.2.
+        let table = HashMap::from([(Some(6), dist(&[(0, 0.3), (2, 0.5), (1, 0.2)]))]);
+        let mut m = TableModel { table, calls: 0 };
+        let pos = Position { ch: '我', tokens: vec![0], groups: vec![vec!['我'], vec!['们']] };
+        let ev = force(&mut m, &vocab, &[6], &[pos]).unwrap();
+        assert!((ev[0].target_lp.exp() - 0.8).abs() < 0.01, "{}", ev[0].target_lp.exp());
+        assert!((ev[0].group_lp[1].exp() - 0.2).abs() < 0.01);
+        assert_eq!(ev[0].top.map(|t| t.0), Some('我'));
+    }
+
+    #[test]
+    fn fragment_characters_are_completed_with_one_more_step() {
+        let vocab = toy();
+        // After "a": fragment (3) 0.9; after the fragment: 鼠's tail (4) 0.25, 鼓's tail (5) 0.75.
+        let table = HashMap::from([(Some(6), dist(&[(3, 0.9), (0, 0.1)])), (Some(3), dist(&[(4, 0.25), (5, 0.75)]))]);
+        let mut m = TableModel { table, calls: 0 };
+        let pos = Position { ch: '鼠', tokens: vec![3, 4], groups: vec![vec!['鼠'], vec!['鼓'], vec!['我']] };
+        let ev = force(&mut m, &vocab, &[6], &[pos]).unwrap();
+        assert!((ev[0].target_lp.exp() - 0.225).abs() < 0.01, "{}", ev[0].target_lp.exp());
+        assert!((ev[0].group_lp[1].exp() - 0.675).abs() < 0.01);
+        // prefix, the fragment (reused to advance), the tail: three calls, not four.
+        assert_eq!(m.calls, 3);
+    }
+
+    #[test]
+    fn unlikely_fragments_of_neighbours_are_not_expanded() {
+        let vocab = toy();
+        let table = HashMap::from([(Some(6), dist(&[(0, 0.99)]))]);
+        let mut m = TableModel { table, calls: 0 };
+        let pos = Position { ch: '我', tokens: vec![0], groups: vec![vec!['我'], vec!['鼠']] };
+        let ev = force(&mut m, &vocab, &[6], &[pos]).unwrap();
+        assert_eq!(m.calls, 2, "prefix and the target token only");
+        assert!(ev[0].group_lp[1] < -10.0);
+    }
+
+    #[test]
+    fn sequence_lp_sums_token_log_probabilities() {
+        let table = HashMap::from([(Some(6), dist(&[(0, 0.5), (1, 0.5)])), (Some(0), dist(&[(1, 0.25), (0, 0.75)]))]);
+        let mut m = TableModel { table, calls: 0 };
+        let lp = sequence_lp(&mut m, &[6], &[0, 1]).unwrap();
+        assert!((lp - (0.5f32 * 0.25).ln()).abs() < 0.01);
+    }
+}
