@@ -13,11 +13,15 @@ fn lock_graph() -> BTreeMap<String, Vec<String>> {
         let deps = block
             .split_once("dependencies = [")
             .map(|(_, rest)| {
-                rest.split(']').next().unwrap_or_default().lines().filter_map(|l| {
-                    let entry = l.trim().trim_end_matches(',').trim_matches('"');
-                    (!entry.is_empty()).then(|| entry.split(' ').next().unwrap().to_owned())
-                })
-                .collect()
+                rest.split(']')
+                    .next()
+                    .unwrap_or_default()
+                    .lines()
+                    .filter_map(|l| {
+                        let entry = l.trim().trim_end_matches(',').trim_matches('"');
+                        (!entry.is_empty()).then(|| entry.split(' ').next().unwrap().to_owned())
+                    })
+                    .collect()
             })
             .unwrap_or_default();
         graph.entry(name).or_insert(deps);

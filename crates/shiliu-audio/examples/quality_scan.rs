@@ -13,10 +13,15 @@ fn main() {
             header = cols.iter().map(|s| s.to_string()).collect();
             continue;
         }
-        let variant = header.iter().position(|h| h == "variant").map(|j| cols[j].to_string()).unwrap_or_else(|| "real".into());
+        let variant =
+            header.iter().position(|h| h == "variant").map(|j| cols[j].to_string()).unwrap_or_else(|| "real".into());
         let samples = shiliu_audio::wav::load_16k_mono(&dir.join(cols[0])).expect("wav");
         let r = shiliu_audio::quality::assess(&samples);
-        let key = if r.flags.is_empty() { "-".to_string() } else { r.flags.iter().map(|f| f.name()).collect::<Vec<_>>().join("+") };
+        let key = if r.flags.is_empty() {
+            "-".to_string()
+        } else {
+            r.flags.iter().map(|f| f.name()).collect::<Vec<_>>().join("+")
+        };
         if variant == "real" && !r.flags.is_empty() || variant == "clean" && !r.flags.is_empty() {
             println!("{} {:?} snr {:?} peak {:.1}", cols[0], r.flags, r.snr_db, r.peak_dbfs);
         }

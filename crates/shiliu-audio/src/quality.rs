@@ -8,8 +8,8 @@
 
 use serde::Serialize;
 
-use crate::level::{peak_dbfs, rms_dbfs};
 use crate::SAMPLE_RATE;
+use crate::level::{peak_dbfs, rms_dbfs};
 
 /// A problem with a recording, with a stable name for JSON and the UI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -109,7 +109,8 @@ pub fn assess(samples: &[f32]) -> QualityReport {
     let duration_ms = (samples.len() as u64 * 1000 / SAMPLE_RATE as u64) as u32;
     let peak = peak_dbfs(samples);
     let clipped_ratio = samples.iter().filter(|v| v.abs() >= 0.985).count() as f32 / samples.len().max(1) as f32;
-    let frames: Vec<&[f32]> = (0..samples.len().saturating_sub(FRAME - 1)).step_by(HOP).map(|i| &samples[i..i + FRAME]).collect();
+    let frames: Vec<&[f32]> =
+        (0..samples.len().saturating_sub(FRAME - 1)).step_by(HOP).map(|i| &samples[i..i + FRAME]).collect();
     let levels: Vec<f32> = frames.iter().map(|f| rms_dbfs(f)).collect();
     let mut sorted = levels.clone();
     sorted.sort_by(f32::total_cmp);
@@ -233,7 +234,8 @@ fn noise_power(frames: &[&[f32]], levels: &[f32], is_speech: &[bool]) -> Option<
         }
     }
     let (a, b) = best?;
-    ((b - a) as u32 * 10 >= MIN_NOISE_STRETCH_MS).then(|| frames[a..b].iter().map(|f| power(f)).sum::<f32>() / (b - a) as f32)
+    ((b - a) as u32 * 10 >= MIN_NOISE_STRETCH_MS)
+        .then(|| frames[a..b].iter().map(|f| power(f)).sum::<f32>() / (b - a) as f32)
 }
 
 /// Cuts leading and trailing non-speech, keeping `margin_ms` either side.
@@ -265,7 +267,9 @@ mod tests {
             .map(|i| {
                 let t = i as f32 / 16_000.0;
                 let env = (std::f32::consts::PI * i as f32 / n as f32).sin();
-                amp * env * ((t * 200.0 * std::f32::consts::TAU).sin() + 0.5 * (t * 400.0 * std::f32::consts::TAU).sin()) / 1.5
+                amp * env
+                    * ((t * 200.0 * std::f32::consts::TAU).sin() + 0.5 * (t * 400.0 * std::f32::consts::TAU).sin())
+                    / 1.5
             })
             .collect()
     }

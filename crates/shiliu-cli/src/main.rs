@@ -24,6 +24,10 @@ enum Command {
     /// Get, import, inspect or export the speech model.
     #[command(subcommand)]
     Model(commands::model::ModelCommand),
+    /// Judge a recording against a target: syllables, initials, finals, tones, scores.
+    Score(commands::score::ScoreArgs),
+    /// Run the scorer over a labelled corpus manifest and print accuracy tables.
+    Eval(commands::eval::EvalArgs),
     /// Print what a WAV file says (simplified Chinese).
     Transcribe(commands::transcribe::TranscribeArgs),
     /// Record from the microphone into a WAV file (16 kHz mono).
@@ -53,6 +57,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Model(cmd) => commands::model::run(cmd, &data),
         Command::Transcribe(args) => commands::transcribe::run(args, &data),
+        Command::Score(args) => commands::score::run(args, &data),
+        Command::Eval(args) => commands::eval::run(args, &data),
         Command::Record(args) => commands::audio::record(args),
         Command::Devices => commands::audio::devices(),
         Command::Status(args) => commands::audio::status(args, &data),

@@ -4,14 +4,15 @@ use serde::{Deserialize, Serialize};
 use shiliu_pinyin::{SurfaceSyllable, Tone};
 
 use crate::activity::{Fluency, fluency};
+use crate::context::{contradiction_score, judge_in_context, observe};
 use crate::contour::{contour_points, syllable_pitch};
 use crate::error::{Error, Result};
-use crate::features::features;
+use crate::features::SyllablePitch;
 use crate::pitch::{PitchTrack, track_pitch};
 use crate::profile::{Reference, SpeakerProfile};
 use crate::segment::segment_syllables;
 use crate::synth::Position;
-use crate::tone::{ToneContext, ToneEstimate, classify_features, has_voiced_onset, typicality};
+use crate::tone::{ToneContext, ToneEstimate, classify, has_voiced_onset};
 
 /// Pitch and timing of one expected syllable.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -25,9 +26,10 @@ pub struct SyllableProsody {
     pub contour: Vec<[f32; 2]>,
     /// What was heard, independent of what was expected.
     pub tone: ToneEstimate,
-    /// 0–100, how well the contour matches the expected tone: the mean of the probability the
-    /// classifier gives the expected tone and how typical the contour is of that tone's shapes
-    /// (chi-square tail of its Mahalanobis distance). `None` when there was no pitch to judge.
+    /// 0–100, how little the pitch contradicts the expected tone: 100 when the expected tone
+    /// is the most probable, falling with the square root of its probability relative to the
+    /// most probable tone's (a compressed but plausible native tone still scores high).
+    /// `None` when there was no pitch to judge.
     pub tone_score: Option<f32>,
 }
 
@@ -118,41 +120,88 @@ pub fn analyse(
 }
 
 /// Contours, tones and scores for given spans (one per expected syllable).
+///
+/// A syllable said alone is classified from its own contour ([`crate::classify`]); syllables
+/// in words and sentences are judged against their context (see the `context` module).
 pub fn score_spans(
     track: &PitchTrack,
     expected: &[SurfaceSyllable],
     spans: &[(u32, u32)],
     reference: &Reference,
 ) -> Vec<SyllableProsody> {
-    let mut lengths: Vec<u32> = spans.iter().map(|(a, b)| b.saturating_sub(*a)).collect();
+    let n = spans.len().min(expected.len());
+    let mut lengths: Vec<u32> = spans[..n].iter().map(|(a, b)| b.saturating_sub(*a)).collect();
     lengths.sort_unstable();
     let median = lengths.get(lengths.len() / 2).copied().unwrap_or(1).max(1) as f32;
-    spans
-        .iter()
-        .enumerate()
-        .take(expected.len())
-        .map(|(i, &span)| {
-            let context = tone_context(expected, i);
-            let dur_ratio =
-                if context.position == Position::Isolated { 1.0 } else { (span.1 - span.0) as f32 / median };
-            let pitch = syllable_pitch(track, span, reference, dur_ratio);
-            let connected = context.position != Position::Isolated;
-            let (tone, tone_score) = match features(&pitch, has_voiced_onset(context.initial), connected) {
-                Some(x) => {
-                    let estimate = classify_features(&x, &context, reference);
-                    let fit = typicality(&x, &context, reference);
-                    (estimate, Some(100.0 * (estimate.prob(context.expected) + fit) / 2.0))
-                }
-                None => (ToneEstimate { heard: None, probs: [0.0; 5], confidence: 0.0 }, None),
+    let contexts: Vec<ToneContext> = (0..n).map(|i| tone_context(expected, i)).collect();
+    let pitches: Vec<SyllablePitch> = (0..n)
+        .map(|i| {
+            let span = spans[i];
+            let isolated = contexts[i].position == Position::Isolated;
+            let dur_ratio = if isolated { 1.0 } else { (span.1 - span.0) as f32 / median };
+            syllable_pitch(track, span, reference, dur_ratio)
+        })
+        .collect();
+    let observations: Vec<_> = (0..n)
+        .map(|i| {
+            let middle_s = (spans[i].0 + spans[i].1) as f64 / 2000.0;
+            observe(&pitches[i], has_voiced_onset(contexts[i].initial), middle_s)
+        })
+        .collect();
+    let in_context = judge_in_context(&observations, &contexts, reference);
+    (0..n)
+        .map(|i| {
+            let context = &contexts[i];
+            let tone = if context.position == Position::Isolated {
+                classify(&pitches[i], context, reference)
+            } else {
+                in_context[i]
             };
             SyllableProsody {
-                start_ms: span.0,
-                end_ms: span.1,
+                start_ms: spans[i].0,
+                end_ms: spans[i].1,
                 expected: context.expected,
-                contour: contour_points(track, span, reference),
+                contour: contour_points(track, spans[i], reference),
                 tone,
-                tone_score,
+                tone_score: contradiction_score(&tone, context.expected),
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pitch::SAMPLE_RATE;
+    use shiliu_pinyin::{readings_from_pinyin, surface};
+
+    /// Voiced stretches `(ms, start Hz, end Hz)` with 60 ms of silence before each.
+    fn voice(parts: &[(usize, f32, f32)]) -> Vec<f32> {
+        let mut x = Vec::new();
+        let mut phase = 0.0f32;
+        for &(ms, from, to) in parts {
+            x.extend(std::iter::repeat_n(0.0, 960));
+            let n = ms * SAMPLE_RATE as usize / 1000;
+            for i in 0..n {
+                let f = from * (to / from).powf(i as f32 / n as f32);
+                phase += std::f32::consts::TAU * f / SAMPLE_RATE as f32;
+                x.push(0.3 * (phase.sin() + 0.5 * (2.0 * phase).sin()));
+            }
+        }
+        x.extend(std::iter::repeat_n(0.0, 3200));
+        x
+    }
+
+    #[test]
+    fn a_two_syllable_word_is_judged_in_context_with_full_scores() {
+        let expected = surface(&readings_from_pinyin("ta1 ta4 ta2").unwrap());
+        let audio = voice(&[(260, 300.0, 295.0), (220, 310.0, 190.0), (260, 200.0, 290.0)]);
+        let a = analyse(&audio, &expected, None, None).unwrap();
+        assert_eq!(a.syllables.len(), 3);
+        for (s, tone) in a.syllables.iter().zip([Tone::First, Tone::Fourth, Tone::Second]) {
+            assert_eq!(s.tone.heard, Some(tone), "{s:?}");
+            assert!(s.tone_score.unwrap() > 90.0, "{s:?}");
+            assert_eq!(s.tone.prob(Tone::Neutral), 0.0);
+        }
+    }
 }

@@ -14,11 +14,16 @@
 //!   recogniser token times can be blended in.
 //! * [`SpeakerProfile`] says where a speaker's voice sits; [`Reference`] maps Hz to the
 //!   semitone scale of [`shiliu_pinyin::target_contour`] (Chao level 3 = 0 st, 2.5 st a level).
-//! * [`classify`] says which tone was *heard*: a Gaussian model over a dozen contour features,
-//!   fitted at first use on contours synthesised from Chao's tone values with realistic
-//!   variation (see the `synth` module's docs). The expected tone is not a prior; context only
-//!   tells the model what a half third, a neutral tone after a given tone, a sonorant onset or
-//!   a phrase position look like.
+//! * [`classify`] says which tone was *heard* in a syllable said alone: a Gaussian model over a
+//!   dozen contour features, fitted at first use on contours synthesised from Chao's tone
+//!   values with realistic variation (see the `synth` module's docs). The expected tone is not
+//!   a prior; context only tells the model what a half third or a sonorant onset look like.
+//! * In words and sentences every syllable is instead judged *contrastively in context* (the
+//!   `context` module): its height and movement are compared with what the expected tone
+//!   sequence predicts once the speaker's level, range and declination are fitted to the other
+//!   syllables, against the same sequence with this syllable's tone swapped. Probabilities are
+//!   heavy-tailed on purpose, so compressed native tones are not called wrong; the tone score
+//!   measures how strongly the evidence contradicts the expected tone, not template distance.
 //! * [`analyse`] does all of it for one attempt and returns JSON-ready results.
 //!
 //! ```
@@ -46,12 +51,14 @@
 
 mod activity;
 mod analyse;
+mod context;
 mod contour;
 mod error;
 mod features;
 mod model;
 mod pitch;
 mod profile;
+mod regress;
 mod rng;
 mod segment;
 mod synth;

@@ -70,21 +70,6 @@ impl Gaussian {
         let log_det: f64 = (0..DIM).map(|i| 2.0 * l[i][i].ln()).sum();
         -0.5 * (quad + log_det + DIM as f64 * (2.0 * std::f64::consts::PI).ln())
     }
-
-    /// Squared Mahalanobis distance, for the tone score's goodness of fit.
-    pub(crate) fn mahalanobis2(&self, x: &[f32; DIM], shift_var: f64) -> f64 {
-        let log_norm = -0.5 * {
-            let mut c = self.cov;
-            for row in c.iter_mut().take(REGISTER_DIMS) {
-                for v in row.iter_mut().take(REGISTER_DIMS) {
-                    *v += shift_var;
-                }
-            }
-            cholesky(&c).map_or(0.0, |l| (0..DIM).map(|i| 2.0 * l[i][i].ln()).sum::<f64>())
-                + DIM as f64 * (2.0 * std::f64::consts::PI).ln()
-        };
-        -2.0 * (self.log_pdf(x, shift_var) - log_norm)
-    }
 }
 
 fn cholesky(a: &[[f64; DIM]; DIM]) -> Option<[[f64; DIM]; DIM]> {
@@ -164,7 +149,6 @@ mod tests {
         let at_mean: [f32; DIM] = std::array::from_fn(|d| d as f32);
         let off: [f32; DIM] = std::array::from_fn(|d| d as f32 + 2.0);
         assert!(g.log_pdf(&at_mean, 0.0) > g.log_pdf(&off, 0.0));
-        assert!(g.mahalanobis2(&at_mean, 0.0) < 0.1);
     }
 
     #[test]

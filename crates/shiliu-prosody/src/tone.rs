@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use shiliu_pinyin::{Initial, Tone};
 
 use crate::features::{DIM, SyllablePitch, features};
-use crate::model::{Gaussian, model};
+use crate::model::model;
 use crate::profile::Reference;
 use crate::synth::{Position, Shape};
 
@@ -50,8 +50,22 @@ pub struct ToneEstimate {
 }
 
 impl ToneEstimate {
-    fn unheard() -> ToneEstimate {
+    pub(crate) fn unheard() -> ToneEstimate {
         ToneEstimate { heard: None, probs: [0.0; 5], confidence: 0.0 }
+    }
+
+    /// Normalises unnormalised log posteriors of tones 1–4 and neutral (`-inf` where a tone
+    /// is impossible); the most probable is what was heard.
+    pub(crate) fn from_log_posteriors(logs: &[f64]) -> ToneEstimate {
+        let best = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if !best.is_finite() {
+            return ToneEstimate::unheard();
+        }
+        let weights: Vec<f64> = logs.iter().map(|l| (l - best).exp()).collect();
+        let total: f64 = weights.iter().sum();
+        let probs: [f32; 5] = std::array::from_fn(|i| weights.get(i).map_or(0.0, |w| (w / total) as f32));
+        let (i, &confidence) = probs.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap_or((0, &0.0));
+        ToneEstimate { heard: Tone::from_number(i as u8 + 1), probs, confidence }
     }
 
     /// Probability given to one tone.
@@ -105,7 +119,7 @@ fn tone_log_likelihood(x: &[f32; DIM], tone: Tone, context: &ToneContext, shift_
 
 /// How common each tone is, whatever was expected: in connected speech roughly one syllable in
 /// ten is neutral and the full tones share the rest; a syllable said alone is never neutral.
-fn base_rate(tone: Tone, position: Position) -> f64 {
+pub(crate) fn base_rate(tone: Tone, position: Position) -> f64 {
     match (tone, position) {
         (Tone::Neutral, Position::Isolated) => 1e-9,
         (_, Position::Isolated) => 0.25,
@@ -131,54 +145,14 @@ pub fn classify(pitch: &SyllablePitch, context: &ToneContext, reference: &Refere
 
 pub(crate) fn classify_features(x: &[f32; DIM], context: &ToneContext, reference: &Reference) -> ToneEstimate {
     let shift_var = (reference.uncertainty_st as f64).powi(2);
-    let logs: Vec<Option<f64>> = Tone::ALL
+    let logs: Vec<f64> = Tone::ALL
         .iter()
-        .map(|&t| tone_log_likelihood(x, t, context, shift_var).map(|l| l + base_rate(t, context.position).ln()))
+        .map(|&t| {
+            tone_log_likelihood(x, t, context, shift_var)
+                .map_or(f64::NEG_INFINITY, |l| l + base_rate(t, context.position).ln())
+        })
         .collect();
-    let best = logs.iter().flatten().copied().fold(f64::NEG_INFINITY, f64::max);
-    if !best.is_finite() {
-        return ToneEstimate::unheard();
-    }
-    let weights: Vec<f64> = logs.iter().map(|l| l.map_or(0.0, |l| (l - best).exp())).collect();
-    let total: f64 = weights.iter().sum();
-    let probs: [f32; 5] = std::array::from_fn(|i| (weights[i] / total) as f32);
-    let (i, &confidence) = probs.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap_or((0, &0.0));
-    ToneEstimate { heard: Tone::from_number(i as u8 + 1), probs, confidence }
-}
-
-/// How typical the features are of the expected tone, 0–1: the chi-square tail probability
-/// of the squared Mahalanobis distance to its nearest shape (Wilson–Hilferty approximation).
-pub(crate) fn typicality(x: &[f32; DIM], context: &ToneContext, reference: &Reference) -> f32 {
-    let shift_var = (reference.uncertainty_st as f64).powi(2);
-    let m = model();
-    let d2 = tone_shapes(context.expected, context)
-        .into_iter()
-        .filter_map(|(shape, _)| m.get(context.position, shape))
-        .map(|g: &Gaussian| g.mahalanobis2(x, shift_var))
-        .fold(f64::INFINITY, f64::min);
-    if !d2.is_finite() {
-        return 0.0;
-    }
-    let k = DIM as f64;
-    let z = ((d2 / k).cbrt() - (1.0 - 2.0 / (9.0 * k))) / (2.0 / (9.0 * k)).sqrt();
-    (0.5 * erfc(z / std::f64::consts::SQRT_2)) as f32
-}
-
-/// Complementary error function (Numerical Recipes' erfcc, |error| < 1.2e-7).
-fn erfc(x: f64) -> f64 {
-    let z = x.abs();
-    let t = 1.0 / (1.0 + 0.5 * z);
-    let r = t
-        * (-z * z - 1.265_512_23
-            + t * (1.000_023_68
-                + t * (0.374_091_96
-                    + t * (0.096_784_18
-                        + t * (-0.186_288_06
-                            + t * (0.278_868_07
-                                + t * (-1.135_203_98
-                                    + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
-            .exp();
-    if x >= 0.0 { r } else { 2.0 - r }
+    ToneEstimate::from_log_posteriors(&logs)
 }
 
 #[cfg(test)]

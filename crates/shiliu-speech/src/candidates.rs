@@ -106,7 +106,9 @@ mod tests {
         let c = candidates_for(&syl("nan2"));
         assert_eq!(c[0].contrast, None);
         assert!(c.iter().any(|c| c.syllable.same_segments(&syl("lan2")) && c.contrast == Some(Contrast::NasalLateral)));
-        assert!(c.iter().any(|c| c.syllable.same_segments(&syl("nang2")) && c.contrast == Some(Contrast::FrontBackNasal)));
+        assert!(
+            c.iter().any(|c| c.syllable.same_segments(&syl("nang2")) && c.contrast == Some(Contrast::FrontBackNasal))
+        );
         assert!(c.iter().all(|c| c.contrast != Some(Contrast::Tone)));
     }
 

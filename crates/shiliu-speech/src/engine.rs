@@ -200,15 +200,39 @@ impl Engine {
         let evidence = if positions.is_empty() {
             Vec::new()
         } else {
-            forcing::force(&mut model, &self.vocab, &self.forcing_prefix, &positions).map_err(SpeechError::Recognition)?
+            forcing::force(&mut model, &self.vocab, &self.forcing_prefix, &positions)
+                .map_err(SpeechError::Recognition)?
         };
         let mut choices = Vec::with_capacity(request.choices.len());
         for text in &request.choices {
             let tokens = self.ctx.tokenize(text, 128).map_err(|e| SpeechError::Recognition(e.to_string()))?;
-            let lp = forcing::sequence_lp(&mut model, &self.forcing_prefix, &tokens).map_err(SpeechError::Recognition)?;
+            let lp =
+                forcing::sequence_lp(&mut model, &self.forcing_prefix, &tokens).map_err(SpeechError::Recognition)?;
             choices.push((text.clone(), lp));
         }
-        Ok(Recognition { recognise: transcript.elapsed, forcing: started.elapsed(), transcript, positions: evidence, choices })
+        Ok(Recognition {
+            recognise: transcript.elapsed,
+            forcing: started.elapsed(),
+            transcript,
+            positions: evidence,
+            choices,
+        })
+    }
+
+    /// Time to encode a clip alone (for benchmarks): recognition stopped after one token.
+    pub fn encode_only(&self, samples: &[f32]) -> Result<Duration> {
+        let started = Instant::now();
+        let mut state = self.ctx.create_state().map_err(|e| SpeechError::Recognition(e.to_string()))?;
+        let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
+        params.set_language(Some("zh"));
+        params.set_n_threads(self.threads as i32);
+        params.set_audio_ctx(audio_ctx_for(samples.len() as f32 / 16_000.0) as i32);
+        params.set_max_tokens(1);
+        params.set_single_segment(true);
+        params.set_no_timestamps(true);
+        params.set_temperature_inc(0.0);
+        state.full(params, samples).map_err(|e| SpeechError::Recognition(e.to_string()))?;
+        Ok(started.elapsed())
     }
 
     fn run_full(&self, samples: &[f32]) -> Result<(Transcript, whisper_rs::WhisperState)> {

@@ -12,6 +12,8 @@ pub enum SpeechError {
     Audio(#[from] shiliu_audio::AudioError),
     #[error("the recording is empty")]
     EmptyAudio,
+    #[error("cannot score against this target: {0}")]
+    Target(String),
 }
 
 impl SpeechError {
@@ -21,6 +23,7 @@ impl SpeechError {
             SpeechError::Recognition(_) => "speech.recognition",
             SpeechError::Audio(e) => e.code(),
             SpeechError::EmptyAudio => "speech.empty_audio",
+            SpeechError::Target(_) => "speech.target",
         }
     }
 }

@@ -9,13 +9,20 @@
 //! # Ok::<(), shiliu_speech::SpeechError>(())
 //! ```
 
+pub mod align;
 pub mod candidates;
 pub mod cpu;
 mod engine;
 mod error;
+pub mod expected;
 pub mod forcing;
 pub mod normalize;
+pub mod result;
+mod scorer;
+pub mod summary;
+pub mod verdict;
 pub mod vocab;
 
 pub use engine::{Engine, ForcingRequest, Recognition, Transcript, audio_ctx_for, is_looping, max_tokens_for};
 pub use error::{Result, SpeechError};
+pub use scorer::{ScoreRequest, Scorer};

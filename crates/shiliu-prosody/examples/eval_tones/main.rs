@@ -1,5 +1,6 @@
 //! Measures tone classification, false alarms, syllable timing and speed on the shared test
-//! corpora. Run: `cargo run --release --example eval_tones -p shiliu-prosody`.
+//! corpora. Run: `cargo run --release --example eval_tones -p shiliu-prosody`;
+//! the table of targets comes last.
 //!
 //! Nothing is tuned here: it only reads `../shared/corpus` and `../shared/corpus-synth`.
 
@@ -10,29 +11,31 @@ use std::time::Instant;
 use shiliu_pinyin::{SurfaceSyllable, Tone, align_pinyin, readings_from_pinyin, surface};
 use shiliu_prosody::{SpeakerProfile, analyse, track_pitch};
 
+mod targets;
+
 fn shared() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
     p.is_dir().then_some(p)
 }
 
-fn load(path: &Path) -> Vec<f32> {
+pub(crate) fn load(path: &Path) -> Vec<f32> {
     let mut r = hound::WavReader::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert_eq!(r.spec().sample_rate, 16_000, "{}", path.display());
     r.samples::<i16>().map(|s| s.expect("sample") as f32 / 32768.0).collect()
 }
 
-fn manifest(path: &Path) -> Vec<BTreeMap<String, String>> {
+pub(crate) fn manifest(path: &Path) -> Vec<BTreeMap<String, String>> {
     let text = std::fs::read_to_string(path).expect("manifest");
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
     lines.map(|l| header.iter().zip(l.split('\t')).map(|(h, v)| (h.to_string(), v.to_string())).collect()).collect()
 }
 
-fn pct(a: usize, b: usize) -> String {
+pub(crate) fn pct(a: usize, b: usize) -> String {
     if b == 0 { "n/a".into() } else { format!("{:.1} % ({a}/{b})", 100.0 * a as f64 / b as f64) }
 }
 
-fn quantile(v: &mut [f32], q: f32) -> f32 {
+pub(crate) fn quantile(v: &mut [f32], q: f32) -> f32 {
     if v.is_empty() {
         return f32::NAN;
     }
@@ -41,7 +44,7 @@ fn quantile(v: &mut [f32], q: f32) -> f32 {
 }
 
 /// Expected surface syllables with the tones forced to `tones` (the manifest's own surface).
-fn expected_with_tones(hanzi: &str, pinyin: &str) -> Vec<SurfaceSyllable> {
+pub(crate) fn expected_with_tones(hanzi: &str, pinyin: &str) -> Vec<SurfaceSyllable> {
     let readings = align_pinyin(hanzi, pinyin).or_else(|_| readings_from_pinyin(pinyin)).expect("pinyin parses");
     let mut out = surface(&readings);
     let tones: Vec<Tone> = pinyin
@@ -81,7 +84,8 @@ fn idx(t: Option<Tone>) -> usize {
     t.map_or(5, |t| t.number() as usize - 1)
 }
 
-fn isolated_syllables(root: &Path, times: &mut Vec<f32>) {
+/// Returns (right, total) without a speaker profile.
+fn isolated_syllables(root: &Path, times: &mut Vec<f32>) -> (usize, usize) {
     println!("== Real isolated syllables (corpus/wav/syllables, one female speaker) ==");
     let rows: Vec<_> = manifest(&root.join("corpus/manifest.tsv"))
         .into_iter()
@@ -97,6 +101,7 @@ fn isolated_syllables(root: &Path, times: &mut Vec<f32>) {
         .collect();
     let single: Vec<Option<SpeakerProfile>> =
         clips.iter().map(|(x, _, _)| SpeakerProfile::estimate_from(&track_pitch(x))).collect();
+    let mut no_profile = (0, 0);
     for mode in ["no speaker profile", "leave-one-out profile from the speaker's other 127 clips"] {
         let mut conf = Confusion([[0; 6]; 5]);
         for (i, (x, expected, said)) in clips.iter().enumerate() {
@@ -111,7 +116,11 @@ fn isolated_syllables(root: &Path, times: &mut Vec<f32>) {
             conf.0[said.number() as usize - 1][idx(a.syllables[0].tone.heard)] += 1;
         }
         conf.print(mode);
+        if mode == "no speaker profile" {
+            no_profile = ((0..5).map(|i| conf.0[i][i]).sum(), conf.0.iter().flatten().sum());
+        }
     }
+    no_profile
 }
 
 struct SynthStats {
@@ -271,9 +280,10 @@ fn main() {
     println!("tone model fitted in {:.1} ms (once per process)\n", fit.elapsed().as_secs_f32() * 1000.0);
 
     let mut times = Vec::new();
-    isolated_syllables(&root, &mut times);
+    let isolated = isolated_syllables(&root, &mut times);
     synthetic(&root, &mut times);
     real_words(&root, &mut times);
+    targets::report(&root, isolated);
 
     // Pitch tracking alone on 3 s of real speech (three syllable clips back to back).
     let dir = root.join("corpus/wav/syllables");

@@ -1,0 +1,285 @@
+//! `shiliu eval MANIFEST.tsv`: runs the scorer over a labelled corpus and prints the tables the
+//! scorer's targets are judged by. Understands both manifest layouts in ../shared: real
+//! recordings (`transcript_hanzi`, `pinyin_with_tone_numbers`) and labelled synthetic errors
+//! (`target_hanzi`, `target_pinyin`, `label`, `error_index`, `variant`).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use shiliu_paths::DataDir;
+use shiliu_prosody::SpeakerProfile;
+use shiliu_speech::ScoreRequest;
+use shiliu_speech::result::{ProblemKind, ScoreResult, Verdict};
+
+#[derive(Args)]
+pub struct EvalArgs {
+    manifest: PathBuf,
+    #[arg(long, default_value_t = 2)]
+    threads: usize,
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Pitch profiles: "progressive" builds each speaker's profile from their earlier clips, as
+    /// the app does for a student; "none" scores every clip cold.
+    #[arg(long, default_value = "progressive")]
+    profile: String,
+    /// Also write every result as JSON lines here.
+    #[arg(long)]
+    results: Option<PathBuf>,
+    /// Only rows whose file path contains this.
+    #[arg(long)]
+    only: Option<String>,
+}
+
+struct Row {
+    file: String,
+    text: String,
+    pinyin: String,
+    /// Synthetic set: the label, the changed syllable and the variant.
+    label: Option<String>,
+    error_index: Option<usize>,
+    variant: String,
+    spoken: Option<String>,
+}
+
+fn read_manifest(path: &PathBuf) -> Result<Vec<Row>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().context("empty manifest")?.split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name);
+    let (text_col, pinyin_col) =
+        match (col("target_hanzi"), col("target_pinyin"), col("transcript_hanzi"), col("pinyin_with_tone_numbers")) {
+            (Some(t), Some(p), _, _) => (t, p),
+            (_, _, Some(t), Some(p)) => (t, p),
+            _ => bail!("{} is not a corpus manifest this command knows", path.display()),
+        };
+    let file_col = col("file").context("no file column")?;
+    Ok(lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            let get = |c: Option<usize>| c.and_then(|c| f.get(c)).map(|s| s.to_string());
+            Row {
+                file: f[file_col].to_string(),
+                text: f[text_col].to_string(),
+                pinyin: f[pinyin_col].to_string(),
+                label: get(col("label")),
+                error_index: get(col("error_index")).and_then(|s| s.parse().ok()),
+                variant: get(col("variant")).unwrap_or_else(|| "real".into()),
+                spoken: get(col("spoken_pinyin")),
+            }
+        })
+        .collect())
+}
+
+/// The speaker a clip belongs to: its file-name prefix (cw_, yt_, se_, …); the synthetic set is
+/// one voice.
+fn speaker_of(row: &Row) -> String {
+    if row.label.is_some() {
+        return "synthetic".into();
+    }
+    let name = row.file.rsplit('/').next().unwrap_or(&row.file);
+    name.split('_').next().unwrap_or(name).to_string()
+}
+
+fn tone_digits(pinyin: &str) -> Vec<u8> {
+    pinyin
+        .split_whitespace()
+        .filter_map(|s| s.chars().last()?.to_digit(10).map(|d| if d == 0 { 5 } else { d as u8 }))
+        .collect()
+}
+
+fn percentile(sorted: &[f32], p: f32) -> f32 {
+    if sorted.is_empty() {
+        return f32::NAN;
+    }
+    sorted[((sorted.len() - 1) as f32 * p).round() as usize]
+}
+
+fn peak_memory_mib() -> Option<f32> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    Some(line.split_whitespace().nth(1)?.parse::<f32>().ok()? / 1024.0)
+}
+
+pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
+    let rows = read_manifest(&args.manifest)?;
+    let base = args.manifest.parent().map(PathBuf::from).unwrap_or_default();
+    let scorer = super::score::load_scorer(args.model.clone(), args.threads, data)?;
+    let progressive = args.profile == "progressive";
+    let mut profiles: HashMap<String, SpeakerProfile> = HashMap::new();
+    let mut out = args.results.as_ref().map(std::fs::File::create).transpose()?;
+
+    // Tallies.
+    let mut tone_confusion = [[0usize; 6]; 5];
+    let (mut err_total, mut err_flagged, mut err_kind_right) = (0usize, 0usize, 0usize);
+    let mut by_type: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+    let (mut clean_correct, mut clean_correct_error, mut clean_correct_defect) = (0usize, 0usize, 0usize);
+    let mut correct_scores: BTreeMap<String, Vec<f32>> = BTreeMap::new();
+    let mut latency_short: Vec<f32> = Vec::new();
+    let mut latency_all: Vec<f32> = Vec::new();
+    let mut flags: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+
+    let started = std::time::Instant::now();
+    for row in rows.iter().filter(|r| args.only.as_ref().is_none_or(|o| r.file.contains(o))) {
+        let samples = shiliu_audio::wav::load_16k_mono(&base.join(&row.file))?;
+        let speaker = speaker_of(row);
+        let request = ScoreRequest {
+            text: row.text.clone(),
+            pinyin: Some(row.pinyin.clone()),
+            contrasts: vec![],
+            speaker: if progressive { profiles.get(&speaker).copied() } else { None },
+            diagnostics: args.results.is_some(),
+        };
+        let r: ScoreResult = scorer.score(&samples, &request).with_context(|| format!("scoring {}", row.file))?;
+        if progressive && let Some(p) = r.speaker {
+            profiles.insert(speaker, p);
+        }
+        if let Some(f) = out.as_mut() {
+            use std::io::Write;
+            writeln!(
+                f,
+                "{}",
+                serde_json::json!({"file": row.file, "label": row.label, "error_index": row.error_index, "result": r})
+            )?;
+        }
+        let secs = samples.len() as f32 / 16_000.0;
+        latency_all.push(r.elapsed_ms);
+        if secs <= 3.0 {
+            latency_short.push(r.elapsed_ms);
+        }
+        let flag_key = if r.quality.is_empty() {
+            "-".to_string()
+        } else {
+            r.quality.iter().map(|f| f.name()).collect::<Vec<_>>().join("+")
+        };
+        *flags.entry(row.variant.clone()).or_default().entry(flag_key).or_default() += 1;
+
+        // Tone accuracy on isolated syllables: heard vs the tone actually said.
+        let said_pinyin = row.spoken.as_deref().unwrap_or(&row.pinyin);
+        let said = tone_digits(said_pinyin);
+        if r.syllables.len() == 1 && said.len() == 1 {
+            let heard = r.syllables[0].tone_heard.map_or(5, |t| t as usize - 1);
+            tone_confusion[said[0] as usize - 1][heard] += 1;
+        }
+        let kind = if r.syllables.len() == 1 {
+            "syllable"
+        } else if r.syllables.len() <= 4 {
+            "word"
+        } else {
+            "sentence"
+        };
+        match row.label.as_deref() {
+            Some("correct") | None => {
+                correct_scores.entry(format!("{kind} ({})", row.variant)).or_default().push(r.overall);
+                if row.variant == "clean" {
+                    clean_correct += 1;
+                    if r.syllables.iter().any(|s| s.verdict == Verdict::Error) {
+                        clean_correct_error += 1;
+                    } else if r.syllables.iter().any(|s| s.verdict == Verdict::Defect) {
+                        clean_correct_defect += 1;
+                    }
+                }
+            }
+            Some(label) => {
+                let Some(i) = row.error_index.filter(|i| *i < r.syllables.len()) else { continue };
+                let s = &r.syllables[i];
+                let flagged = s.verdict != Verdict::Ok;
+                let want = match label {
+                    "tone" => ProblemKind::Tone,
+                    "initial" => ProblemKind::Initial,
+                    _ => ProblemKind::Final,
+                };
+                let right_kind = flagged && s.problem.as_ref().is_some_and(|p| p.kind == want);
+                err_total += 1;
+                err_flagged += flagged as usize;
+                err_kind_right += right_kind as usize;
+                let t = by_type.entry(format!("{label:<8} {kind}")).or_default();
+                t.0 += 1;
+                t.1 += flagged as usize;
+                t.2 += right_kind as usize;
+            }
+        }
+    }
+
+    println!(
+        "shiliu eval {} — {} clips in {:.0} s, profile: {}",
+        args.manifest.display(),
+        latency_all.len(),
+        started.elapsed().as_secs_f32(),
+        args.profile
+    );
+    let tone_n: usize = tone_confusion.iter().flatten().sum();
+    if tone_n > 0 {
+        let right: usize = (0..5).map(|t| tone_confusion[t][t]).sum();
+        println!(
+            "\nTone heard vs tone said, isolated syllables: {:.1} % ({right}/{tone_n})",
+            100.0 * right as f32 / tone_n as f32
+        );
+        println!("  said\\heard    1    2    3    4    5    ?");
+        for (t, row) in tone_confusion.iter().enumerate() {
+            if row.iter().sum::<usize>() > 0 {
+                println!("  tone {}    {}", t + 1, row.iter().map(|n| format!("{n:>4}")).collect::<Vec<_>>().join(" "));
+            }
+        }
+    }
+    if err_total > 0 {
+        println!(
+            "\nLabelled errors flagged at the right syllable: {:.1} % ({err_flagged}/{err_total}); right kind: {:.1} % ({err_kind_right}/{err_total})",
+            100.0 * err_flagged as f32 / err_total as f32,
+            100.0 * err_kind_right as f32 / err_total as f32
+        );
+        println!("  {:<18} {:>5} {:>9} {:>11}", "type", "n", "flagged", "right kind");
+        for (k, (n, f, rk)) in &by_type {
+            println!(
+                "  {k:<18} {n:>5} {:>8.0}% {:>10.0}%",
+                100.0 * *f as f32 / *n as f32,
+                100.0 * *rk as f32 / *n as f32
+            );
+        }
+    }
+    if clean_correct > 0 {
+        println!(
+            "\nClean correct clips with any syllable flagged error: {:.1} % ({clean_correct_error}/{clean_correct}); only defects: {:.1} %",
+            100.0 * clean_correct_error as f32 / clean_correct as f32,
+            100.0 * clean_correct_defect as f32 / clean_correct as f32
+        );
+    }
+    println!("\nOverall score of correct clips:");
+    println!("  {:<22} {:>4} {:>6} {:>6} {:>6} {:>6} {:>8}", "kind", "n", "p5", "p25", "median", "min", "≥85");
+    for (k, v) in correct_scores.iter_mut() {
+        v.sort_by(f32::total_cmp);
+        let good = v.iter().filter(|s| **s >= 85.0).count();
+        println!(
+            "  {k:<22} {:>4} {:>6.1} {:>6.1} {:>6.1} {:>6.1} {:>7.1}%",
+            v.len(),
+            percentile(v, 0.05),
+            percentile(v, 0.25),
+            percentile(v, 0.5),
+            v[0],
+            100.0 * good as f32 / v.len() as f32
+        );
+    }
+    println!("\nQuality flags by variant:");
+    for (v, t) in &flags {
+        println!("  {v:<8} {}", t.iter().map(|(k, n)| format!("{k}: {n}")).collect::<Vec<_>>().join(", "));
+    }
+    for (name, lat) in [("≤ 3 s clips", &mut latency_short), ("all clips", &mut latency_all)] {
+        lat.sort_by(f32::total_cmp);
+        if !lat.is_empty() {
+            println!(
+                "\nLatency, {name} (end of audio → result, {} threads): median {:.0} ms, p95 {:.0} ms, max {:.0} ms (n={})",
+                args.threads,
+                percentile(lat, 0.5),
+                percentile(lat, 0.95),
+                lat[lat.len() - 1],
+                lat.len()
+            );
+        }
+    }
+    if let Some(m) = peak_memory_mib() {
+        println!("Peak memory (VmHWM): {m:.0} MiB");
+    }
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! `shiliu score`: judge one recording against a target, as the app does.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+use shiliu_model::ModelStore;
+use shiliu_paths::DataDir;
+use shiliu_speech::result::{ScoreResult, Verdict};
+use shiliu_speech::{ScoreRequest, Scorer};
+
+#[derive(Args)]
+pub struct ScoreArgs {
+    /// The target text (hanzi), e.g. 老师.
+    #[arg(long)]
+    text: String,
+    /// Pinyin with tone digits (citation tones), overriding the dictionary: "lao3 shi1".
+    #[arg(long)]
+    pinyin: Option<String>,
+    /// A confusable item to choose between (repeatable): --contrast 老鼠.
+    #[arg(long = "contrast")]
+    contrasts: Vec<String>,
+    /// Print exactly one JSON object.
+    #[arg(long)]
+    json: bool,
+    /// Include the raw evidence behind each verdict.
+    #[arg(long)]
+    diagnostics: bool,
+    #[arg(long, default_value_t = 2)]
+    threads: usize,
+    /// Use this ggml model instead of the installed one.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// The recording (WAV, any rate or channel count).
+    file: PathBuf,
+}
+
+pub fn load_scorer(model: Option<PathBuf>, threads: usize, data: &DataDir) -> Result<Scorer> {
+    let path = match model {
+        Some(m) => m,
+        None => ModelStore::new(data.models()).active_path()?,
+    };
+    Ok(Scorer::new(shiliu_speech::Engine::load(&path, threads)?))
+}
+
+pub fn run(args: ScoreArgs, data: &DataDir) -> Result<()> {
+    let scorer = load_scorer(args.model, args.threads, data)?;
+    let samples = shiliu_audio::wav::load_16k_mono(&args.file)?;
+    let request = ScoreRequest {
+        text: args.text,
+        pinyin: args.pinyin,
+        contrasts: args.contrasts,
+        speaker: None,
+        diagnostics: args.diagnostics,
+    };
+    let result = scorer.score(&samples, &request)?;
+    if args.json {
+        println!("{}", serde_json::to_string(&result)?);
+    } else {
+        print_human(&result);
+    }
+    Ok(())
+}
+
+fn print_human(r: &ScoreResult) {
+    println!(
+        "{}  overall {:.0}  (accuracy {:.0}, tone {:.0}, completeness {:.0}, fluency {:.0})",
+        r.text, r.overall, r.accuracy, r.tone, r.completeness, r.fluency
+    );
+    if !r.quality.is_empty() {
+        for f in &r.quality {
+            println!("  recording: {}", f.message_zh());
+        }
+    }
+    println!("  heard: {}", r.transcript);
+    for s in &r.syllables {
+        let mark = match s.verdict {
+            Verdict::Ok => "✓",
+            Verdict::Defect => "~",
+            Verdict::Error => "✗",
+        };
+        println!(
+            "  {mark} {:<4} expected {:<7} heard {:<7} tone {}→{}  {:>5.1}",
+            s.hanzi,
+            s.expected,
+            s.heard.as_deref().unwrap_or("—"),
+            s.tone_expected,
+            s.tone_heard.map_or("?".into(), |t| t.to_string()),
+            s.score
+        );
+    }
+    if let Some(c) = &r.forced_choice {
+        println!(
+            "  forced choice: said {} ({})",
+            c.said,
+            c.options.iter().map(|(t, p)| format!("{t} {:.0}%", p * 100.0)).collect::<Vec<_>>().join(", ")
+        );
+    }
+    println!("  PSC estimate: {} ({:.0}% of the part)", r.psc.band, r.psc.part_percent);
+    println!("  {}", r.tip.zh);
+    println!("  {}", r.tip.en);
+    println!("  ({:.0} ms)", r.elapsed_ms);
+}

@@ -1,0 +1,364 @@
+//! The pronunciation scorer: one recording and one target in, a full judgement out.
+//!
+//! Order of work: check the recording's quality; trim silence; one Whisper pass gives the free
+//! transcript and, on the same encoded audio, teacher-forced evidence for every expected
+//! syllable against its confusable neighbours; the pitch track gives timing and tones; pure
+//! functions combine it all (`verdict`, `summary`).
+
+use std::time::Instant;
+
+use shiliu_audio::quality::{self, QualityReport};
+use shiliu_pinyin::{Tone, target_contour};
+use shiliu_prosody::{ProsodyAnalysis, SpeakerProfile};
+
+use crate::align::{align, transcript_syllables};
+use crate::candidates::{Candidate, candidates_for, char_groups};
+use crate::engine::{Engine, ForcingRequest, Recognition};
+use crate::error::{Result, SpeechError};
+use crate::expected::Expected;
+use crate::forcing::PositionEvidence;
+use crate::result::{
+    ForcedChoice, Problem, ProblemKind, ScoreResult, SyllableDiagnostics, SyllableResult, Timings, Tip, Verdict,
+};
+use crate::summary::{self, Judged};
+use crate::verdict::{SegmentEvidence, ToneEvidence, judge};
+
+/// What to score a recording against.
+#[derive(Debug, Clone, Default)]
+pub struct ScoreRequest {
+    /// The target in hanzi (or pinyin when there are no characters).
+    pub text: String,
+    /// The lesson's pinyin, overriding the dictionary (tone digits, citation tones).
+    pub pinyin: Option<String>,
+    /// Confusable items to choose between (老鼠 for 老师): a forced choice is reported.
+    pub contrasts: Vec<String>,
+    /// The student's pitch profile from earlier attempts.
+    pub speaker: Option<SpeakerProfile>,
+    /// Include the raw evidence per syllable in the result.
+    pub diagnostics: bool,
+}
+
+pub struct Scorer {
+    engine: Engine,
+}
+
+/// Keep this much audio either side of the detected speech.
+const TRIM_MARGIN_MS: u32 = 200;
+
+impl Scorer {
+    pub fn new(engine: Engine) -> Scorer {
+        shiliu_prosody::prepare();
+        Scorer { engine }
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Scores 16 kHz mono samples against the request.
+    pub fn score(&self, samples: &[f32], request: &ScoreRequest) -> Result<ScoreResult> {
+        let started = Instant::now();
+        let expected =
+            Expected::new(&request.text, request.pinyin.as_deref()).map_err(|e| SpeechError::Target(e.to_string()))?;
+        let report = quality::assess(samples);
+        if report.flags.iter().any(|f| f.prevents_scoring()) {
+            return Ok(unscored(&expected, &report, started));
+        }
+        let mut audio = quality::trim(samples, &report, TRIM_MARGIN_MS);
+        quality::normalise_gain(&mut audio);
+        let offset_ms = report.speech_span.map_or(0, |(a, _)| a.saturating_sub(TRIM_MARGIN_MS));
+
+        let candidates: Vec<Vec<Candidate>> =
+            expected.syllables.iter().map(|s| candidates_for(&s.syllable())).collect();
+        let mut forcing = ForcingRequest::default();
+        let mut position_of = Vec::with_capacity(expected.syllables.len());
+        for (s, cands) in expected.syllables.iter().zip(&candidates) {
+            position_of.push(forcing.positions.len());
+            for (k, c) in s.hanzi.chars().enumerate() {
+                let groups = if k == 0 { char_groups(c, cands) } else { vec![vec![c]] };
+                forcing.positions.push((c, groups));
+            }
+        }
+        if !request.contrasts.is_empty() {
+            forcing.choices = std::iter::once(expected.chars.iter().collect::<String>())
+                .chain(request.contrasts.iter().cloned())
+                .collect();
+        }
+        let recognition = self.engine.recognise(&audio, &forcing)?;
+        let surfaces: Vec<_> = expected.syllables.iter().map(|s| s.surface.clone()).collect();
+        let prosody = match shiliu_prosody::analyse(&audio, &surfaces, request.speaker.as_ref(), None) {
+            Ok(p) => p,
+            Err(_) => {
+                return Ok(unscored(
+                    &expected,
+                    &QualityReport { flags: vec![shiliu_audio::QualityFlag::NoSpeech], ..report },
+                    started,
+                ));
+            }
+        };
+        let mut result =
+            combine(&expected, &candidates, &position_of, &recognition, &prosody, &report, offset_ms, started);
+        if request.diagnostics {
+            result.diagnostics = Some(diagnostics(&expected, &candidates, &position_of, &recognition, &prosody));
+        }
+        Ok(result)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn combine(
+    expected: &Expected,
+    candidates: &[Vec<Candidate>],
+    position_of: &[usize],
+    recognition: &Recognition,
+    prosody: &ProsodyAnalysis,
+    report: &QualityReport,
+    offset_ms: u32,
+    started: Instant,
+) -> ScoreResult {
+    let alignment = transcript_alignment(expected, recognition);
+    let surfaces: Vec<_> = expected.syllables.iter().map(|s| s.surface.clone()).collect();
+    let target = target_contour(&surfaces);
+    let connected = expected.syllables.len() > 1;
+    let missing = PositionEvidence { target_lp: f32::NEG_INFINITY, group_lp: vec![f32::NEG_INFINITY], top: None };
+
+    let mut results = Vec::with_capacity(expected.syllables.len());
+    let mut parts = Vec::with_capacity(expected.syllables.len());
+    for (k, s) in expected.syllables.iter().enumerate() {
+        let syl = s.syllable();
+        let forced = recognition.positions.get(position_of[k]).unwrap_or(&missing);
+        let pros = &prosody.syllables[k];
+        let tone_ev = ToneEvidence {
+            expected: syl.tone,
+            heard: pros.tone.heard,
+            probs: pros.tone.probs,
+            fit: pros.tone_score,
+            connected,
+        };
+        let segs = SegmentEvidence { candidates: &candidates[k], forced, aligned: alignment.ops[k], alone: !connected };
+        let j = judge(&syl, &segs, &tone_ev);
+        let tone_heard = pros.tone.heard.map(Tone::number);
+        let heard = j.heard.map(|h| h.with_tone(pros.tone.heard.unwrap_or(syl.tone)).to_numbered());
+        let (start, end) = (pros.start_ms + offset_ms, pros.end_ms + offset_ms);
+        let span = (end - start) as f32;
+        let target_pitch =
+            target.iter().filter(|p| p.syllable_index == k).map(|p| [start as f32 + p.t * span, p.semitones]).collect();
+        let pitch = pros.contour.iter().map(|[ms, st]| [ms + offset_ms as f32, *st]).collect();
+        let tone_weight = if syl.tone == Tone::Neutral { 0.15 } else { 0.4 };
+        let mut score = (1.0 - tone_weight) * j.segment_score + tone_weight * j.tone_score;
+        score = match j.verdict {
+            Verdict::Error => score.min(45.0),
+            Verdict::Defect => score.min(75.0),
+            Verdict::Ok => score,
+        };
+        results.push(SyllableResult {
+            hanzi: s.hanzi.clone(),
+            expected: syl.to_numbered(),
+            citation: s.surface.citation.to_numbered(),
+            heard,
+            initial_ok: j.initial_ok,
+            final_ok: j.final_ok,
+            tone_expected: syl.tone.number(),
+            tone_heard,
+            verdict: j.verdict,
+            score: round1(score),
+            start_ms: start,
+            end_ms: end,
+            pitch,
+            target_pitch,
+            problem: j.problem,
+        });
+        parts.push((j.segment_score, j.tone_score));
+    }
+    let judged: Vec<Judged> = expected
+        .syllables
+        .iter()
+        .zip(&results)
+        .zip(&parts)
+        .map(|((e, r), (seg, tone))| Judged { expected: e, result: r, segment_score: *seg, tone_score: *tone })
+        .collect();
+    let fluency = summary::fluency_score(
+        expected.task,
+        prosody.fluency.syllables_per_second,
+        prosody.fluency.pause_count,
+        results.len(),
+    );
+    let scores = summary::scores(&judged, fluency);
+    let psc = summary::psc(expected.task, &results, fluency);
+    let tip = summary::tip(&results);
+    ScoreResult {
+        text: expected.text.clone(),
+        task: expected.task,
+        overall: round1(scores.overall),
+        accuracy: round1(scores.accuracy),
+        completeness: round1(scores.completeness),
+        fluency: round1(scores.fluency),
+        tone: round1(scores.tone),
+        quality: report.flags.clone(),
+        elapsed_ms: started.elapsed().as_secs_f32() * 1000.0,
+        syllables: results,
+        transcript: recognition.transcript.text.clone(),
+        psc,
+        tip,
+        forced_choice: forced_choice(&recognition.choices),
+        syllables_per_second: prosody.fluency.syllables_per_second,
+        pause_count: prosody.fluency.pause_count,
+        speaker: prosody.speaker,
+        timings: Timings {
+            recognise_ms: recognition.recognise.as_secs_f32() * 1000.0,
+            forcing_ms: recognition.forcing.as_secs_f32() * 1000.0,
+            pitch_ms: prosody.analysis_ms,
+        },
+        diagnostics: None,
+    }
+}
+
+/// The free transcript lined up with the target. A transcript without any hanzi (the recogniser
+/// fell back to Latin letters) says nothing about which syllables were said.
+fn transcript_alignment(expected: &Expected, recognition: &Recognition) -> crate::align::Alignment {
+    let expected_syls: Vec<_> = expected.syllables.iter().map(|s| s.syllable()).collect();
+    if !recognition.transcript.text.chars().any(crate::expected::is_hanzi) {
+        return crate::align::Alignment {
+            ops: expected_syls.iter().map(|s| crate::align::AlignOp::Match(*s)).collect(),
+            insertions: 0,
+        };
+    }
+    align(&expected_syls, &transcript_syllables(&recognition.transcript.text))
+}
+
+fn diagnostics(
+    expected: &Expected,
+    candidates: &[Vec<Candidate>],
+    position_of: &[usize],
+    recognition: &Recognition,
+    prosody: &ProsodyAnalysis,
+) -> Vec<SyllableDiagnostics> {
+    let alignment = transcript_alignment(expected, recognition);
+    (0..expected.syllables.len())
+        .map(|k| {
+            let ev = recognition.positions.get(position_of[k]);
+            let best = ev.and_then(|e| {
+                e.group_lp
+                    .iter()
+                    .enumerate()
+                    .skip(1)
+                    .max_by(|a, b| a.1.total_cmp(b.1))
+                    .map(|(j, lp)| (candidates[k][j].syllable.to_numbered(), *lp))
+            });
+            SyllableDiagnostics {
+                target_lp: ev.and_then(|e| e.group_lp.first().copied()).unwrap_or(f32::NEG_INFINITY),
+                best_alternative: best,
+                transcript: match alignment.ops[k] {
+                    crate::align::AlignOp::Match(_) => "match".into(),
+                    crate::align::AlignOp::Substituted(h) => format!("substituted:{}", h.to_numbered()),
+                    crate::align::AlignOp::Omitted => "omitted".into(),
+                },
+                tone_probs: prosody.syllables[k].tone.probs,
+                tone_fit: prosody.syllables[k].tone_score,
+            }
+        })
+        .collect()
+}
+
+fn round1(x: f32) -> f32 {
+    (x * 10.0).round() / 10.0
+}
+
+/// Softmax over the options' log-probabilities; the first option is the target.
+fn forced_choice(choices: &[(String, f32)]) -> Option<ForcedChoice> {
+    let max = choices.iter().map(|(_, lp)| *lp).fold(f32::NEG_INFINITY, f32::max);
+    if choices.is_empty() || !max.is_finite() {
+        return None;
+    }
+    let total: f32 = choices.iter().map(|(_, lp)| (lp - max).exp()).sum();
+    let options: Vec<(String, f32)> =
+        choices.iter().map(|(t, lp)| (t.clone(), round3((lp - max).exp() / total))).collect();
+    let (best, _) = options.iter().enumerate().max_by(|a, b| a.1.1.total_cmp(&b.1.1))?;
+    Some(ForcedChoice { said: options[best].0.clone(), target_said: best == 0, options })
+}
+
+fn round3(x: f32) -> f32 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// The answer for a recording that cannot be scored as speech (silence, a click, too long):
+/// nothing counts as said, and the tip is the recording problem.
+fn unscored(expected: &Expected, report: &QualityReport, started: Instant) -> ScoreResult {
+    let results: Vec<SyllableResult> = expected
+        .syllables
+        .iter()
+        .map(|s| SyllableResult {
+            hanzi: s.hanzi.clone(),
+            expected: s.syllable().to_numbered(),
+            citation: s.surface.citation.to_numbered(),
+            heard: None,
+            initial_ok: false,
+            final_ok: false,
+            tone_expected: s.syllable().tone.number(),
+            tone_heard: None,
+            verdict: Verdict::Error,
+            score: 0.0,
+            start_ms: 0,
+            end_ms: 0,
+            pitch: vec![],
+            target_pitch: vec![],
+            problem: Some(Problem {
+                kind: ProblemKind::Omitted,
+                expected: s.syllable().to_numbered(),
+                heard: None,
+                contrast: None,
+            }),
+        })
+        .collect();
+    let flag = report.flags.iter().find(|f| f.prevents_scoring()).or(report.flags.first()).copied();
+    let tip = match flag {
+        Some(f) => Tip { zh: f.message_zh().into(), en: f.message_en().into(), syllable: None },
+        None => Tip { zh: "没有听到说话声。".into(), en: "No speech was heard.".into(), syllable: None },
+    };
+    ScoreResult {
+        text: expected.text.clone(),
+        task: expected.task,
+        overall: 0.0,
+        accuracy: 0.0,
+        completeness: 0.0,
+        fluency: 0.0,
+        tone: 0.0,
+        quality: report.flags.clone(),
+        elapsed_ms: started.elapsed().as_secs_f32() * 1000.0,
+        psc: summary::psc(expected.task, &results, 0.0),
+        syllables: results,
+        transcript: String::new(),
+        tip,
+        forced_choice: None,
+        syllables_per_second: 0.0,
+        pause_count: 0,
+        speaker: None,
+        timings: Timings::default(),
+        diagnostics: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_forced_choice_picks_the_likeliest_text() {
+        let c = forced_choice(&[("老师".into(), -2.0), ("老鼠".into(), -11.0)]).unwrap();
+        assert_eq!(c.said, "老师");
+        assert!(c.target_said);
+        assert!(c.options[0].1 > 0.99);
+        let d = forced_choice(&[("四十".into(), -16.7), ("十四".into(), -4.0)]).unwrap();
+        assert!(!d.target_said);
+    }
+
+    #[test]
+    fn silence_is_not_scored_as_speech() {
+        let e = Expected::new("老师", None).unwrap();
+        let r = unscored(&e, &quality::assess(&vec![0.0; 16_000]), Instant::now());
+        assert_eq!(r.quality, vec![shiliu_audio::QualityFlag::NoSpeech]);
+        assert!(r.syllables.iter().all(|s| s.verdict == Verdict::Error && s.heard.is_none()));
+        assert_eq!(r.overall, 0.0);
+        assert!(r.tip.zh.contains("没有听到"));
+    }
+}

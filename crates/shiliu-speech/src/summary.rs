@@ -1,0 +1,283 @@
+//! From syllable judgements to the numbers a student and teacher see: accuracy, tone,
+//! completeness, fluency and overall scores, a PSC band estimate, and one tip.
+
+use shiliu_pinyin::{Contrast, Tone};
+
+use crate::expected::{ExpectedSyllable, Task};
+use crate::result::{ProblemKind, PscEstimate, SyllableResult, Tip, Verdict};
+
+/// Scores 0–100 for one attempt.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scores {
+    pub overall: f32,
+    pub accuracy: f32,
+    pub tone: f32,
+    pub completeness: f32,
+    pub fluency: f32,
+}
+
+pub struct Judged<'a> {
+    pub expected: &'a ExpectedSyllable,
+    pub result: &'a SyllableResult,
+    pub segment_score: f32,
+    pub tone_score: f32,
+}
+
+fn mean(xs: impl Iterator<Item = f32>) -> Option<f32> {
+    let (sum, n) = xs.fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
+    (n > 0).then(|| sum / n as f32)
+}
+
+/// Fluency from the speaking rate and pauses. Single syllables and short words are not judged
+/// on rate; a reader is expected at 2–6 syllables a second without long pauses.
+pub fn fluency_score(task: Task, syllables_per_second: f32, pause_count: u32, syllables: usize) -> f32 {
+    let rate = match task {
+        Task::Syllable | Task::Word => 100.0,
+        Task::Reading if syllables_per_second <= 0.0 => 0.0,
+        Task::Reading if syllables_per_second < 2.0 => 100.0 * (syllables_per_second / 2.0).powf(0.7),
+        Task::Reading if syllables_per_second > 7.0 => 90.0,
+        Task::Reading => 100.0,
+    };
+    // One pause per eight syllables is phrasing; more is hesitation.
+    let allowed = (syllables / 8) as u32;
+    let extra_pauses = pause_count.saturating_sub(allowed);
+    (rate - 10.0 * extra_pauses as f32).clamp(0.0, 100.0)
+}
+
+pub fn scores(judged: &[Judged], fluency: f32) -> Scores {
+    let n = judged.len().max(1) as f32;
+    let omitted = judged.iter().filter(|j| j.result.heard.is_none()).count() as f32;
+    let accuracy = mean(judged.iter().map(|j| j.segment_score)).unwrap_or(0.0);
+    let tone = mean(judged.iter().filter(|j| j.expected.syllable().tone != Tone::Neutral).map(|j| j.tone_score))
+        .unwrap_or(accuracy);
+    let completeness = 100.0 * (1.0 - omitted / n);
+    let overall = (0.45 * accuracy + 0.3 * tone + 0.15 * completeness + 0.1 * fluency).clamp(0.0, 100.0);
+    Scores { overall, accuracy, tone, completeness, fluency }
+}
+
+/// PSC grades and the share of points each needs.
+const BANDS: [(f32, &str, &str); 6] = [
+    (97.0, "一级甲等", "Grade 1-A"),
+    (92.0, "一级乙等", "Grade 1-B"),
+    (87.0, "二级甲等", "Grade 2-A"),
+    (80.0, "二级乙等", "Grade 2-B"),
+    (70.0, "三级甲等", "Grade 3-A"),
+    (60.0, "三级乙等", "Grade 3-B"),
+];
+
+/// Projects this attempt onto the PSC part it resembles, with the official deductions:
+/// single syllables (10 points, 100 syllables: −0.1 error, −0.05 defect), words (20 points,
+/// 100 syllables: −0.2, −0.1), reading (30 points, 400 syllables: −0.1 per error syllable,
+/// −0.05 per defect, plus fluency).
+pub fn psc(task: Task, results: &[SyllableResult], fluency: f32) -> PscEstimate {
+    let n = results.len().max(1) as f32;
+    let errors = results.iter().filter(|r| r.verdict == Verdict::Error).count() as f32;
+    let defects = results.iter().filter(|r| r.verdict == Verdict::Defect).count() as f32;
+    let (points, syllables, per_error, per_defect) = match task {
+        Task::Syllable => (10.0, 100.0, 0.1, 0.05),
+        Task::Word => (20.0, 100.0, 0.2, 0.1),
+        Task::Reading => (30.0, 400.0, 0.1, 0.05),
+    };
+    let mut deductions = syllables * (errors * per_error + defects * per_defect) / n;
+    if task == Task::Reading {
+        // 朗读不流畅: up to 2 points.
+        deductions += 2.0 * (1.0 - fluency / 100.0);
+    }
+    let deductions = deductions.min(points);
+    let part_percent = 100.0 * (points - deductions) / points;
+    let (band, band_en) = BANDS
+        .iter()
+        .find(|(min, _, _)| part_percent >= *min)
+        .map(|(_, zh, en)| (*zh, *en))
+        .unwrap_or(("不入级", "Below grade 3-B"));
+    PscEstimate { task, deductions, part_points: points, part_percent, band: band.into(), band_en: band_en.into() }
+}
+
+fn tone_name_zh(n: &str) -> String {
+    n.parse::<u8>()
+        .ok()
+        .and_then(|d| Tone::from_number(d))
+        .map(|t| t.label_zh().to_owned())
+        .unwrap_or_else(|| n.to_owned())
+}
+
+fn tone_name_en(n: &str) -> String {
+    n.parse::<u8>()
+        .ok()
+        .and_then(|d| Tone::from_number(d))
+        .map(|t| t.label_en().to_owned())
+        .unwrap_or_else(|| n.to_owned())
+}
+
+fn contrast_zh(c: &Option<String>) -> String {
+    c.as_deref()
+        .and_then(|n| Contrast::from_name(n).ok())
+        .filter(|c| *c != Contrast::Tone)
+        .map(|c| format!("（{}）", c.label_zh()))
+        .unwrap_or_default()
+}
+
+/// One sentence about the most important mistake: errors before defects, then the lowest
+/// score; praise when there is none.
+pub fn tip(results: &[SyllableResult]) -> Tip {
+    let worst = results
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.verdict != Verdict::Ok && r.problem.is_some())
+        .max_by(|(_, a), (_, b)| a.verdict.cmp(&b.verdict).then(b.score.total_cmp(&a.score)));
+    let Some((i, r)) = worst else {
+        let all_ok = results.iter().all(|r| r.verdict == Verdict::Ok);
+        return if all_ok {
+            Tip {
+                zh: "读得很好！每个字都读对了。".into(),
+                en: "Well done! Every syllable was right.".into(),
+                syllable: None,
+            }
+        } else {
+            Tip {
+                zh: "有的字读得不够清楚，再听一遍示范，慢一点读。".into(),
+                en: "Some syllables were unclear. Listen to the model again and read a little slower.".into(),
+                syllable: None,
+            }
+        };
+    };
+    let p = r.problem.as_ref().expect("filtered");
+    let n = i + 1;
+    let heard = p.heard.clone().unwrap_or_default();
+    let soft = r.verdict == Verdict::Defect;
+    let (zh, en) = match p.kind {
+        ProblemKind::Omitted => (
+            format!("第{n}个字「{}」没有读出来，注意不要漏读。", r.hanzi),
+            format!("Syllable {n} ({}) was not said. Try not to skip it.", r.hanzi),
+        ),
+        ProblemKind::Tone if soft => (
+            format!(
+                "第{n}个字「{}」：声调应为{}，听起来有点像{}。",
+                r.hanzi,
+                tone_name_zh(&p.expected),
+                tone_name_zh(&heard)
+            ),
+            format!(
+                "Syllable {n} ({}): the tone should be the {}; it sounded a little like the {}.",
+                r.hanzi,
+                tone_name_en(&p.expected),
+                tone_name_en(&heard)
+            ),
+        ),
+        ProblemKind::Tone => (
+            format!(
+                "第{n}个字「{}」：声调应为{}，你读成了{}。",
+                r.hanzi,
+                tone_name_zh(&p.expected),
+                tone_name_zh(&heard)
+            ),
+            format!(
+                "Syllable {n} ({}): the tone should be the {}; you said the {}.",
+                r.hanzi,
+                tone_name_en(&p.expected),
+                tone_name_en(&heard)
+            ),
+        ),
+        ProblemKind::Initial | ProblemKind::Final => {
+            let (part_zh, part_en) =
+                if p.kind == ProblemKind::Initial { ("声母", "initial") } else { ("韵母", "final") };
+            let verb_zh = if soft { "听起来像" } else { "你读成了" };
+            let verb_en = if soft { "it sounded like" } else { "you said" };
+            (
+                format!(
+                    "第{n}个字「{}」：{part_zh}应为 {}{}，{verb_zh} {}。",
+                    r.hanzi,
+                    p.expected,
+                    contrast_zh(&p.contrast),
+                    heard
+                ),
+                format!("Syllable {n} ({}): the {part_en} should be {}; {verb_en} {}.", r.hanzi, p.expected, heard),
+            )
+        }
+    };
+    Tip { zh, en, syllable: Some(i) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::result::Problem;
+
+    fn result(hanzi: &str, verdict: Verdict, score: f32, problem: Option<Problem>) -> SyllableResult {
+        SyllableResult {
+            hanzi: hanzi.into(),
+            expected: "shi1".into(),
+            citation: "shi1".into(),
+            heard: Some("shi1".into()),
+            initial_ok: true,
+            final_ok: true,
+            tone_expected: 1,
+            tone_heard: Some(1),
+            verdict,
+            score,
+            start_ms: 0,
+            end_ms: 100,
+            pitch: vec![],
+            target_pitch: vec![],
+            problem,
+        }
+    }
+
+    #[test]
+    fn the_tip_names_the_syllable_the_tone_expected_and_the_tone_heard() {
+        let p = Problem {
+            kind: ProblemKind::Tone,
+            expected: "3".into(),
+            heard: Some("2".into()),
+            contrast: Some("tone".into()),
+        };
+        let results = vec![result("你", Verdict::Ok, 95.0, None), result("好", Verdict::Error, 30.0, Some(p))];
+        let t = tip(&results);
+        assert_eq!(t.zh, "第2个字「好」：声调应为第三声，你读成了第二声。");
+        assert!(t.en.contains("third tone") && t.en.contains("second tone"), "{}", t.en);
+        assert_eq!(t.syllable, Some(1));
+    }
+
+    #[test]
+    fn an_error_outranks_a_worse_scoring_defect() {
+        let d = Problem {
+            kind: ProblemKind::Final,
+            expected: "an".into(),
+            heard: Some("ang".into()),
+            contrast: Some("front_back_nasal".into()),
+        };
+        let e = Problem {
+            kind: ProblemKind::Initial,
+            expected: "sh".into(),
+            heard: Some("s".into()),
+            contrast: Some("flat_retroflex".into()),
+        };
+        let results = vec![result("山", Verdict::Defect, 10.0, Some(d)), result("师", Verdict::Error, 35.0, Some(e))];
+        let t = tip(&results);
+        assert!(t.zh.starts_with("第2个字「师」：声母应为 sh（平翘舌），你读成了 s"), "{}", t.zh);
+    }
+
+    #[test]
+    fn a_clean_attempt_gets_praise() {
+        assert!(tip(&[result("好", Verdict::Ok, 97.0, None)]).zh.contains("读得很好"));
+    }
+
+    #[test]
+    fn psc_deductions_follow_the_part_rules() {
+        let mut rs: Vec<SyllableResult> = (0..10).map(|_| result("字", Verdict::Ok, 95.0, None)).collect();
+        assert_eq!(psc(Task::Syllable, &rs, 100.0).band, "一级甲等");
+        rs[0].verdict = Verdict::Error; // 1 in 10 wrong → 10 of 100 → −1.0 of 10 points
+        let e = psc(Task::Syllable, &rs, 100.0);
+        assert!((e.deductions - 1.0).abs() < 1e-4 && (e.part_percent - 90.0).abs() < 1e-3);
+        assert_eq!(e.band, "二级甲等");
+        let w = psc(Task::Word, &rs, 100.0);
+        assert!((w.deductions - 2.0).abs() < 1e-4, "{}", w.deductions);
+    }
+
+    #[test]
+    fn slow_halting_reading_loses_fluency_but_words_do_not() {
+        assert_eq!(fluency_score(Task::Word, 1.0, 0, 2), 100.0);
+        assert!(fluency_score(Task::Reading, 1.0, 3, 10) < 60.0);
+        assert_eq!(fluency_score(Task::Reading, 4.0, 1, 16), 100.0);
+    }
+}
