@@ -6,5 +6,6 @@
 mod app_window;
 mod microphone;
 mod model_pipeline;
+mod scoring;
 mod transcription;
 mod workspace;

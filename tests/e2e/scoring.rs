@@ -1,0 +1,85 @@
+//! `shiliu score` and `shiliu eval` as a teacher or a test harness uses them, on real and
+//! labelled synthetic recordings.
+
+use shiliu_tests::{data_dir_with_model, require_shared, run, shiliu};
+
+fn score(args: &[&str], file: &std::path::Path) -> serde_json::Value {
+    let out = run(shiliu(data_dir_with_model()).arg("score").arg("--json").args(args).arg(file));
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.trim().lines().count(), 1, "exactly one JSON object");
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn a_native_speaker_saying_laoshi_scores_well_and_the_json_has_every_field() {
+    let shared = require_shared!();
+    let v = score(&["--text", "老师", "--pinyin", "lao3 shi1", "--contrast", "老鼠"], &shared.join("corpus/wav/words/yt_lao3shi1.wav"));
+    for key in ["overall", "accuracy", "completeness", "fluency", "tone", "quality", "elapsed_ms", "syllables"] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(v["quality"].as_array().unwrap().len(), 0);
+    let syllables = v["syllables"].as_array().unwrap();
+    assert_eq!(syllables.len(), 2);
+    for s in syllables {
+        for key in ["hanzi", "expected", "heard", "initial_ok", "final_ok", "tone_expected", "tone_heard", "verdict", "score", "start_ms", "end_ms", "pitch"] {
+            assert!(s.get(key).is_some(), "missing syllable field {key}");
+        }
+        assert_ne!(s["verdict"], "error", "{s}");
+        assert!(!s["pitch"].as_array().unwrap().is_empty());
+    }
+    assert_eq!(syllables[0]["expected"], "lao3");
+    assert!(v["overall"].as_f64().unwrap() >= 85.0, "{}", v["overall"]);
+    assert_eq!(v["forced_choice"]["said"], "老师");
+}
+
+#[test]
+fn shan_said_with_a_back_nasal_is_a_final_error_at_that_syllable() {
+    let shared = require_shared!();
+    let v = score(&["--text", "山上", "--pinyin", "shan1 shang4"], &shared.join("corpus-synth/wav/a046_word_final_clean.wav"));
+    let first = &v["syllables"][0];
+    assert_eq!(first["verdict"], "error");
+    assert_eq!(first["final_ok"], false);
+    assert_eq!(first["initial_ok"], true);
+    assert!(v["tip"]["zh"].as_str().unwrap().starts_with("第1个字「山」：韵母应为 an"), "{}", v["tip"]["zh"]);
+}
+
+#[test]
+fn in_a_sentence_the_wrong_syllable_is_named_and_the_rest_are_not_errors() {
+    let shared = require_shared!();
+    let v = score(&["--text", "我们明天见"], &shared.join("corpus-synth/wav/a094_sent_final_clean.wav"));
+    let s = v["syllables"].as_array().unwrap();
+    assert_eq!(s[4]["verdict"], "error");
+    assert_eq!(s[4]["hanzi"], "见");
+    assert!(s[..4].iter().all(|x| x["verdict"] != "error"), "{v}");
+}
+
+#[test]
+fn silence_is_flagged_and_not_scored_as_speech() {
+    let dir = tempfile::tempdir().unwrap();
+    let silence = dir.path().join("silence.wav");
+    shiliu_audio::wav::write_wav_16k(&silence, &vec![0.0; 32_000]).unwrap();
+    let v = score(&["--text", "你好"], &silence);
+    assert_eq!(v["quality"], serde_json::json!(["no_speech"]));
+    assert_eq!(v["overall"], 0.0);
+    assert!(v["syllables"].as_array().unwrap().iter().all(|s| s["verdict"] == "error" && s["heard"].is_null()));
+}
+
+#[test]
+fn a_noisy_recording_is_flagged_but_still_scored() {
+    let shared = require_shared!();
+    let v = score(&["--text", "山"], &shared.join("corpus-synth/wav/a012_syl_final_noise20.wav"));
+    assert_eq!(v["quality"], serde_json::json!(["noisy"]));
+    assert_ne!(v["syllables"][0]["verdict"], "ok", "the error is still found in the noise");
+}
+
+#[test]
+fn eval_prints_the_accuracy_tables_for_a_manifest() {
+    let shared = require_shared!();
+    let out = run(shiliu(data_dir_with_model()).arg("eval").arg(shared.join("corpus-synth/manifest.tsv")).args(["--only", "a00"]));
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for heading in ["Tone heard vs tone said", "Labelled errors flagged", "Clean correct clips", "Latency", "Peak memory"] {
+        assert!(text.contains(heading), "missing {heading}:\n{text}");
+    }
+}
