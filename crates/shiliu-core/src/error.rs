@@ -10,6 +10,8 @@ pub enum CoreError {
     Audio(#[from] shiliu_audio::AudioError),
     #[error(transparent)]
     Speech(#[from] shiliu_speech::SpeechError),
+    #[error("no recording is in progress")]
+    NotRecording,
 }
 
 impl CoreError {
@@ -18,6 +20,7 @@ impl CoreError {
             CoreError::Model(e) => e.code(),
             CoreError::Audio(e) => e.code(),
             CoreError::Speech(e) => e.code(),
+            CoreError::NotRecording => "app.not_recording",
         }
     }
 }

@@ -9,7 +9,9 @@
 //! ```
 
 mod error;
+pub mod practice;
 pub mod status;
 
 pub use error::{CoreError, ErrorPayload};
+pub use practice::Practice;
 pub use status::{AppStatus, app_status};

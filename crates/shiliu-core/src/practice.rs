@@ -1,0 +1,98 @@
+//! Speaking practice: record from the microphone, stop when the student has finished, score.
+//!
+//! The speech model takes about a second to load, so it is loaded once, in the background, as
+//! soon as the app starts; the first attempt then costs only the scoring itself.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use shiliu_audio::{RecordOptions, Recorder, RecorderEvent};
+use shiliu_model::ModelStore;
+use shiliu_paths::DataDir;
+use shiliu_speech::result::ScoreResult;
+use shiliu_speech::{Engine, ScoreRequest, Scorer};
+
+use crate::error::CoreError;
+
+/// Recognition threads: two cores is what a classroom PC has.
+const THREADS: usize = 2;
+
+enum ScorerSlot {
+    NotLoaded,
+    Ready(Arc<Scorer>),
+    Failed(String, String),
+}
+
+/// The app's speech side: one scorer, at most one recording at a time.
+pub struct Practice {
+    data: DataDir,
+    scorer: Mutex<ScorerSlot>,
+    recorder: Mutex<Option<Recorder>>,
+}
+
+impl Practice {
+    pub fn new(data: DataDir) -> Practice {
+        Practice { data, scorer: Mutex::new(ScorerSlot::NotLoaded), recorder: Mutex::new(None) }
+    }
+
+    /// Loads the model now (call from a background thread at start-up); later calls are free.
+    pub fn scorer(&self) -> Result<Arc<Scorer>, CoreError> {
+        let mut slot = self.scorer.lock().expect("scorer lock");
+        if let ScorerSlot::Ready(s) = &*slot {
+            return Ok(s.clone());
+        }
+        let loaded = ModelStore::new(self.data.models())
+            .active_path()
+            .map_err(CoreError::from)
+            .and_then(|path| Engine::load(&path, THREADS).map_err(CoreError::from));
+        match loaded {
+            Ok(engine) => {
+                let s = Arc::new(Scorer::new(engine));
+                *slot = ScorerSlot::Ready(s.clone());
+                Ok(s)
+            }
+            Err(e) => {
+                *slot = ScorerSlot::Failed(e.code().into(), e.to_string());
+                Err(e)
+            }
+        }
+    }
+
+    /// Forgets the loaded model (after a new one is installed).
+    pub fn reload_model(&self) {
+        *self.scorer.lock().expect("scorer lock") = ScorerSlot::NotLoaded;
+    }
+
+    /// Starts recording; `on_event` gets levels and the automatic stop.
+    pub fn start_recording(
+        &self,
+        device: Option<String>,
+        on_event: impl FnMut(RecorderEvent) + Send + 'static,
+    ) -> Result<(), CoreError> {
+        let mut slot = self.recorder.lock().expect("recorder lock");
+        // A recording left running (a closed screen) is discarded, not scored.
+        slot.take();
+        let options = RecordOptions { device, max_duration: Duration::from_secs(30), ..RecordOptions::default() };
+        *slot = Some(Recorder::start(options, on_event)?);
+        Ok(())
+    }
+
+    /// Stops the recording (if it has not stopped by itself) and scores it.
+    pub fn finish_and_score(&self, request: &ScoreRequest) -> Result<(ScoreResult, Vec<f32>), CoreError> {
+        let recorder = self.recorder.lock().expect("recorder lock").take().ok_or(CoreError::NotRecording)?;
+        let recording = recorder.stop()?;
+        let scorer = self.scorer()?;
+        let result = scorer.score(&recording.samples, request)?;
+        Ok((result, recording.samples))
+    }
+
+    /// Throws away a running recording.
+    pub fn cancel_recording(&self) {
+        self.recorder.lock().expect("recorder lock").take();
+    }
+
+    /// Scores audio already in hand (a file, a test).
+    pub fn score_samples(&self, samples: &[f32], request: &ScoreRequest) -> Result<ScoreResult, CoreError> {
+        Ok(self.scorer()?.score(samples, request)?)
+    }
+}
