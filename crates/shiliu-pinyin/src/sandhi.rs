@@ -138,12 +138,27 @@ fn set_tone(item: &mut Item, tone: Tone, rule: SandhiRule) {
     }
 }
 
+/// Result and direction complements that follow 不 in a potential form (看不见, 做不完).
+const COMPLEMENTS: &str = "到见懂完起动及着清开住透惯";
+/// Words that precede 不 as plain negation, not as the verb of a potential form.
+const NOT_VERBS: &str = "我你他她它们也都还就很太真最更再又才并可要会能我咱谁这那";
+
 fn yi_and_bu(run: &mut [Item]) {
     for k in 0..run.len() {
         let Some(c @ ('一' | '不')) = run[k].hanzi else { continue };
         let prev = k.checked_sub(1).map(|p| &run[p]);
         let next = run.get(k + 1);
-        let reduplicated = matches!((prev, next), (Some(p), Some(n)) if p.hanzi.is_some() && p.hanzi == n.hanzi);
+        // X一X / X不X, but not the second 一 of 一X一X (一朵一朵: one by one), which keeps
+        // its ordinary sandhi.
+        let one_by_one = k >= 2 && run[k - 2].hanzi == Some('一');
+        let reduplicated =
+            !one_by_one && matches!((prev, next), (Some(p), Some(n)) if p.hanzi.is_some() && p.hanzi == n.hanzi);
+        // A potential complement, V不C (找不到, 听不懂, 来不及): 不 is unstressed. The
+        // complement must end its word, or 不开心 (not happy) would count.
+        let potential = c == '不'
+            && prev.and_then(|p| p.hanzi).is_some_and(|h| !NOT_VERBS.contains(h))
+            && next.and_then(|n| n.hanzi).is_some_and(|h| COMPLEMENTS.contains(h))
+            && run.get(k + 2).is_none_or(|after| after.word != run[k + 1].word || after.hanzi.is_none());
         let next_tone = next.map(|n| n.surface.citation.tone);
         let tone = run[k].surface.citation.tone;
         if c == '一' && tone == Tone::First {
@@ -160,7 +175,7 @@ fn yi_and_bu(run: &mut [Item]) {
             set_tone(&mut run[k], new, SandhiRule::Yi);
         } else if c == '不' && tone == Tone::Fourth {
             let new = match next_tone {
-                _ if reduplicated => Tone::Neutral,
+                _ if reduplicated || potential => Tone::Neutral,
                 Some(Tone::Fourth) => Tone::Second,
                 _ => continue,
             };
@@ -324,6 +339,18 @@ mod tests {
     fn yi_is_neutral_in_reduplicated_verbs() {
         assert_eq!(said("看一看"), "kan4 yi5 kan4");
         assert_eq!(said("想一想"), "xiang3 yi5 xiang3");
+    }
+
+    #[test]
+    fn yi_between_repeated_measures_keeps_its_ordinary_sandhi() {
+        assert_eq!(said("一朵一朵"), "yi4 duo3 yi4 duo3");
+    }
+
+    #[test]
+    fn bu_in_a_potential_complement_is_neutral() {
+        assert_eq!(said("找不到"), "zhao3 bu5 dao4");
+        assert_eq!(said("听不懂"), "ting1 bu5 dong3");
+        assert_eq!(said("我不懂"), "wo3 bu4 dong3");
     }
 
     #[test]
