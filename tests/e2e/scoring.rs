@@ -14,7 +14,10 @@ fn score(args: &[&str], file: &std::path::Path) -> serde_json::Value {
 #[test]
 fn a_native_speaker_saying_laoshi_scores_well_and_the_json_has_every_field() {
     let shared = require_shared!();
-    let v = score(&["--text", "老师", "--pinyin", "lao3 shi1", "--contrast", "老鼠"], &shared.join("corpus/wav/words/yt_lao3shi1.wav"));
+    let v = score(
+        &["--text", "老师", "--pinyin", "lao3 shi1", "--contrast", "老鼠"],
+        &shared.join("corpus/wav/words/yt_lao3shi1.wav"),
+    );
     for key in ["overall", "accuracy", "completeness", "fluency", "tone", "quality", "elapsed_ms", "syllables"] {
         assert!(v.get(key).is_some(), "missing {key}");
     }
@@ -22,7 +25,20 @@ fn a_native_speaker_saying_laoshi_scores_well_and_the_json_has_every_field() {
     let syllables = v["syllables"].as_array().unwrap();
     assert_eq!(syllables.len(), 2);
     for s in syllables {
-        for key in ["hanzi", "expected", "heard", "initial_ok", "final_ok", "tone_expected", "tone_heard", "verdict", "score", "start_ms", "end_ms", "pitch"] {
+        for key in [
+            "hanzi",
+            "expected",
+            "heard",
+            "initial_ok",
+            "final_ok",
+            "tone_expected",
+            "tone_heard",
+            "verdict",
+            "score",
+            "start_ms",
+            "end_ms",
+            "pitch",
+        ] {
             assert!(s.get(key).is_some(), "missing syllable field {key}");
         }
         assert_ne!(s["verdict"], "error", "{s}");
@@ -36,7 +52,10 @@ fn a_native_speaker_saying_laoshi_scores_well_and_the_json_has_every_field() {
 #[test]
 fn shan_said_with_a_back_nasal_is_a_final_error_at_that_syllable() {
     let shared = require_shared!();
-    let v = score(&["--text", "山上", "--pinyin", "shan1 shang4"], &shared.join("corpus-synth/wav/a046_word_final_clean.wav"));
+    let v = score(
+        &["--text", "山上", "--pinyin", "shan1 shang4"],
+        &shared.join("corpus-synth/wav/a046_word_final_clean.wav"),
+    );
     let first = &v["syllables"][0];
     assert_eq!(first["verdict"], "error");
     assert_eq!(first["final_ok"], false);
@@ -76,10 +95,15 @@ fn a_noisy_recording_is_flagged_but_still_scored() {
 #[test]
 fn eval_prints_the_accuracy_tables_for_a_manifest() {
     let shared = require_shared!();
-    let out = run(shiliu(data_dir_with_model()).arg("eval").arg(shared.join("corpus-synth/manifest.tsv")).args(["--only", "a00"]));
+    let out = run(shiliu(data_dir_with_model())
+        .arg("eval")
+        .arg(shared.join("corpus-synth/manifest.tsv"))
+        .args(["--only", "a00"]));
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    for heading in ["Tone heard vs tone said", "Labelled errors flagged", "Clean correct clips", "Latency", "Peak memory"] {
+    for heading in
+        ["Tone heard vs tone said", "Labelled errors flagged", "Clean correct clips", "Latency", "Peak memory"]
+    {
         assert!(text.contains(heading), "missing {heading}:\n{text}");
     }
 }

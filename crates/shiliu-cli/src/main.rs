@@ -39,6 +39,17 @@ enum Command {
     /// Benchmarks that print timings (medians over several runs).
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
+    /// Lesson packs: check, build and sign, verify, trust, install, list.
+    #[command(subcommand)]
+    Pack(commands::pack::PackCommand),
+    /// Classes: add, list, assign lesson units.
+    Class(commands::class::ClassArgs),
+    /// Students: add, list, edit.
+    Student(commands::student::StudentArgs),
+    /// Progress reports for a class or a student (tables; CSV files with --csv DIR).
+    Report(commands::report::ReportArgs),
+    /// The progress database: backup, restore, backups, check.
+    Db(commands::db::DbArgs),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +74,11 @@ fn main() -> ExitCode {
         Command::Devices => commands::audio::devices(),
         Command::Status(args) => commands::audio::status(args, &data),
         Command::Bench(cmd) => commands::bench::run(cmd, &data),
+        Command::Pack(cmd) => commands::pack::run(cmd, &data),
+        Command::Class(args) => commands::class::run(args, &data),
+        Command::Student(args) => commands::student::run(args, &data),
+        Command::Report(args) => commands::report::run(args, &data),
+        Command::Db(args) => commands::db::run(args, &data),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -8,10 +8,12 @@
 //! assert!(matches!(status.model, shiliu_model::ModelStatus::Missing));
 //! ```
 
+pub mod catalog;
 mod error;
 pub mod practice;
 pub mod status;
 
+pub use catalog::{Catalog, ItemView, SyllableView, UnitView};
 pub use error::{CoreError, ErrorPayload};
 pub use practice::Practice;
 pub use status::{AppStatus, app_status};

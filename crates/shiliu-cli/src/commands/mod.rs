@@ -1,6 +1,12 @@
 pub mod audio;
 pub mod bench;
+pub mod class;
+pub mod db;
 pub mod eval;
 pub mod model;
+pub mod pack;
+pub mod report;
 pub mod score;
+pub mod student;
+pub mod table;
 pub mod transcribe;

@@ -1,0 +1,1 @@
+SELECT file FROM recordings WHERE deleted = 1

@@ -1,0 +1,1 @@
+SELECT id, name, counter, is_self FROM devices ORDER BY key

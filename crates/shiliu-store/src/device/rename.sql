@@ -1,0 +1,1 @@
+UPDATE devices SET name = ?2 WHERE key = ?1

@@ -1,0 +1,1 @@
+SELECT key, id, name, counter, hlc FROM devices WHERE is_self = 1

@@ -1,0 +1,1 @@
+SELECT key FROM students WHERE id = ?1 AND deleted = 0

@@ -1,0 +1,1 @@
+SELECT pin_salt, pin_hash FROM students WHERE id = ?1 AND deleted = 0

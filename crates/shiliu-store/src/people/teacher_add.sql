@@ -1,0 +1,1 @@
+INSERT INTO teachers (id, facility_id, name, created_ms, hlc, device_key, counter) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)

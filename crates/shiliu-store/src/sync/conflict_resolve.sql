@@ -1,0 +1,1 @@
+UPDATE conflicts SET resolved_ms = ?2 WHERE id = ?1 AND resolved_ms IS NULL

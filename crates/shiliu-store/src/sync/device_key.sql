@@ -1,0 +1,1 @@
+SELECT key FROM devices WHERE id = ?1
