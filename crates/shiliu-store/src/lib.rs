@@ -66,5 +66,8 @@ pub use review::{
 };
 pub use schema::{APPLICATION_ID, LATEST_VERSION, check_file};
 pub use store::{Device, Store, Tx};
-pub use sync::{Change, Conflict, DeviceCounter, NewConflict};
+pub use sync::{
+    Change, Conflict, DeviceCounter, HubState, ImportedBundle, NewConflict, PeerCounter, SyncDigest, SyncIdentity, SyncRow,
+    SyncTable, Value,
+};
 pub use time::{Timestamp, week_start};

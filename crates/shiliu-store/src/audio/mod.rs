@@ -122,6 +122,11 @@ impl Store {
         Ok(stmt.query_map([student], row_to_recording)?.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// A local setting of this PC (never synced): microphone choice, a student's pitch profile…
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        setting(self.conn(), key)
+    }
+
     pub fn retention(&self) -> Result<RetentionPolicy> {
         let default = RetentionPolicy::default();
         let read = |key, fallback: u32| -> Result<u32> {
@@ -212,6 +217,12 @@ impl Tx<'_> {
         let mut r = get_recording(self.db(), id)?;
         r.shareable = shareable;
         self.update_recording(&r, false)
+    }
+
+    /// Writes a local setting (see [`Store::setting`]).
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        self.db().prepare_cached(include_str!("setting_put.sql"))?.execute(params![key, value])?;
+        Ok(())
     }
 
     pub fn set_retention(&mut self, policy: RetentionPolicy) -> Result<()> {

@@ -30,6 +30,12 @@ SELECT counter, table_name, row_id, op, hlc FROM (
     UNION ALL
     SELECT * FROM (SELECT counter, 'reference_audio' AS table_name, id AS row_id, CASE deleted WHEN 0 THEN 'upsert' ELSE 'delete' END AS op, hlc AS hlc
                      FROM reference_audio WHERE device_key = ?1 AND counter > ?2 ORDER BY counter LIMIT ?3)
+    UNION ALL
+    SELECT * FROM (SELECT counter, 'sync_devices' AS table_name, id AS row_id, 'insert' AS op, NULL AS hlc
+                     FROM sync_devices WHERE device_key = ?1 AND counter > ?2 ORDER BY counter LIMIT ?3)
+    UNION ALL
+    SELECT * FROM (SELECT counter, 'sync_revocations' AS table_name, device_id || '/' || revoked_by AS row_id, 'insert' AS op, NULL AS hlc
+                     FROM sync_revocations WHERE device_key = ?1 AND counter > ?2 ORDER BY counter LIMIT ?3)
 )
 ORDER BY counter
 LIMIT ?3

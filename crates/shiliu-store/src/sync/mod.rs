@@ -1,10 +1,11 @@
 //! What the sync layer builds on: per-device change counters, the `changes` view, the
-//! conflicts table, and rebuilding derived state after attempts arrive.
+//! conflicts table, rows as records ([`SyncRow`]) to export and apply, the sync layer's local
+//! bookkeeping, and rebuilding derived state after attempts arrive.
 //!
-//! Sync itself (the plan, the transport, applying a peer's rows) is the next capability. The
-//! shape it will use, after Kolibri's Morango: each peer sends the highest counter it holds per
-//! device ([`Store::device_counters`]); the other answers with [`Store::changes_since`] for
-//! every device where it knows more. Mutable rows merge by last-writer-wins on their hybrid
+//! The exchange itself (keys, bundles, the plan, the transport) lives in the `shiliu-sync`
+//! crate. After Kolibri's Morango: each peer knows the highest counter it holds per device
+//! ([`Store::device_counters`]); the other sends [`Store::export_rows`] for every device where
+//! it knows more. Mutable rows merge by last-writer-wins on their hybrid
 //! logical clock, with the losing version kept in `conflicts` ([`Tx::record_conflict`]); attempts
 //! are append-only and merge by id, like Anki's review log.
 
@@ -16,6 +17,12 @@ use crate::ids::{ConflictId, DeviceId, StudentId};
 use crate::people::student_key;
 use crate::store::{Store, Tx};
 use crate::time::Timestamp;
+
+mod exchange;
+mod rows;
+
+pub use exchange::{HubState, ImportedBundle, PeerCounter, SyncIdentity};
+pub use rows::{SyncDigest, SyncRow, SyncTable, Value};
 
 /// One row's latest change (a row of the `changes` view).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -1,0 +1,1 @@
+SELECT data FROM hub_bundles WHERE school = ?1 AND id = ?2

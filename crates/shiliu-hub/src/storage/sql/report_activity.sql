@@ -1,0 +1,1 @@
+SELECT school, device, day, attempts FROM hub_activity ORDER BY school, device, day

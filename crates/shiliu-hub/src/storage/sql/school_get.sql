@@ -1,0 +1,1 @@
+SELECT covers, bundles FROM hub_schools WHERE id = ?1

@@ -1,0 +1,1 @@
+DELETE FROM sync_peers WHERE peer = ?1

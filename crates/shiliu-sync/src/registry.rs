@@ -1,0 +1,211 @@
+//! The school's device registry and the trust decisions made from it.
+//!
+//! Certificates and revocations travel as synced rows (and a copy of the exporter's registry
+//! rides in every bundle header, so a PC can check a bundle from a device it has not heard of
+//! yet). Nothing is trusted for having arrived: a device is trusted when its certificate chains
+//! to the founder key the school id is derived from, and it has no valid revocation. Revocation
+//! refuses the device's own bundles and hub requests from then on; rows it made earlier that
+//! other PCs already relay are kept, so every PC converges on the same data.
+
+use std::collections::BTreeMap;
+
+use shiliu_store::{DeviceId, Store, SyncRow, SyncTable, Value};
+
+use crate::error::{Result, SyncError};
+use crate::keys::{CERT_DOMAIN, DeviceCert, INVITATION_DOMAIN, Issuer, REVOCATION_DOMAIN, Revocation, school_id_for, unhex, verify};
+
+/// Longest certificate chain accepted (founder → device → invitation → device …).
+const MAX_CHAIN: usize = 16;
+
+#[derive(Debug, Clone)]
+pub struct Registry {
+    school: String,
+    certs: BTreeMap<DeviceId, DeviceCert>,
+    revocations: Vec<Revocation>,
+}
+
+impl Registry {
+    pub fn new(school: &str) -> Registry {
+        Registry { school: school.to_owned(), certs: BTreeMap::new(), revocations: Vec::new() }
+    }
+
+    /// The registry as this PC's database holds it.
+    pub fn load(store: &Store, school: &str) -> Result<Registry> {
+        let mut reg = Registry::new(school);
+        for row in store.sync_rows(SyncTable::SyncDevices)? {
+            if let Some(cert) = cert_of_row(&row) {
+                reg.add_cert(cert);
+            }
+        }
+        for row in store.sync_rows(SyncTable::SyncRevocations)? {
+            if let Some(r) = revocation_of_row(&row) {
+                reg.add_revocation(r);
+            }
+        }
+        Ok(reg)
+    }
+
+    pub fn school(&self) -> &str {
+        &self.school
+    }
+
+    /// Adds a certificate unless one for the device is already here (checked on use).
+    pub fn add_cert(&mut self, cert: DeviceCert) {
+        if cert.school != self.school {
+            return;
+        }
+        if let Issuer::Invitation { invitation } = &cert.issuer {
+            for c in &invitation.chain {
+                if c.school == self.school && c.device != cert.device {
+                    self.certs.entry(c.device).or_insert_with(|| c.clone());
+                }
+            }
+        }
+        self.certs.entry(cert.device).or_insert(cert);
+    }
+
+    pub fn add_revocation(&mut self, r: Revocation) {
+        if r.school == self.school && !self.revocations.contains(&r) {
+            self.revocations.push(r);
+        }
+    }
+
+    pub fn cert(&self, device: DeviceId) -> Option<&DeviceCert> {
+        self.certs.get(&device)
+    }
+
+    pub fn certs(&self) -> impl Iterator<Item = &DeviceCert> {
+        self.certs.values()
+    }
+
+    pub fn revocations(&self) -> &[Revocation] {
+        &self.revocations
+    }
+
+    /// Checks that `cert` chains to the school's founder.
+    pub fn verify_cert(&self, cert: &DeviceCert) -> Result<()> {
+        self.verify_chain(cert, 0, &[])
+    }
+
+    fn verify_chain(&self, cert: &DeviceCert, depth: usize, extra: &[DeviceCert]) -> Result<()> {
+        if depth > MAX_CHAIN {
+            return Err(SyncError::cert("the certificate chain is too long"));
+        }
+        if cert.school != self.school {
+            return Err(SyncError::cert(format!("device {} belongs to another school", cert.device)));
+        }
+        match &cert.issuer {
+            Issuer::Founder => {
+                let key: [u8; 32] = unhex(&cert.key)
+                    .and_then(|k| k.try_into().ok())
+                    .ok_or_else(|| SyncError::cert("a founder key that is not 32 bytes"))?;
+                if school_id_for(&key) != self.school {
+                    return Err(SyncError::cert(format!("device {} claims to have founded the school", cert.device)));
+                }
+                verify(&cert.key, CERT_DOMAIN, &cert.statement(), &cert.signature)
+            }
+            Issuer::Device { id } => {
+                let issuer = self.issuer_cert(*id, cert.device, extra)?;
+                self.verify_chain(issuer, depth + 1, extra)?;
+                verify(&issuer.key, CERT_DOMAIN, &cert.statement(), &cert.signature)
+            }
+            Issuer::Invitation { invitation } => {
+                if invitation.school != self.school {
+                    return Err(SyncError::cert("an invitation of another school"));
+                }
+                let extra: Vec<DeviceCert> = extra.iter().chain(&invitation.chain).cloned().collect();
+                let issuer = self.issuer_cert(invitation.issued_by, cert.device, &extra)?;
+                self.verify_chain(issuer, depth + 1, &extra)?;
+                verify(&issuer.key, INVITATION_DOMAIN, &invitation.statement(), &invitation.signature)?;
+                if cert.issued_ms > invitation.expires_ms {
+                    return Err(SyncError::cert(format!("device {} used an expired invitation", cert.device)));
+                }
+                verify(&invitation.key, CERT_DOMAIN, &cert.statement(), &cert.signature)
+            }
+        }
+    }
+
+    fn issuer_cert<'a>(&'a self, issuer: DeviceId, for_device: DeviceId, extra: &'a [DeviceCert]) -> Result<&'a DeviceCert> {
+        if issuer == for_device {
+            return Err(SyncError::cert(format!("device {for_device} vouches for itself")));
+        }
+        self.certs
+            .get(&issuer)
+            .or_else(|| extra.iter().find(|c| c.device == issuer))
+            .ok_or_else(|| SyncError::cert(format!("device {issuer} is not known")))
+    }
+
+    /// The valid revocation of `device`, if any.
+    pub fn revocation(&self, device: DeviceId) -> Option<&Revocation> {
+        self.revocations.iter().filter(|r| r.device == device).find(|r| self.verify_revocation(r).is_ok())
+    }
+
+    /// Checks that a revocation was signed by an enrolled device.
+    pub fn verify_revocation(&self, r: &Revocation) -> Result<()> {
+        let by = self.certs.get(&r.revoked_by).ok_or_else(|| SyncError::cert("a revocation by an unknown device"))?;
+        self.verify_cert(by)?;
+        verify(&by.key, REVOCATION_DOMAIN, &r.statement(), &r.signature)
+    }
+
+    /// The certificate of a device allowed to send bundles: enrolled and not revoked.
+    pub fn trusted(&self, device: DeviceId) -> Result<&DeviceCert> {
+        let cert = self.certs.get(&device).ok_or_else(|| SyncError::UnknownDevice { device: device.to_string() })?;
+        self.verify_cert(cert).map_err(|_| SyncError::UnknownDevice { device: device.to_string() })?;
+        if self.revocation(device).is_some() {
+            return Err(SyncError::RevokedDevice { device: device.to_string(), name: cert.name.clone() });
+        }
+        Ok(cert)
+    }
+
+    /// The enrolled devices that are not revoked.
+    pub fn trusted_devices(&self) -> Vec<DeviceId> {
+        self.certs.keys().copied().filter(|d| self.trusted(*d).is_ok()).collect()
+    }
+}
+
+fn text(v: Option<&Value>) -> Option<&str> {
+    match v {
+        Some(Value::Text(t)) => Some(t),
+        _ => None,
+    }
+}
+
+/// The certificate a registry row carries.
+pub(crate) fn cert_of_row(row: &SyncRow) -> Option<DeviceCert> {
+    (row.table == SyncTable::SyncDevices).then_some(())?;
+    serde_json::from_str(text(row.values.get(1))?).ok()
+}
+
+/// The revocation a registry row carries.
+pub(crate) fn revocation_of_row(row: &SyncRow) -> Option<Revocation> {
+    (row.table == SyncTable::SyncRevocations).then_some(())?;
+    serde_json::from_str(text(row.values.first())?).ok()
+}
+
+/// The registry row for a certificate.
+pub(crate) fn cert_row(cert: &DeviceCert) -> SyncRow {
+    SyncRow {
+        table: SyncTable::SyncDevices,
+        key: vec![cert.device.to_string()],
+        origin: cert.device,
+        counter: 1,
+        hlc: String::new(),
+        prev_hlc: String::new(),
+        deleted: false,
+        values: vec![Value::Text(cert.school.clone()), Value::Text(cert.to_json())],
+    }
+}
+
+/// The registry row for a revocation.
+pub(crate) fn revocation_row(r: &Revocation) -> SyncRow {
+    SyncRow {
+        table: SyncTable::SyncRevocations,
+        key: vec![r.device.to_string(), r.revoked_by.to_string()],
+        origin: r.revoked_by,
+        counter: 1,
+        hlc: String::new(),
+        prev_hlc: String::new(),
+        deleted: false,
+        values: vec![Value::Text(r.to_json())],
+    }
+}

@@ -1,0 +1,122 @@
+use shiliu_store::{DeviceId, Store, Timestamp};
+use shiliu_sync::{
+    DeviceCert, DeviceKey, Issuer, Registry, Sealing, devices, export_bundle, import_path, join_school, revoke_device, seal,
+    write_join_file,
+};
+
+use crate::helpers::{CODE, attempts, class, fingerprint, school, stick};
+
+#[test]
+fn a_wrong_join_code_is_refused_and_the_pc_stays_out_of_the_school() {
+    let (dir, pcs) = school(1);
+    let join = write_join_file(&pcs[0], &stick(&dir, "usb"), None, 7).unwrap();
+    assert_eq!(join.code.len(), 19);
+    let mut new = Store::open(dir.path().join("new.sqlite3")).unwrap();
+    let e = join_school(&mut new, &join.path, "AAAA-BBBB-CCCC-DDDD").unwrap_err();
+    assert_eq!(e.code(), "sync.wrong_code");
+    assert!(new.sync_identity().unwrap().is_none());
+    let bytes = std::fs::read(&join.path).unwrap();
+    assert!(!bytes.windows(8).any(|w| w == b"Xinglong"), "the stick shows no school name");
+    join_school(&mut new, &join.path, &join.code.to_lowercase()).unwrap();
+    assert_eq!(new.sync_identity().unwrap().unwrap().school_name, "Xinglong Primary");
+}
+
+#[test]
+fn devices_learn_of_each_other_through_bundles() {
+    let (dir, mut pcs) = school(3);
+    let usb = stick(&dir, "usb");
+    for i in 0..3 {
+        export_bundle(&mut pcs[i], &usb, false).unwrap();
+    }
+    for pc in pcs.iter_mut() {
+        import_path(pc, &usb).unwrap();
+    }
+    let list = devices(&pcs[2]).unwrap();
+    assert_eq!(list.len(), 3);
+    assert!(list.iter().all(|d| d.valid && d.revoked.is_none()));
+    assert_eq!(list.iter().filter(|d| d.is_self).count(), 1);
+    assert_eq!(list[0].enrolled_by, "founder");
+}
+
+#[test]
+fn a_revoked_pcs_bundles_are_refused_wherever_the_revocation_arrives() {
+    let (dir, mut pcs) = school(3);
+    let usb = stick(&dir, "usb");
+    for i in 0..3 {
+        export_bundle(&mut pcs[i], &usb, false).unwrap();
+    }
+    for pc in pcs.iter_mut() {
+        import_path(pc, &usb).unwrap();
+    }
+    let pc1 = pcs[1].device().id;
+    revoke_device(&mut pcs[0], pc1, "stolen").unwrap();
+    let news = export_bundle(&mut pcs[0], &stick(&dir, "news"), false).unwrap();
+    import_path(&mut pcs[2], &news.path).unwrap();
+    assert!(devices(&pcs[2]).unwrap().iter().any(|d| d.id == pc1 && d.revoked.is_some()));
+    let (_, s) = class(&mut pcs[1], "贼班", 1);
+    attempts(&mut pcs[1], &s, 3);
+    let from_revoked = export_bundle(&mut pcs[1], &stick(&dir, "thief"), false).unwrap();
+    for pc in [0, 2] {
+        let before = fingerprint(pcs[pc].path());
+        let e = import_path(&mut pcs[pc], &from_revoked.path).unwrap_err();
+        assert_eq!(e.code(), "sync.revoked_device", "{e}");
+        assert_eq!(fingerprint(pcs[pc].path()), before);
+    }
+}
+
+#[test]
+fn a_bundle_signed_by_a_device_the_school_never_enrolled_is_refused() {
+    let (dir, mut pcs) = school(2);
+    // Someone who copied the school key out of a database still cannot sign as a member.
+    let id = pcs[0].sync_identity().unwrap().unwrap();
+    let rogue_key = DeviceKey::generate().unwrap();
+    let rogue = DeviceId::new();
+    let cert = DeviceCert::issue(
+        &id.school_id,
+        rogue,
+        &rogue_key.public(),
+        "rogue",
+        Timestamp::now().millis(),
+        Issuer::Device { id: pcs[0].device().id },
+        &rogue_key,
+    );
+    let mut reg = Registry::new(&id.school_id);
+    reg.add_cert(cert);
+    let row = pcs[0].sync_rows(shiliu_store::SyncTable::SyncDevices).unwrap();
+    let bytes = seal(
+        Sealing {
+            school: &id.school_id,
+            school_key: &id.school_key,
+            origin: rogue,
+            origin_name: "rogue",
+            device_key: &rogue_key,
+            created_ms: Timestamp::now().millis(),
+            base: Default::default(),
+            covers: Default::default(),
+            registry: &reg,
+        },
+        row,
+    )
+    .unwrap();
+    let path = stick(&dir, "usb").join("rogue.shbundle");
+    std::fs::write(&path, bytes).unwrap();
+    let before = fingerprint(pcs[1].path());
+    let e = import_path(&mut pcs[1], &path).unwrap_err();
+    assert_eq!(e.code(), "sync.unknown_device", "{e}");
+    assert_eq!(fingerprint(pcs[1].path()), before);
+}
+
+#[test]
+fn a_bundle_of_another_school_is_refused() {
+    let (dir, mut pcs) = school(2);
+    let mut other = Store::open(dir.path().join("other.sqlite3")).unwrap();
+    shiliu_sync::create_school(&mut other, "Another School").unwrap();
+    let (_, s) = class(&mut other, "外班", 1);
+    attempts(&mut other, &s, 2);
+    let out = export_bundle(&mut other, &stick(&dir, "usb"), false).unwrap();
+    let before = fingerprint(pcs[1].path());
+    let e = import_path(&mut pcs[1], &out.path).unwrap_err();
+    assert_eq!(e.code(), "sync.wrong_school", "{e}");
+    assert_eq!(fingerprint(pcs[1].path()), before);
+    let _ = CODE;
+}
