@@ -11,6 +11,7 @@
 pub mod capture;
 mod error;
 pub mod level;
+pub mod playback;
 pub mod quality;
 pub mod resample;
 pub mod wav;

@@ -51,7 +51,17 @@ pub struct ItemView {
     pub has_pack_audio: bool,
     pub contrasts: Vec<String>,
     /// For listening drills: the items to choose between.
-    pub choices: Vec<String>,
+    pub choices: Vec<ChoiceView>,
+}
+
+/// One option of a listening drill.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export_to = "ChoiceView.ts")]
+pub struct ChoiceView {
+    pub id: String,
+    pub hanzi: String,
+    /// Surface pinyin with tone marks.
+    pub marked: String,
 }
 
 pub struct Catalog {
@@ -171,7 +181,12 @@ fn view(pack: &Pack, unit: &shiliu_lessons::Unit, item: &Item) -> ItemView {
         target,
         has_pack_audio: item.audio.as_ref().is_some_and(|a| pack.has_file(a)),
         contrasts: item.contrasts.iter().map(|c| c.to_string()).collect(),
-        choices: item.listening_options().iter().map(|c| c.to_string()).collect(),
+        choices: item
+            .listening_options()
+            .iter()
+            .filter_map(|c| pack.item(c))
+            .map(|c| ChoiceView { id: c.id.to_string(), hanzi: c.hanzi.clone(), marked: c.surface_marked().unwrap_or_else(|_| c.pinyin.clone()) })
+            .collect(),
     }
 }
 

@@ -10,8 +10,20 @@ pub enum CoreError {
     Audio(#[from] shiliu_audio::AudioError),
     #[error(transparent)]
     Speech(#[from] shiliu_speech::SpeechError),
+    #[error(transparent)]
+    Store(#[from] shiliu_store::StoreError),
+    #[error(transparent)]
+    Lessons(#[from] shiliu_lessons::LessonError),
     #[error("no recording is in progress")]
     NotRecording,
+    #[error("{0}")]
+    Data(String),
+    #[error("{0} was not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("the PIN is not right")]
+    WrongPin,
 }
 
 impl CoreError {
@@ -20,7 +32,13 @@ impl CoreError {
             CoreError::Model(e) => e.code(),
             CoreError::Audio(e) => e.code(),
             CoreError::Speech(e) => e.code(),
+            CoreError::Store(e) => e.code(),
+            CoreError::Lessons(e) => e.code(),
             CoreError::NotRecording => "app.not_recording",
+            CoreError::Data(_) => "app.data",
+            CoreError::NotFound(_) => "app.not_found",
+            CoreError::Invalid(_) => "app.invalid",
+            CoreError::WrongPin => "app.wrong_pin",
         }
     }
 }

@@ -8,11 +8,18 @@
 //! assert!(matches!(status.model, shiliu_model::ModelStatus::Missing));
 //! ```
 
+mod app;
 pub mod catalog;
 mod error;
+pub mod learning;
+pub mod people;
 pub mod practice;
+pub mod psc;
+pub mod settings;
 pub mod status;
+pub mod teacher;
 
+pub use app::App;
 pub use catalog::{Catalog, ItemView, SyllableView, UnitView};
 pub use error::{CoreError, ErrorPayload};
 pub use practice::Practice;

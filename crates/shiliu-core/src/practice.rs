@@ -20,7 +20,6 @@ const THREADS: usize = 2;
 enum ScorerSlot {
     NotLoaded,
     Ready(Arc<Scorer>),
-    Failed(String, String),
 }
 
 /// The app's speech side: one scorer, at most one recording at a time.
@@ -45,17 +44,11 @@ impl Practice {
             .active_path()
             .map_err(CoreError::from)
             .and_then(|path| Engine::load(&path, THREADS).map_err(CoreError::from));
-        match loaded {
-            Ok(engine) => {
-                let s = Arc::new(Scorer::new(engine));
-                *slot = ScorerSlot::Ready(s.clone());
-                Ok(s)
-            }
-            Err(e) => {
-                *slot = ScorerSlot::Failed(e.code().into(), e.to_string());
-                Err(e)
-            }
-        }
+        // A failed load is not remembered: the next attempt retries (a model may have been
+        // imported meanwhile).
+        let s = Arc::new(Scorer::new(loaded?));
+        *slot = ScorerSlot::Ready(s.clone());
+        Ok(s)
     }
 
     /// Forgets the loaded model (after a new one is installed).
@@ -84,6 +77,12 @@ impl Practice {
         let scorer = self.scorer()?;
         let result = scorer.score(&recording.samples, request)?;
         Ok((result, recording.samples))
+    }
+
+    /// Stops the recording and returns its samples, unscored.
+    pub fn finish_recording(&self) -> Result<Vec<f32>, CoreError> {
+        let recorder = self.recorder.lock().expect("recorder lock").take().ok_or(CoreError::NotRecording)?;
+        Ok(recorder.stop()?.samples)
     }
 
     /// Throws away a running recording.

@@ -13,6 +13,22 @@ fn bindings_dir() -> PathBuf {
 fn export_all(dir: &Path) {
     let cfg = Config::new().with_large_int("number").with_out_dir(dir);
     shiliu_core::AppStatus::export_all(&cfg).unwrap();
+    shiliu_core::people::SchoolState::export_all(&cfg).unwrap();
+    shiliu_core::people::StudentCard::export_all(&cfg).unwrap();
+    shiliu_core::people::SetupRequest::export_all(&cfg).unwrap();
+    shiliu_core::people::StudentForm::export_all(&cfg).unwrap();
+    shiliu_core::learning::UnitProgressView::export_all(&cfg).unwrap();
+    shiliu_core::learning::NextItemView::export_all(&cfg).unwrap();
+    shiliu_core::learning::AttemptOutcome::export_all(&cfg).unwrap();
+    shiliu_core::ItemView::export_all(&cfg).unwrap();
+    shiliu_core::teacher::HeatmapView::export_all(&cfg).unwrap();
+    shiliu_core::teacher::ConfusionView::export_all(&cfg).unwrap();
+    shiliu_core::teacher::StudentReport::export_all(&cfg).unwrap();
+    shiliu_core::settings::SettingsView::export_all(&cfg).unwrap();
+    shiliu_core::settings::RetentionForm::export_all(&cfg).unwrap();
+    shiliu_core::settings::ImportProgress::export_all(&cfg).unwrap();
+    shiliu_core::psc::PscPartTally::export_all(&cfg).unwrap();
+    shiliu_core::psc::PscScore::export_all(&cfg).unwrap();
     shiliu_core::ErrorPayload::export_all(&cfg).unwrap();
     shiliu_audio::InputDevice::export_all(&cfg).unwrap();
     shiliu_audio::RecorderEvent::export_all(&cfg).unwrap();
