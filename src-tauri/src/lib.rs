@@ -4,6 +4,11 @@
 mod commands;
 mod state;
 
+use tauri::Manager;
+
+/// Which UI build is embedded (see build.rs): referenced so a new UI recompiles this crate.
+pub const UI_FINGERPRINT: &str = env!("SHILIU_UI_FINGERPRINT");
+
 pub fn run() {
     let data = match shiliu_paths::DataDir::default_for_user() {
         Some(d) => d,
@@ -13,8 +18,53 @@ pub fn run() {
         }
     };
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(state::AppState::new(data))
-        .invoke_handler(tauri::generate_handler![commands::status::app_status])
+        .setup(|app| {
+            // Load the speech model, back up and prune in the background so the first attempt
+            // is quick and the window opens at once.
+            if let Ok(core) = app.state::<state::AppState>().app() {
+                std::thread::spawn(move || core.warm_up());
+            }
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::status::app_status,
+            commands::school::school_state,
+            commands::school::set_up_school,
+            commands::school::add_class,
+            commands::school::class_students,
+            commands::school::add_student,
+            commands::school::edit_student,
+            commands::school::remove_student,
+            commands::school::log_in,
+            commands::learning::lesson_map,
+            commands::learning::unit_items,
+            commands::learning::next_items,
+            commands::learning::start_recording,
+            commands::learning::finish_attempt,
+            commands::learning::cancel_recording,
+            commands::learning::play_item,
+            commands::learning::has_item_audio,
+            commands::learning::microphone_test,
+            commands::learning::psc_items,
+            commands::learning::passage_parts,
+            commands::learning::finish_passage_part,
+            commands::learning::score_psc,
+            commands::teacher::class_heatmap,
+            commands::teacher::class_confusions,
+            commands::teacher::assign_unit,
+            commands::teacher::class_assignments,
+            commands::teacher::student_report,
+            commands::teacher::play_recording,
+            commands::teacher::start_reference,
+            commands::teacher::finish_reference,
+            commands::settings::settings,
+            commands::settings::set_microphone,
+            commands::settings::set_retention,
+            commands::settings::backup_now,
+            commands::model::import_model,
+        ])
         .run(tauri::generate_context!())
         .expect("error while running Shiliu");
 }

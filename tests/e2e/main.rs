@@ -4,6 +4,7 @@
 //! installed by `./dev test`.
 
 mod app_window;
+mod classroom_app;
 mod microphone;
 mod model_pipeline;
 mod scoring;

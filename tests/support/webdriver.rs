@@ -92,6 +92,28 @@ impl AppSession {
         self.call("GET", &format!("/element/{element}/attribute/{name}"), None).as_str().map(str::to_owned)
     }
 
+    /// Types into an input.
+    pub fn type_text(&self, element: &str, text: &str) {
+        self.call("POST", &format!("/element/{element}/value"), Some(json!({"text": text})));
+    }
+
+    /// Every element matching `css`, right now.
+    pub fn find_all(&self, css: &str) -> Vec<String> {
+        self.call("POST", "/elements", Some(json!({"using": "css selector", "value": css})))
+            .as_array()
+            .map(|a| a.iter().filter_map(|e| e[ELEMENT_KEY].as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    }
+
+    /// Waits until `css` matches nothing (a spinner gone, a screen left).
+    pub fn wait_gone(&self, css: &str, timeout: Duration) {
+        let started = Instant::now();
+        while !self.find_all(css).is_empty() {
+            assert!(started.elapsed() < timeout, "{css} still there after {timeout:?}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
     pub fn click(&self, element: &str) {
         self.call("POST", &format!("/element/{element}/click"), Some(json!({})));
     }

@@ -6,5 +6,7 @@ use crate::state::AppState;
 #[tauri::command]
 pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, ErrorPayload> {
     let data = state.data.clone();
-    super::blocking(move || Ok(shiliu_core::app_status(&data))).await
+    tauri::async_runtime::spawn_blocking(move || shiliu_core::app_status(&data))
+        .await
+        .map_err(|e| ErrorPayload { code: "app.internal".into(), message: e.to_string() })
 }

@@ -32,3 +32,8 @@ export function t(key: string, params: Record<string, string | number> = {}): st
   const text = catalogs[current][key] ?? catalogs["zh-CN"][key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 }
+
+/** A bilingual text from the Rust side ({ zh, en }) in the current language. */
+export function tipText(tip: { zh: string; en: string }): string {
+  return current === "en" ? tip.en : tip.zh;
+}
