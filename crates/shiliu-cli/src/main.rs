@@ -50,6 +50,12 @@ enum Command {
     Report(commands::report::ReportArgs),
     /// The progress database: backup, restore, backups, check.
     Db(commands::db::DbArgs),
+    /// This PC's school: create, write a join file, join, show.
+    School(commands::school::SchoolArgs),
+    /// The school's devices: list, revoke, rename this PC.
+    Device(commands::device::DeviceArgs),
+    /// Progress sync: USB bundles (export, import), status, conflicts, hub.
+    Sync(commands::sync::SyncArgs),
 }
 
 fn main() -> ExitCode {
@@ -79,6 +85,9 @@ fn main() -> ExitCode {
         Command::Student(args) => commands::student::run(args, &data),
         Command::Report(args) => commands::report::run(args, &data),
         Command::Db(args) => commands::db::run(args, &data),
+        Command::School(args) => commands::school::run(args, &data),
+        Command::Device(args) => commands::device::run(args, &data),
+        Command::Sync(args) => commands::sync::run(args, &data),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
