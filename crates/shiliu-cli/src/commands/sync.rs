@@ -119,8 +119,8 @@ pub fn run(args: SyncArgs, data: &DataDir) -> Result<()> {
                     c.id.to_string(),
                     c.table,
                     c.row_id,
-                    compact(&c.current),
-                    compact(&c.lost),
+                    compact(&c.current, &c.lost),
+                    compact(&c.lost, &c.current),
                     if c.lost_device_name.is_empty() { c.lost_device.to_string() } else { c.lost_device_name },
                     c.recorded.date_time(),
                     c.resolved.map(|r| r.date_time()).unwrap_or_default(),
@@ -253,12 +253,13 @@ fn print_preview(p: &Preview) {
     }
     if !p.conflicts.is_empty() {
         println!();
+        let n = p.conflicts.len();
         println!(
-            "{} conflicts: the newer edit wins, the other is kept for the teacher (`shiliu sync conflicts`)",
-            p.conflicts.len()
+            "{n} conflict{}: the newer edit wins, the other is kept for the teacher (`shiliu sync conflicts`)",
+            if n == 1 { "" } else { "s" }
         );
         for c in &p.conflicts {
-            println!("  {} {}: kept {} over {} ({})", c.table, c.row_id, c.kept_hlc, c.lost_hlc, compact(&c.lost));
+            println!("  {} {}: kept aside {}", c.table, c.row_id, compact(&c.lost, &serde_json::Value::Null));
         }
     }
     for r in &p.waiting {
@@ -358,13 +359,14 @@ fn file_name(source: &str) -> String {
     Path::new(source).file_name().map_or_else(|| source.to_owned(), |n| n.to_string_lossy().into_owned())
 }
 
-/// A row as one short line: its columns' values, cut at 60 characters.
-fn compact(v: &serde_json::Value) -> String {
+/// A row as one short line: the columns whose values differ from `other` (all of them when
+/// `other` is not a row), cut at 60 characters.
+fn compact(v: &serde_json::Value, other: &serde_json::Value) -> String {
     let text = match v {
         serde_json::Value::Null => "(gone)".to_owned(),
         serde_json::Value::Object(map) => map
             .iter()
-            .filter(|(k, _)| !k.ends_with("_id") && *k != "id")
+            .filter(|(k, value)| other.get(k.as_str()) != Some(*value) && !k.ends_with("_ms"))
             .map(|(k, v)| format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
             .collect::<Vec<_>>()
             .join(" "),
