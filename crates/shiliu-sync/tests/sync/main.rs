@@ -2,6 +2,7 @@
 
 mod conflicts;
 mod faults;
+mod fuzz;
 mod helpers;
 mod identity;
 mod killed_export;
