@@ -262,7 +262,7 @@ fn mutated_bundles_are_refused_or_replays_and_never_change_a_database() {
         }
     }
     println!(
-        "fuzz: {cases} mutated bundles in {secs} s (seed {seed}), each run through preview and import on two pcs; {kinds:?}; {replays} recognised as replays, the rest refused"
+        "fuzz: {cases} mutated bundles in {secs} s (seed {seed}), each run through preview and import on two pcs; {kinds:?}; refused on the fresh pc as {codes:?}; {replays} recognised as replays on the pc holding the originals, the rest refused"
     );
     assert!(failures.is_empty(), "{failures:#?}");
     assert!(cases > 100, "only {cases} cases ran");
