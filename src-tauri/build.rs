@@ -37,6 +37,17 @@ const COMMANDS: &[&str] = &[
     "set_retention",
     "backup_now",
     "import_model",
+    "sync_view",
+    "create_school",
+    "write_join_file",
+    "join_school",
+    "export_bundle",
+    "preview_import",
+    "confirm_import",
+    "conflicts",
+    "resolve_conflict",
+    "set_hub",
+    "sync_hub_now",
 ];
 
 fn main() {

@@ -20,11 +20,16 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(state::AppState::new(data))
+        .manage(commands::sync::PendingImport::default())
         .setup(|app| {
             // Load the speech model, back up and prune in the background so the first attempt
             // is quick and the window opens at once.
             if let Ok(core) = app.state::<state::AppState>().app() {
-                std::thread::spawn(move || core.warm_up());
+                std::thread::spawn(move || {
+                    core.warm_up();
+                    // Sync with the district hub whenever it can be reached, with backoff.
+                    let _ = core.start_hub_sync(|_| {});
+                });
             }
             Ok(())
         })
@@ -64,6 +69,17 @@ pub fn run() {
             commands::settings::set_retention,
             commands::settings::backup_now,
             commands::model::import_model,
+            commands::sync::sync_view,
+            commands::sync::create_school,
+            commands::sync::write_join_file,
+            commands::sync::join_school,
+            commands::sync::export_bundle,
+            commands::sync::preview_import,
+            commands::sync::confirm_import,
+            commands::sync::conflicts,
+            commands::sync::resolve_conflict,
+            commands::sync::set_hub,
+            commands::sync::sync_hub_now,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Shiliu");

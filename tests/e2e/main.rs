@@ -8,5 +8,6 @@ mod classroom_app;
 mod microphone;
 mod model_pipeline;
 mod scoring;
+mod sync_screen;
 mod transcription;
 mod workspace;

@@ -1,7 +1,7 @@
 //! The app as one object: the data folder, the progress store (one owner, behind a lock), the
 //! lessons and the speech side. The Tauri shell keeps one `App` and calls its methods.
 
-use std::sync::{Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use shiliu_paths::DataDir;
 use shiliu_pinyin::Tone;
@@ -13,10 +13,12 @@ use crate::practice::Practice;
 
 pub struct App {
     pub(crate) data: DataDir,
-    store: Mutex<Store>,
+    store: Arc<Mutex<Store>>,
     catalog: RwLock<Catalog>,
     curriculum: RwLock<Curriculum>,
     pub(crate) practice: Practice,
+    pub(crate) hub_runner: Mutex<Option<crate::sync::HubRunner>>,
+    pub(crate) hub_status: crate::sync::HubStatusCell,
 }
 
 impl App {
@@ -29,7 +31,9 @@ impl App {
         Ok(App {
             practice: Practice::new(data.clone()),
             data,
-            store: Mutex::new(store),
+            store: Arc::new(Mutex::new(store)),
+            hub_runner: Mutex::new(None),
+            hub_status: Default::default(),
             catalog: RwLock::new(catalog),
             curriculum: RwLock::new(curriculum),
         })
@@ -41,6 +45,11 @@ impl App {
 
     pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The store for a background worker (the hub loop) that locks it per step.
+    pub(crate) fn shared_store(&self) -> Arc<Mutex<Store>> {
+        Arc::clone(&self.store)
     }
 
     pub(crate) fn catalog(&self) -> std::sync::RwLockReadGuard<'_, Catalog> {

@@ -14,6 +14,8 @@ pub enum CoreError {
     Store(#[from] shiliu_store::StoreError),
     #[error(transparent)]
     Lessons(#[from] shiliu_lessons::LessonError),
+    #[error(transparent)]
+    Sync(#[from] shiliu_sync::SyncError),
     #[error("no recording is in progress")]
     NotRecording,
     #[error("{0}")]
@@ -34,6 +36,7 @@ impl CoreError {
             CoreError::Speech(e) => e.code(),
             CoreError::Store(e) => e.code(),
             CoreError::Lessons(e) => e.code(),
+            CoreError::Sync(e) => e.code(),
             CoreError::NotRecording => "app.not_recording",
             CoreError::Data(_) => "app.data",
             CoreError::NotFound(_) => "app.not_found",

@@ -17,6 +17,7 @@ pub mod practice;
 pub mod psc;
 pub mod settings;
 pub mod status;
+pub mod sync;
 pub mod teacher;
 
 pub use app::App;

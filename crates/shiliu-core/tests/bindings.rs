@@ -29,6 +29,11 @@ fn export_all(dir: &Path) {
     shiliu_core::settings::ImportProgress::export_all(&cfg).unwrap();
     shiliu_core::psc::PscPartTally::export_all(&cfg).unwrap();
     shiliu_core::psc::PscScore::export_all(&cfg).unwrap();
+    shiliu_core::sync::SyncView::export_all(&cfg).unwrap();
+    shiliu_core::sync::ImportPreview::export_all(&cfg).unwrap();
+    shiliu_core::sync::ExportDone::export_all(&cfg).unwrap();
+    shiliu_core::sync::JoinFileView::export_all(&cfg).unwrap();
+    shiliu_core::sync::ConflictItem::export_all(&cfg).unwrap();
     shiliu_core::ErrorPayload::export_all(&cfg).unwrap();
     shiliu_audio::InputDevice::export_all(&cfg).unwrap();
     shiliu_audio::RecorderEvent::export_all(&cfg).unwrap();

@@ -6,6 +6,7 @@ pub mod model;
 pub mod school;
 pub mod settings;
 pub mod status;
+pub mod sync;
 pub mod teacher;
 
 use std::sync::Arc;

@@ -22,8 +22,20 @@ import type { StudentCard } from "./bindings/StudentCard";
 import type { StudentForm } from "./bindings/StudentForm";
 import type { StudentReport } from "./bindings/StudentReport";
 import type { UnitProgressView } from "./bindings/UnitProgressView";
+import type { SyncView } from "./bindings/SyncView";
+import type { ImportPreview } from "./bindings/ImportPreview";
+import type { ExportDone } from "./bindings/ExportDone";
+import type { JoinFileView } from "./bindings/JoinFileView";
+import type { ConflictItem } from "./bindings/ConflictItem";
+import type { HubView } from "./bindings/HubView";
 
 export type {
+  SyncView,
+  ImportPreview,
+  ExportDone,
+  JoinFileView,
+  ConflictItem,
+  HubView,
   AppStatus,
   AttemptOutcome,
   ClassView,
@@ -103,4 +115,17 @@ export const api = {
   setRetention: (form: RetentionForm) => call<void>("set_retention", { form }),
   backupNow: () => call<string>("backup_now"),
   importModel: (on: (p: ImportProgress) => void) => call<boolean>("import_model", { progress: channel(on) }),
+
+  // Sync. Folders and files are chosen in the system dialog on the Rust side; null = cancelled.
+  syncView: () => call<SyncView>("sync_view"),
+  createSchool: (name: string) => call<SyncView>("create_school", { name }),
+  writeJoinFile: () => call<JoinFileView | null>("write_join_file"),
+  joinSchool: (code: string) => call<SyncView | null>("join_school", { code }),
+  exportBundle: () => call<ExportDone | null>("export_bundle"),
+  previewImport: () => call<ImportPreview | null>("preview_import"),
+  confirmImport: () => call<ImportPreview>("confirm_import"),
+  conflicts: () => call<ConflictItem[]>("conflicts"),
+  resolveConflict: (id: string, useLost: boolean) => call<void>("resolve_conflict", { id, useLost }),
+  setHub: (url: string | null) => call<void>("set_hub", { url }),
+  syncHubNow: () => call<HubView>("sync_hub_now"),
 };

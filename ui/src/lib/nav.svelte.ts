@@ -8,7 +8,8 @@ export type Screen =
   | { name: "practice"; items: ItemView[]; index: number; title: string }
   | { name: "teacher"; tab?: string }
   | { name: "psc" }
-  | { name: "settings" };
+  | { name: "settings" }
+  | { name: "sync" };
 
 class Nav {
   screen = $state<Screen>({ name: "start" });
