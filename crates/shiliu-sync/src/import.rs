@@ -198,7 +198,9 @@ pub fn prepare(store: &Store, member: &Member, sources: Vec<Source>) -> Result<P
 /// accepted indexes in order and the vector they reach together.
 pub fn chain(start: &VersionVector, manifests: Vec<&Manifest>) -> (Vec<usize>, VersionVector) {
     let mut idx: Vec<usize> = (0..manifests.len()).collect();
-    idx.sort_by(|a, b| (manifests[*a].created_ms, &manifests[*a].bundle).cmp(&(manifests[*b].created_ms, &manifests[*b].bundle)));
+    idx.sort_by(|a, b| {
+        (manifests[*a].created_ms, &manifests[*a].bundle).cmp(&(manifests[*b].created_ms, &manifests[*b].bundle))
+    });
     let mut covered = start.clone();
     let mut order = Vec::new();
     loop {
@@ -231,11 +233,13 @@ fn check_registry_rows(known: &Registry, bundles: &[OpenBundle]) -> Result<()> {
         for row in &b.rows {
             match row.table {
                 SyncTable::SyncDevices => {
-                    let cert = cert_of_row(row).ok_or_else(|| SyncError::cert("a registry row without a certificate"))?;
+                    let cert =
+                        cert_of_row(row).ok_or_else(|| SyncError::cert("a registry row without a certificate"))?;
                     reg.verify_cert(&cert)?;
                 }
                 SyncTable::SyncRevocations => {
-                    let r = revocation_of_row(row).ok_or_else(|| SyncError::cert("a revocation row without a statement"))?;
+                    let r = revocation_of_row(row)
+                        .ok_or_else(|| SyncError::cert("a revocation row without a statement"))?;
                     reg.verify_revocation(&r)?;
                 }
                 _ => {}
@@ -255,7 +259,12 @@ pub fn apply(store: &mut Store, prepared: Prepared) -> Result<Preview> {
     Ok(preview)
 }
 
-fn apply_in(tx: &mut Tx<'_>, accepted: &[OpenBundle], plan: &Plan, covered: &VersionVector) -> shiliu_store::Result<()> {
+fn apply_in(
+    tx: &mut Tx<'_>,
+    accepted: &[OpenBundle],
+    plan: &Plan,
+    covered: &VersionVector,
+) -> shiliu_store::Result<()> {
     if let Some(hlc) = plan.max_hlc.as_deref().and_then(|h| h.parse().ok()) {
         tx.observe_hlc(hlc);
     }
@@ -289,12 +298,8 @@ fn apply_in(tx: &mut Tx<'_>, accepted: &[OpenBundle], plan: &Plan, covered: &Ver
             source: b.sha256.clone(),
         })?;
     }
-    for s in &plan.students {
-        let Ok(id) = s.parse::<StudentId>() else { continue };
-        match tx.rebuild_progress(Some(id)) {
-            Err(shiliu_store::StoreError::NotFound { .. }) => {}
-            other => other?,
-        }
-    }
+    // Once for the whole batch: each affected student's attempts are replayed in one pass.
+    let students: Vec<StudentId> = plan.students.iter().filter_map(|s| s.parse().ok()).collect();
+    tx.rebuild_progress_of(&students)?;
     Ok(())
 }

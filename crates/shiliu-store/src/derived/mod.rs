@@ -3,7 +3,7 @@
 //! from the attempts alone (after an upgrade, and after a sync brings a peer's attempts, which
 //! may be older than the ones already here).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::{Connection, params};
 use shiliu_pinyin::{Contrast, Syllable, Tone, confusable_neighbours};
@@ -11,7 +11,7 @@ use shiliu_pinyin::{Contrast, Syllable, Tone, confusable_neighbours};
 use crate::attempt::{NewAttempt, SyllableOutcome, Verdict};
 use crate::error::{Result, StoreError};
 use crate::ids::{ItemId, PackId, UnitId};
-use crate::review::{self, Focus, Rating};
+use crate::review::{self, Card, Cards, DbCards, Focus, ItemCard, Rating};
 use crate::time::Timestamp;
 
 /// Kinds of sound the statistics count.
@@ -83,26 +83,253 @@ fn parse_syllables(syllables: &[SyllableOutcome]) -> Result<Vec<(Syllable, &Syll
         .collect()
 }
 
+/// What a problem syllable adds to the confusion counts (all but student and week).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct ConfusionKey {
+    kind: &'static str,
+    expected: String,
+    heard: String,
+    contrast: String,
+    pack: PackId,
+    item: ItemId,
+}
+
+/// Where one student's derived state goes: straight into the tables (an attempt being saved,
+/// [`Direct`]) or into a tally written once after all their attempts are replayed (a rebuild,
+/// [`Tally`]). Both receive exactly the same calls from [`apply_to`], so a rebuild gives what
+/// the attempts added one by one gave.
+trait Sink: Cards {
+    fn syllable(
+        &mut self,
+        attempt_key: i64,
+        idx: usize,
+        at: Timestamp,
+        parsed: &Syllable,
+        s: &SyllableOutcome,
+    ) -> Result<()>;
+    fn confusion(&mut self, week: i64, c: ConfusionKey) -> Result<()>;
+    fn sound(&mut self, week: i64, kind: SoundKind, sound: &str, tries: u32, misses: u32) -> Result<()>;
+    fn psc(&mut self, week: i64, band: &str, percent: f32) -> Result<()>;
+}
+
+fn add_syllable(
+    db: &Connection,
+    student: i64,
+    attempt_key: i64,
+    idx: usize,
+    at: Timestamp,
+    parsed: &Syllable,
+    s: &SyllableOutcome,
+) -> Result<()> {
+    db.prepare_cached(include_str!("syllable_add.sql"))?.execute(params![
+        attempt_key,
+        idx as i64,
+        student,
+        at.millis(),
+        parsed.initial.name(),
+        parsed.final_.name(),
+        s.tone_expected,
+        s.tone_heard,
+        s.initial_ok,
+        s.final_ok,
+        s.verdict.code(),
+        s.score,
+        s.problem.as_ref().map(|p| p.kind.name()),
+        s.problem.as_ref().and_then(|p| p.contrast.as_deref()),
+    ])?;
+    Ok(())
+}
+
+fn add_confusion(db: &Connection, student: i64, week: Option<i64>, c: &ConfusionKey, count: u32) -> Result<()> {
+    let (k, e, h, x, p, i) = (c.kind, &c.expected, &c.heard, &c.contrast, &c.pack, &c.item);
+    match week {
+        Some(week) => db
+            .prepare_cached(include_str!("confusion_add.sql"))?
+            .execute(params![student, week, k, e, h, x, p, i, count])?,
+        None => db
+            .prepare_cached(include_str!("confusion_total_add.sql"))?
+            .execute(params![student, k, e, h, x, p, i, count])?,
+    };
+    Ok(())
+}
+
+fn add_sound(
+    db: &Connection,
+    student: i64,
+    week: Option<i64>,
+    kind: SoundKind,
+    sound: &str,
+    counts: (u32, u32),
+) -> Result<()> {
+    let (tries, misses) = counts;
+    match week {
+        Some(week) => db.prepare_cached(include_str!("sound_add.sql"))?.execute(params![
+            student,
+            kind.name(),
+            sound,
+            week,
+            tries,
+            misses
+        ])?,
+        None => db.prepare_cached(include_str!("total_add.sql"))?.execute(params![
+            student,
+            kind.name(),
+            sound,
+            tries,
+            misses
+        ])?,
+    };
+    Ok(())
+}
+
+fn add_psc(db: &Connection, student: i64, week: i64, band: &str, attempts: u32, percent_sum: f64) -> Result<()> {
+    db.prepare_cached(include_str!("psc_add.sql"))?.execute(params![student, week, band, attempts, percent_sum])?;
+    Ok(())
+}
+
+/// Writes through to the tables.
+struct Direct<'a>(DbCards<'a>);
+
+impl Cards for Direct<'_> {
+    fn item_card(&mut self, pack: &PackId, item: &ItemId) -> Result<Option<(Card, f32)>> {
+        self.0.item_card(pack, item)
+    }
+    fn put_item_card(&mut self, card: ItemCard<'_>) -> Result<()> {
+        self.0.put_item_card(card)
+    }
+    fn focus_card(&mut self, focus: &str) -> Result<Option<Card>> {
+        self.0.focus_card(focus)
+    }
+    fn put_focus_card(&mut self, focus: &str, card: &Card) -> Result<()> {
+        self.0.put_focus_card(focus, card)
+    }
+}
+
+impl Sink for Direct<'_> {
+    fn syllable(&mut self, key: i64, idx: usize, at: Timestamp, parsed: &Syllable, s: &SyllableOutcome) -> Result<()> {
+        add_syllable(self.0.db, self.0.student, key, idx, at, parsed, s)
+    }
+    fn confusion(&mut self, week: i64, c: ConfusionKey) -> Result<()> {
+        add_confusion(self.0.db, self.0.student, Some(week), &c, 1)?;
+        add_confusion(self.0.db, self.0.student, None, &c, 1)
+    }
+    fn sound(&mut self, week: i64, kind: SoundKind, sound: &str, tries: u32, misses: u32) -> Result<()> {
+        add_sound(self.0.db, self.0.student, Some(week), kind, sound, (tries, misses))?;
+        add_sound(self.0.db, self.0.student, None, kind, sound, (tries, misses))
+    }
+    fn psc(&mut self, week: i64, band: &str, percent: f32) -> Result<()> {
+        add_psc(self.0.db, self.0.student, week, band, 1, f64::from(percent))
+    }
+}
+
+/// One student's derived state, built in memory while their attempts are replayed and written
+/// once by [`Tally::write`]. The narrow syllable rows need no tally and go straight in.
+struct Tally<'a> {
+    db: &'a Connection,
+    student: i64,
+    sounds: HashMap<(i64, SoundKind, String), (u32, u32)>,
+    psc: HashMap<(i64, String), (u32, f64)>,
+    confusions: HashMap<(i64, ConfusionKey), u32>,
+    items: HashMap<(PackId, ItemId), (UnitId, Card, f32, f32)>,
+    focus: HashMap<String, Card>,
+}
+
+impl<'a> Tally<'a> {
+    fn new(db: &'a Connection, student: i64) -> Tally<'a> {
+        Tally {
+            db,
+            student,
+            sounds: HashMap::new(),
+            psc: HashMap::new(),
+            confusions: HashMap::new(),
+            items: HashMap::new(),
+            focus: HashMap::new(),
+        }
+    }
+
+    /// Writes the tally into tables holding nothing of this student.
+    fn write(self) -> Result<()> {
+        let (db, student) = (self.db, self.student);
+        let mut totals: HashMap<(SoundKind, &str), (u32, u32)> = HashMap::new();
+        for ((week, kind, sound), counts) in &self.sounds {
+            add_sound(db, student, Some(*week), *kind, sound, *counts)?;
+            let t = totals.entry((*kind, sound)).or_default();
+            t.0 += counts.0;
+            t.1 += counts.1;
+        }
+        for ((kind, sound), counts) in totals {
+            add_sound(db, student, None, kind, sound, counts)?;
+        }
+        let mut confusion_totals: HashMap<&ConfusionKey, u32> = HashMap::new();
+        for ((week, c), count) in &self.confusions {
+            add_confusion(db, student, Some(*week), c, *count)?;
+            *confusion_totals.entry(c).or_default() += count;
+        }
+        for (c, count) in confusion_totals {
+            add_confusion(db, student, None, c, count)?;
+        }
+        for ((week, band), (attempts, sum)) in &self.psc {
+            add_psc(db, student, *week, band, *attempts, *sum)?;
+        }
+        for ((pack, item), (unit, card, best, last)) in &self.items {
+            let c = ItemCard { pack, item, unit, card: *card, best: *best, last: *last };
+            review::put_item_card(db, student, &c)?;
+        }
+        for (focus, card) in &self.focus {
+            review::put_focus_card(db, student, focus, card)?;
+        }
+        Ok(())
+    }
+}
+
+impl Cards for Tally<'_> {
+    fn item_card(&mut self, pack: &PackId, item: &ItemId) -> Result<Option<(Card, f32)>> {
+        Ok(self.items.get(&(pack.clone(), item.clone())).map(|(_, card, best, _)| (*card, *best)))
+    }
+    fn put_item_card(&mut self, c: ItemCard<'_>) -> Result<()> {
+        self.items.insert((c.pack.clone(), c.item.clone()), (c.unit.clone(), c.card, c.best, c.last));
+        Ok(())
+    }
+    fn focus_card(&mut self, focus: &str) -> Result<Option<Card>> {
+        Ok(self.focus.get(focus).copied())
+    }
+    fn put_focus_card(&mut self, focus: &str, card: &Card) -> Result<()> {
+        self.focus.insert(focus.to_owned(), *card);
+        Ok(())
+    }
+}
+
+impl Sink for Tally<'_> {
+    fn syllable(&mut self, key: i64, idx: usize, at: Timestamp, parsed: &Syllable, s: &SyllableOutcome) -> Result<()> {
+        add_syllable(self.db, self.student, key, idx, at, parsed, s)
+    }
+    fn confusion(&mut self, week: i64, c: ConfusionKey) -> Result<()> {
+        *self.confusions.entry((week, c)).or_default() += 1;
+        Ok(())
+    }
+    fn sound(&mut self, week: i64, kind: SoundKind, sound: &str, tries: u32, misses: u32) -> Result<()> {
+        let e = self.sounds.entry((week, kind, sound.to_owned())).or_default();
+        e.0 += tries;
+        e.1 += misses;
+        Ok(())
+    }
+    fn psc(&mut self, week: i64, band: &str, percent: f32) -> Result<()> {
+        // Summed in the same order and precision as the table's `percent_sum + excluded.percent_sum`.
+        let e = self.psc.entry((week, band.to_owned())).or_insert((0, 0.0));
+        e.0 += 1;
+        e.1 += f64::from(percent);
+        Ok(())
+    }
+}
+
 /// Writes everything derived from one attempt.
 pub(crate) fn apply(db: &Connection, fsrs: &fsrs::FSRS, attempt_key: i64, f: &AttemptFacts<'_>) -> Result<()> {
-    let mut add = db.prepare_cached(include_str!("syllable_add.sql"))?;
+    apply_to(&mut Direct(DbCards { db, student: f.student }), fsrs, attempt_key, f)
+}
+
+fn apply_to(sink: &mut impl Sink, fsrs: &fsrs::FSRS, attempt_key: i64, f: &AttemptFacts<'_>) -> Result<()> {
     for (idx, (parsed, s)) in f.syllables.iter().enumerate() {
-        add.execute(params![
-            attempt_key,
-            idx as i64,
-            f.student,
-            f.at.millis(),
-            parsed.initial.name(),
-            parsed.final_.name(),
-            s.tone_expected,
-            s.tone_heard,
-            s.initial_ok,
-            s.final_ok,
-            s.verdict.code(),
-            s.score,
-            s.problem.as_ref().map(|p| p.kind.name()),
-            s.problem.as_ref().and_then(|p| p.contrast.as_deref()),
-        ])?;
+        sink.syllable(attempt_key, idx, f.at, parsed, s)?;
     }
     if !f.counts {
         return Ok(());
@@ -111,8 +338,6 @@ pub(crate) fn apply(db: &Connection, fsrs: &fsrs::FSRS, attempt_key: i64, f: &At
     // (kind, sound) → (tries, misses), and focus → worst rating, for this attempt.
     let mut sounds: BTreeMap<(SoundKind, String), (u32, u32)> = BTreeMap::new();
     let mut focus: BTreeMap<Focus, Rating> = BTreeMap::new();
-    let mut confusion = db.prepare_cached(include_str!("confusion_add.sql"))?;
-    let mut confusion_total = db.prepare_cached(include_str!("confusion_total_add.sql"))?;
     for (parsed, s) in &f.syllables {
         let mut count = |kind, sound: &str, missed: bool| {
             let e = sounds.entry((kind, sound.to_owned())).or_default();
@@ -139,22 +364,26 @@ pub(crate) fn apply(db: &Connection, fsrs: &fsrs::FSRS, attempt_key: i64, f: &At
             worsen(&mut focus, Focus::Tone(tone), rate(missed, s.verdict));
         }
         if let Some(p) = &s.problem {
-            let (kind, heard, contrast) =
-                (p.kind.name(), p.heard.as_deref().unwrap_or(""), p.contrast.as_deref().unwrap_or(""));
-            confusion.execute(params![f.student, week, kind, p.expected, heard, contrast, f.pack, f.item])?;
-            confusion_total.execute(params![f.student, kind, p.expected, heard, contrast, f.pack, f.item])?;
+            sink.confusion(
+                week,
+                ConfusionKey {
+                    kind: p.kind.name(),
+                    expected: p.expected.clone(),
+                    heard: p.heard.clone().unwrap_or_default(),
+                    contrast: p.contrast.clone().unwrap_or_default(),
+                    pack: f.pack.clone(),
+                    item: f.item.clone(),
+                },
+            )?;
         }
     }
-    let mut add_sound = db.prepare_cached(include_str!("sound_add.sql"))?;
-    let mut add_total = db.prepare_cached(include_str!("total_add.sql"))?;
     for ((kind, sound), (tries, misses)) in sounds {
-        add_sound.execute(params![f.student, kind.name(), sound, week, tries, misses])?;
-        add_total.execute(params![f.student, kind.name(), sound, tries, misses])?;
+        sink.sound(week, kind, &sound, tries, misses)?;
     }
-    db.prepare_cached(include_str!("psc_add.sql"))?.execute(params![f.student, week, f.psc_band, f.psc_percent])?;
-    review::review_item(db, fsrs, f.student, (f.pack, f.unit, f.item), f.overall, f.at)?;
+    sink.psc(week, f.psc_band, f.psc_percent)?;
+    review::review_item(sink, fsrs, (f.pack, f.unit, f.item), f.overall, f.at)?;
     for (focus, rating) in focus {
-        review::review_focus(db, fsrs, f.student, focus, rating, f.at)?;
+        review::review_focus(sink, fsrs, focus, rating, f.at)?;
     }
     Ok(())
 }
@@ -173,25 +402,61 @@ fn worsen(map: &mut BTreeMap<Focus, Rating>, focus: Focus, rating: Rating) {
     *e = (*e).min(rating);
 }
 
-/// Recomputes derived state from attempts, for one student (by local key) or for everyone.
-pub(crate) fn rebuild(db: &Connection, fsrs: &fsrs::FSRS, student: Option<i64>) -> Result<()> {
-    let derived = [
-        "attempt_syllables",
-        "sound_stats",
-        "sound_totals",
-        "psc_stats",
-        "confusion_stats",
-        "confusion_totals",
-        "item_reviews",
-        "focus_reviews",
-    ];
-    for table in derived {
-        db.execute(&format!("DELETE FROM {table} WHERE ?1 IS NULL OR student_key = ?1"), [student])?;
+/// Whose derived state to recompute.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Scope<'a> {
+    Everyone,
+    /// Students by local key, each once.
+    Students(&'a [i64]),
+}
+
+const DERIVED_TABLES: [&str; 8] = [
+    "attempt_syllables",
+    "sound_stats",
+    "sound_totals",
+    "psc_stats",
+    "confusion_stats",
+    "confusion_totals",
+    "item_reviews",
+    "focus_reviews",
+];
+
+/// Recomputes derived state from attempts. Each student's attempts are replayed in time order
+/// into a [`Tally`] and written once, so the cost is one pass over their attempts and one
+/// write per derived row, whatever the number of students.
+pub(crate) fn rebuild(db: &Connection, fsrs: &fsrs::FSRS, scope: Scope<'_>) -> Result<()> {
+    match scope {
+        Scope::Everyone => {
+            for table in DERIVED_TABLES {
+                db.execute(&format!("DELETE FROM {table}"), [])?;
+            }
+            let mut stmt = db.prepare(include_str!("replay_all.sql"))?;
+            replay(db, fsrs, stmt.query([])?)
+        }
+        Scope::Students(students) => {
+            for &student in students {
+                for table in DERIVED_TABLES {
+                    db.prepare_cached(&format!("DELETE FROM {table} WHERE student_key = ?1"))?.execute([student])?;
+                }
+                let mut stmt = db.prepare_cached(include_str!("replay.sql"))?;
+                replay(db, fsrs, stmt.query([student])?)?;
+            }
+            Ok(())
+        }
     }
-    let mut stmt = db.prepare(include_str!("replay.sql"))?;
-    let mut rows = stmt.query([student])?;
+}
+
+/// Replays attempts ordered by student, then time, writing each student's tally when their
+/// attempts end.
+fn replay(db: &Connection, fsrs: &fsrs::FSRS, mut rows: rusqlite::Rows<'_>) -> Result<()> {
+    let mut tally: Option<Tally<'_>> = None;
     while let Some(r) = rows.next()? {
         let attempt_key: i64 = r.get(0)?;
+        let student: i64 = r.get(1)?;
+        if tally.as_ref().is_some_and(|t| t.student != student) {
+            tally.take().map(Tally::write).transpose()?;
+        }
+        let t = tally.get_or_insert_with(|| Tally::new(db, student));
         let quality: String = r.get(7)?;
         let json: String = r.get(8)?;
         let outcomes: Vec<SyllableOutcome> =
@@ -199,7 +464,7 @@ pub(crate) fn rebuild(db: &Connection, fsrs: &fsrs::FSRS, student: Option<i64>) 
         let (pack, unit, item) = (r.get(2)?, r.get(3)?, r.get(4)?);
         let psc_band: String = r.get(9)?;
         let facts = AttemptFacts {
-            student: r.get(1)?,
+            student,
             pack: &pack,
             unit: &unit,
             item: &item,
@@ -210,7 +475,8 @@ pub(crate) fn rebuild(db: &Connection, fsrs: &fsrs::FSRS, student: Option<i64>) 
             counts: !quality.split_whitespace().any(|q| q == crate::attempt::NO_SPEECH),
             syllables: parse_syllables(&outcomes)?,
         };
-        apply(db, fsrs, attempt_key, &facts)?;
+        apply_to(t, fsrs, attempt_key, &facts)?;
     }
+    tally.map(Tally::write).transpose()?;
     Ok(())
 }

@@ -166,60 +166,81 @@ pub(crate) fn schedule(fsrs: &fsrs::FSRS, card: Option<&Card>, rating: Rating, a
     })
 }
 
-/// Reviews the student's card for an item.
-pub(crate) fn review_item(
-    db: &Connection,
-    fsrs: &fsrs::FSRS,
-    student: i64,
-    (pack, unit, item): (&PackId, &UnitId, &ItemId),
-    score: f32,
-    at: Timestamp,
-) -> Result<()> {
-    let old: Option<(Card, f32)> = db
-        .prepare_cached(include_str!("item_card_get.sql"))?
-        .query_row(params![student, pack, item], |r| Ok((row_to_card(r)?, r.get(7)?)))
-        .optional()?;
-    let card = schedule(fsrs, old.as_ref().map(|(c, _)| c), Rating::for_score(score), at)?;
-    let best = old.map_or(score, |(_, best)| best.max(score));
+/// Where review cards are read and written: the tables themselves (an attempt being saved), or
+/// one student's cards held in memory while their attempts are replayed (a rebuild).
+pub(crate) trait Cards {
+    /// The item's card and best score so far.
+    fn item_card(&mut self, pack: &PackId, item: &ItemId) -> Result<Option<(Card, f32)>>;
+    fn put_item_card(&mut self, card: ItemCard<'_>) -> Result<()>;
+    fn focus_card(&mut self, focus: &str) -> Result<Option<Card>>;
+    fn put_focus_card(&mut self, focus: &str, card: &Card) -> Result<()>;
+}
+
+/// An item card as written.
+pub(crate) struct ItemCard<'a> {
+    pub pack: &'a PackId,
+    pub item: &'a ItemId,
+    pub unit: &'a UnitId,
+    pub card: Card,
+    pub best: f32,
+    pub last: f32,
+}
+
+/// One student's cards in the database.
+pub(crate) struct DbCards<'a> {
+    pub db: &'a Connection,
+    pub student: i64,
+}
+
+impl Cards for DbCards<'_> {
+    fn item_card(&mut self, pack: &PackId, item: &ItemId) -> Result<Option<(Card, f32)>> {
+        Ok(self
+            .db
+            .prepare_cached(include_str!("item_card_get.sql"))?
+            .query_row(params![self.student, pack, item], |r| Ok((row_to_card(r)?, r.get(7)?)))
+            .optional()?)
+    }
+
+    fn put_item_card(&mut self, c: ItemCard<'_>) -> Result<()> {
+        put_item_card(self.db, self.student, &c)
+    }
+
+    fn focus_card(&mut self, focus: &str) -> Result<Option<Card>> {
+        Ok(self
+            .db
+            .prepare_cached(include_str!("focus_card_get.sql"))?
+            .query_row(params![self.student, focus], row_to_card)
+            .optional()?)
+    }
+
+    fn put_focus_card(&mut self, focus: &str, card: &Card) -> Result<()> {
+        put_focus_card(self.db, self.student, focus, card)
+    }
+}
+
+pub(crate) fn put_item_card(db: &Connection, student: i64, c: &ItemCard<'_>) -> Result<()> {
     db.prepare_cached(include_str!("item_card_put.sql"))?.execute(params![
         student,
-        pack,
-        item,
-        unit,
-        card.stability,
-        card.difficulty,
-        card.due.millis(),
-        card.last.millis(),
-        card.reps,
-        card.lapses,
-        card.last_rating as u8,
-        best,
-        score
+        c.pack,
+        c.item,
+        c.unit,
+        c.card.stability,
+        c.card.difficulty,
+        c.card.due.millis(),
+        c.card.last.millis(),
+        c.card.reps,
+        c.card.lapses,
+        c.card.last_rating as u8,
+        c.best,
+        c.last
     ])?;
     Ok(())
 }
 
-/// Reviews the student's card for a contrast or tone; a card is only created by a miss.
-pub(crate) fn review_focus(
-    db: &Connection,
-    fsrs: &fsrs::FSRS,
-    student: i64,
-    focus: Focus,
-    rating: Rating,
-    at: Timestamp,
-) -> Result<()> {
-    let name = focus.name();
-    let old = db
-        .prepare_cached(include_str!("focus_card_get.sql"))?
-        .query_row(params![student, name], row_to_card)
-        .optional()?;
-    if old.is_none() && rating != Rating::Again {
-        return Ok(());
-    }
-    let card = schedule(fsrs, old.as_ref(), rating, at)?;
+pub(crate) fn put_focus_card(db: &Connection, student: i64, focus: &str, card: &Card) -> Result<()> {
     db.prepare_cached(include_str!("focus_card_put.sql"))?.execute(params![
         student,
-        name,
+        focus,
         card.stability,
         card.difficulty,
         card.due.millis(),
@@ -229,6 +250,37 @@ pub(crate) fn review_focus(
         card.last_rating as u8
     ])?;
     Ok(())
+}
+
+/// Reviews the student's card for an item.
+pub(crate) fn review_item(
+    cards: &mut impl Cards,
+    fsrs: &fsrs::FSRS,
+    (pack, unit, item): (&PackId, &UnitId, &ItemId),
+    score: f32,
+    at: Timestamp,
+) -> Result<()> {
+    let old = cards.item_card(pack, item)?;
+    let card = schedule(fsrs, old.as_ref().map(|(c, _)| c), Rating::for_score(score), at)?;
+    let best = old.map_or(score, |(_, best)| best.max(score));
+    cards.put_item_card(ItemCard { pack, item, unit, card, best, last: score })
+}
+
+/// Reviews the student's card for a contrast or tone; a card is only created by a miss.
+pub(crate) fn review_focus(
+    cards: &mut impl Cards,
+    fsrs: &fsrs::FSRS,
+    focus: Focus,
+    rating: Rating,
+    at: Timestamp,
+) -> Result<()> {
+    let name = focus.name();
+    let old = cards.focus_card(&name)?;
+    if old.is_none() && rating != Rating::Again {
+        return Ok(());
+    }
+    let card = schedule(fsrs, old.as_ref(), rating, at)?;
+    cards.put_focus_card(&name, &card)
 }
 
 #[cfg(test)]

@@ -68,7 +68,7 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path, fsrs: &fsrs::FSRS) -> 
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     tx.pragma_update(None, "user_version", LATEST_VERSION)?;
     if rebuild {
-        crate::derived::rebuild(&tx, fsrs, None)?;
+        crate::derived::rebuild(&tx, fsrs, crate::derived::Scope::Everyone)?;
     }
     tx.commit()?;
     Ok(())

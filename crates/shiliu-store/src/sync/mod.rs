@@ -12,6 +12,7 @@
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
+use crate::derived::Scope;
 use crate::error::{Result, StoreError};
 use crate::ids::{ConflictId, DeviceId, StudentId};
 use crate::people::student_key;
@@ -168,7 +169,29 @@ impl Tx<'_> {
     /// Recomputes a student's statistics and review cards from their attempts (everyone's when
     /// `None`): after attempts arrive from a peer, possibly older than those already here.
     pub fn rebuild_progress(&mut self, student: Option<StudentId>) -> Result<()> {
-        let key = student.map(|s| student_key(self.db(), s)).transpose()?;
-        crate::derived::rebuild(self.db(), self.fsrs, key)
+        match student {
+            None => crate::derived::rebuild(self.db(), self.fsrs, Scope::Everyone),
+            Some(s) => {
+                let key = student_key(self.db(), s)?;
+                crate::derived::rebuild(self.db(), self.fsrs, Scope::Students(&[key]))
+            }
+        }
+    }
+
+    /// Recomputes the statistics and review cards of several students in one pass (after an
+    /// import). Students not here, or deleted, are skipped. Returns how many were rebuilt.
+    pub fn rebuild_progress_of(&mut self, students: &[StudentId]) -> Result<usize> {
+        let mut keys = Vec::with_capacity(students.len());
+        for &s in students {
+            match student_key(self.db(), s) {
+                Ok(key) => keys.push(key),
+                Err(StoreError::NotFound { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        crate::derived::rebuild(self.db(), self.fsrs, Scope::Students(&keys))?;
+        Ok(keys.len())
     }
 }

@@ -118,3 +118,79 @@ fn rebuilding_progress_from_attempts_gives_the_same_reports() {
     let after = (store.weakest_sounds(student, now, 50).unwrap(), store.student_progress(student, now, None).unwrap());
     assert_eq!(before, after);
 }
+
+/// Every derived table, row by row in key order, as text (exact: REALs print in full).
+fn derived_tables(store: &Store) -> Vec<(String, Vec<String>)> {
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    let tables = [
+        ("attempt_syllables", "attempt_key, idx"),
+        ("sound_stats", "student_key, week, kind, sound"),
+        ("sound_totals", "student_key, kind, sound"),
+        ("psc_stats", "student_key, week, band"),
+        ("confusion_stats", "student_key, week, kind, expected, heard, contrast, pack_id, item_id"),
+        ("confusion_totals", "student_key, kind, expected, heard, contrast, pack_id, item_id"),
+        ("item_reviews", "student_key, pack_id, item_id"),
+        ("focus_reviews", "student_key, focus"),
+    ];
+    tables
+        .iter()
+        .map(|(table, order)| {
+            let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY {order}")).unwrap();
+            let n = stmt.column_count();
+            let rows = stmt
+                .query_map([], |r| {
+                    (0..n)
+                        .map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}")))
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                        .map(|cols| cols.join("|"))
+                })
+                .unwrap()
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .unwrap();
+            assert!(!rows.is_empty(), "{table} holds something to compare");
+            ((*table).to_owned(), rows)
+        })
+        .collect()
+}
+
+#[test]
+fn rebuilding_derived_tables_gives_exactly_what_adding_attempts_one_by_one_gave() {
+    use crate::helpers::{wrong_initial, wrong_tone};
+    let (_dir, mut store) = fresh();
+    let s = school(&mut store, &["甲", "乙", "丙"]);
+    // Attempts in time order (a rebuild replays them so), over several weeks, items, students;
+    // misses of contrasts and tones (focus cards), scores across every rating, a silent recording.
+    store
+        .transact(|tx| {
+            for n in 0..120i64 {
+                let student = s.students[(n % 3) as usize];
+                let syllables = match n % 5 {
+                    0 => vec![wrong_initial("南", "nan2", "lan2", "n", "l", "n_l"), ok("方", "fang1")],
+                    1 => vec![wrong_tone("买", "mai3", 2), ok("书", "shu1")],
+                    2 => vec![ok("是", "shi4"), wrong_initial("四", "si4", "shi4", "s", "sh", "flat_retroflex")],
+                    _ => vec![ok("妈", "ma1"), ok("马", "ma3")],
+                };
+                let at = Timestamp::from_millis(T0.millis() + n * 7 * 3_600_000);
+                let mut a =
+                    attempt(student, &format!("u{}-0{}", n % 2 + 1, n % 4), at, (n * 37 % 100) as f32, syllables);
+                a.psc_percent = 61.3 + (n % 7) as f32 * 3.7;
+                if n % 17 == 0 {
+                    a.quality = vec![shiliu_store::NO_SPEECH.into()];
+                }
+                tx.add_attempt(&a)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let incremental = derived_tables(&store);
+
+    store.transact(|tx| tx.rebuild_progress(None)).unwrap();
+    assert_eq!(derived_tables(&store), incremental, "everyone");
+    store.transact(|tx| tx.rebuild_progress(Some(s.students[1]))).unwrap();
+    assert_eq!(derived_tables(&store), incremental, "one student");
+    let unknown = shiliu_store::StudentId::new();
+    let rebuilt =
+        store.transact(|tx| tx.rebuild_progress_of(&[s.students[2], unknown, s.students[0], s.students[2]])).unwrap();
+    assert_eq!(rebuilt, 2, "the unknown student is skipped, a repeated one rebuilt once");
+    assert_eq!(derived_tables(&store), incremental, "several students");
+}
