@@ -21,3 +21,9 @@ cp target/release/shiliu target/release/shiliu-app dist/bin/
 cp target/baseline/release/shiliu dist/bin/shiliu-baseline
 cp target/baseline/release/shiliu-app dist/bin/shiliu-app-baseline
 ls -l dist/bin
+
+# The .deb (Tauri bundler): shiliu-app with its desktop entry and icons, plus the shiliu command
+# and both baseline binaries in /usr/bin.
+ui/node_modules/.bin/tauri bundle --bundles deb
+cp target/release/bundle/deb/*.deb dist/
+ls -l dist/*.deb

@@ -114,6 +114,11 @@ impl AppSession {
         }
     }
 
+    /// Runs `script` (a function body) in the page and returns what it returns.
+    pub fn execute(&self, script: &str) -> Value {
+        self.call("POST", "/execute/sync", Some(json!({"script": script, "args": []})))
+    }
+
     pub fn click(&self, element: &str) {
         self.call("POST", &format!("/element/{element}/click"), Some(json!({})));
     }

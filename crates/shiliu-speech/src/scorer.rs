@@ -57,6 +57,12 @@ impl Scorer {
 
     /// Scores 16 kHz mono samples against the request.
     pub fn score(&self, samples: &[f32], request: &ScoreRequest) -> Result<ScoreResult> {
+        let result = self.score_once(samples, request);
+        crate::engine::give_back_freed_memory();
+        result
+    }
+
+    fn score_once(&self, samples: &[f32], request: &ScoreRequest) -> Result<ScoreResult> {
         let started = Instant::now();
         let expected =
             Expected::new(&request.text, request.pinyin.as_deref()).map_err(|e| SpeechError::Target(e.to_string()))?;
