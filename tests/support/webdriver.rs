@@ -24,6 +24,9 @@ impl AppSession {
         let port = free_port();
         let mut cmd = Command::new(crate::system_tool("tauri-driver"));
         cmd.args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()]);
+        // WebKitWebDriver's screenshots wait for a composited frame, which never comes with the
+        // app's default software drawing; sessions composite unless the caller says otherwise.
+        cmd.env("WEBKIT_DISABLE_COMPOSITING_MODE", "0");
         for (k, v) in env {
             cmd.env(k, v);
         }
