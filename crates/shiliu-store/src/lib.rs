@@ -64,7 +64,7 @@ pub use review::{
     Curriculum, CurriculumItem, CurriculumUnit, DESIRED_RETENTION, Focus, MASTERED_SCORE, NextItem, NextReason, Rating,
     WEAK_AFTER_LAPSES,
 };
-pub use schema::{APPLICATION_ID, LATEST_VERSION, check_file};
+pub use schema::{APPLICATION_ID, LATEST_VERSION, check_file, content_fingerprint};
 pub use store::{Device, Store, Tx};
 pub use sync::{
     Change, Conflict, DeviceCounter, HubState, ImportedBundle, NewConflict, PeerCounter, SyncDigest, SyncIdentity, SyncRow,

@@ -74,6 +74,31 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path, fsrs: &fsrs::FSRS) -> 
     Ok(())
 }
 
+/// SHA-256 over every row of every table of the database at `path` (only read): equal
+/// before and after an operation exactly when it changed nothing (refused imports, dry runs).
+pub fn content_fingerprint(path: &Path) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    let conn = Connection::open(path)?;
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut hash = Sha256::new();
+    for table in tables {
+        let columns = conn.prepare(&format!("SELECT * FROM \"{table}\""))?.column_count();
+        let order = (1..=columns).map(|i| i.to_string()).collect::<Vec<_>>().join(", ");
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\" ORDER BY {order}"))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            for i in 0..columns {
+                hash.update(format!("{:?}|", row.get_ref(i)?));
+            }
+        }
+        hash.update(table.as_bytes());
+    }
+    Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
 /// Checks that a file is a readable Shiliu database this build understands, without changing it.
 /// Returns its schema version.
 pub fn check_file(path: &Path) -> Result<u32> {

@@ -107,31 +107,9 @@ pub fn attempts(store: &mut Store, students: &[StudentId], count: usize) -> Vec<
     ids
 }
 
-/// SHA-256 over every row of every table of the database file: equal before and after exactly
-/// when nothing changed.
+/// Every row of every table, hashed: equal before and after exactly when nothing changed.
 pub fn fingerprint(path: &Path) -> String {
-    use sha2::{Digest, Sha256};
-    let conn = rusqlite::Connection::open(path).unwrap();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let mut hash = Sha256::new();
-    for t in tables {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\" ORDER BY 1, 2")).unwrap();
-        let n = stmt.column_count();
-        let mut rows = stmt.query([]).unwrap();
-        while let Some(r) = rows.next().unwrap() {
-            for i in 0..n {
-                hash.update(format!("{:?}|", r.get_ref(i).unwrap()));
-            }
-        }
-        hash.update(t.as_bytes());
-    }
-    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    shiliu_store::content_fingerprint(path).unwrap()
 }
 
 pub fn stick(dir: &tempfile::TempDir, name: &str) -> PathBuf {
