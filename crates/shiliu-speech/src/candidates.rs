@@ -46,19 +46,47 @@ pub fn chars_for(seg: Segments) -> &'static [char] {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
     pub syllable: Syllable,
-    /// `None` for the target itself.
+    /// The named confusion; `None` for the target itself and for the other final slips.
     pub contrast: Option<Contrast>,
 }
 
-/// The target's segments first, then its segmental neighbours (tone neighbours are left to pitch).
+/// Finals learners slip between outside the named contrasts: a dropped (or added) medial —
+/// guan/gan, duo/do, xiao/xao is no syllable and falls away — and uo/ou, whose two vowels
+/// swap order. They are only candidates here, not teaching contrasts.
+const FINAL_SLIPS: [(Final, Final); 9] = [
+    (Final::Uan, Final::An),
+    (Final::Uang, Final::Ang),
+    (Final::Uen, Final::En),
+    (Final::Uei, Final::Ei),
+    (Final::Uai, Final::Ai),
+    (Final::Ua, Final::A),
+    (Final::Ian, Final::An),
+    (Final::Iao, Final::Ao),
+    (Final::Uo, Final::Ou),
+];
+
+fn final_slips(final_: Final) -> impl Iterator<Item = Final> {
+    FINAL_SLIPS.into_iter().filter_map(move |(a, b)| match final_ {
+        f if f == a => Some(b),
+        f if f == b => Some(a),
+        _ => None,
+    })
+}
+
+/// The target's segments first, then its segmental neighbours (tone neighbours are left to pitch),
+/// then the other final slips.
 pub fn candidates_for(expected: &Syllable) -> Vec<Candidate> {
     let mut out = vec![Candidate { syllable: *expected, contrast: None }];
-    for (syl, contrast) in confusable_neighbours(expected) {
-        if contrast == Contrast::Tone || out.iter().any(|c| c.syllable.same_segments(&syl)) {
+    let named = confusable_neighbours(expected).into_iter().filter(|(_, c)| *c != Contrast::Tone);
+    let slips = final_slips(expected.final_)
+        .map(|final_| (Syllable { final_, ..*expected }, None))
+        .filter(|(s, _)| s.is_valid_mandarin());
+    for (syl, contrast) in named.map(|(s, c)| (s, Some(c))).chain(slips) {
+        if out.iter().any(|c| c.syllable.same_segments(&syl)) {
             continue;
         }
         if !chars_for(segments(&syl)).is_empty() {
-            out.push(Candidate { syllable: syl, contrast: Some(contrast) });
+            out.push(Candidate { syllable: syl, contrast });
         }
     }
     out
@@ -110,6 +138,17 @@ mod tests {
             c.iter().any(|c| c.syllable.same_segments(&syl("nang2")) && c.contrast == Some(Contrast::FrontBackNasal))
         );
         assert!(c.iter().all(|c| c.contrast != Some(Contrast::Tone)));
+    }
+
+    #[test]
+    fn dropped_medials_and_uo_ou_are_candidates_without_a_named_contrast() {
+        let has = |target: &str, other: &str| {
+            candidates_for(&syl(target)).iter().any(|c| c.syllable.same_segments(&syl(other)) && c.contrast.is_none())
+        };
+        assert!(has("duo1", "dou1") && has("dou1", "duo1"));
+        assert!(has("guan1", "gan1") && has("gan1", "guan1"));
+        assert!(has("tian1", "tan1"));
+        assert!(!candidates_for(&syl("xiao3")).iter().any(|c| c.syllable.final_ == Final::Ao), "xao is no syllable");
     }
 
     #[test]

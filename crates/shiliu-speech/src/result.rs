@@ -143,6 +143,8 @@ pub struct SyllableDiagnostics {
     pub target_lp: f32,
     /// The strongest neighbour's segments and their log-probability mass.
     pub best_alternative: Option<(String, f32)>,
+    /// Every candidate group (the target first) with its log-probability mass.
+    pub groups: Vec<(String, f32)>,
     /// The transcript's view: "match", "substituted:<pinyin>" or "omitted".
     pub transcript: String,
     /// Tone probabilities (1–4, neutral) from the pitch.

@@ -151,7 +151,10 @@ fn combine(
             target.iter().filter(|p| p.syllable_index == k).map(|p| [start as f32 + p.t * span, p.semitones]).collect();
         let pitch = pros.contour.iter().map(|[ms, st]| [ms + offset_ms as f32, *st]).collect();
         let tone_weight = if syl.tone == Tone::Neutral { 0.15 } else { 0.4 };
-        let mut score = (1.0 - tone_weight) * j.segment_score + tone_weight * j.tone_score;
+        let mut score = match j.tone_score {
+            Some(tone) => (1.0 - tone_weight) * j.segment_score + tone_weight * tone,
+            None => j.segment_score,
+        };
         score = match j.verdict {
             Verdict::Error => score.min(45.0),
             Verdict::Defect => score.min(75.0),
@@ -254,6 +257,9 @@ fn diagnostics(
             SyllableDiagnostics {
                 target_lp: ev.and_then(|e| e.group_lp.first().copied()).unwrap_or(f32::NEG_INFINITY),
                 best_alternative: best,
+                groups: ev.map_or_else(Vec::new, |e| {
+                    e.group_lp.iter().zip(&candidates[k]).map(|(lp, c)| (c.syllable.to_numbered(), *lp)).collect()
+                }),
                 transcript: match alignment.ops[k] {
                     crate::align::AlignOp::Match(_) => "match".into(),
                     crate::align::AlignOp::Substituted(h) => format!("substituted:{}", h.to_numbered()),

@@ -20,7 +20,8 @@ pub struct Judged<'a> {
     pub expected: &'a ExpectedSyllable,
     pub result: &'a SyllableResult,
     pub segment_score: f32,
-    pub tone_score: f32,
+    /// `None` when the tone could not be measured: it then does not count either way.
+    pub tone_score: Option<f32>,
 }
 
 fn mean(xs: impl Iterator<Item = f32>) -> Option<f32> {
@@ -48,7 +49,7 @@ pub fn scores(judged: &[Judged], fluency: f32) -> Scores {
     let n = judged.len().max(1) as f32;
     let omitted = judged.iter().filter(|j| j.result.heard.is_none()).count() as f32;
     let accuracy = mean(judged.iter().map(|j| j.segment_score)).unwrap_or(0.0);
-    let tone = mean(judged.iter().filter(|j| j.expected.syllable().tone != Tone::Neutral).map(|j| j.tone_score))
+    let tone = mean(judged.iter().filter(|j| j.expected.syllable().tone != Tone::Neutral).filter_map(|j| j.tone_score))
         .unwrap_or(accuracy);
     let completeness = 100.0 * (1.0 - omitted / n);
     let overall = (0.45 * accuracy + 0.3 * tone + 0.15 * completeness + 0.1 * fluency).clamp(0.0, 100.0);

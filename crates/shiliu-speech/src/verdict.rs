@@ -37,8 +37,8 @@ pub struct Judgement {
     pub verdict: Verdict,
     /// 0–100 for initial + final.
     pub segment_score: f32,
-    /// 0–100 for the tone.
-    pub tone_score: f32,
+    /// 0–100 for the tone; `None` when the pitch could not be measured (no evidence either way).
+    pub tone_score: Option<f32>,
     /// The segments (initial + final) most likely said, `None` if omitted.
     pub heard: Option<Syllable>,
     pub initial_ok: bool,
@@ -56,6 +56,11 @@ const ALT_PLAUSIBLE: f32 = -2.5;
 const DOUBT_BELOW: f32 = -1.0;
 /// Below this the transcript's omission is believed.
 const OMITTED_BELOW: f32 = -5.0;
+/// A transcript that heard the confusable neighbour, on a target this unlikely, is a defect:
+/// two independent readings of the audio agree on the same slip.
+const TRANSCRIPT_AGREES_BELOW: f32 = -2.0;
+/// Scores follow the verdicts: nothing found wrong never scores below this.
+const OK_FLOOR: f32 = 80.0;
 
 fn kind_of(contrast: Contrast, expected: &Syllable, heard: &Syllable) -> ProblemKind {
     match contrast {
@@ -113,11 +118,14 @@ fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, O
             Some(segment_problem(expected, &c.syllable, c.contrast)),
         );
     }
+    // The transcript and a close likelihood agreeing makes an error for the classic confusions;
+    // the rarer final slips need the likelihood alone to say so (they still become a defect below).
     if let AlignOp::Substituted(h) = ev.aligned
         && let Some((j, lp)) =
             ev.forced.group_lp.iter().enumerate().skip(1).find(|(j, _)| ev.candidates[*j].syllable.same_segments(&h))
         && *lp > t - 1.0
         && !ev.alone
+        && ev.candidates[j].contrast.is_some()
     {
         let c = &ev.candidates[j];
         return (
@@ -128,8 +136,13 @@ fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, O
         );
     }
     // A lone syllable gets low likelihoods from the recogniser whatever is said: only a rival
-    // doing better counts against it. In context its own likelihood counts too.
-    let doubtful = best_alt.is_some_and(|(_, a)| a > t) || (!ev.alone && margin.min(10.0) + t < DOUBT_BELOW);
+    // doing better counts against it. In context its own likelihood counts too, and so does a
+    // transcript that heard a confusable neighbour there.
+    let transcript_heard_neighbour = matches!(ev.aligned, AlignOp::Substituted(h)
+        if ev.candidates.iter().skip(1).any(|c| c.syllable.same_segments(&h)));
+    let doubtful = best_alt.is_some_and(|(_, a)| a > t)
+        || (!ev.alone && margin.min(10.0) + t < DOUBT_BELOW)
+        || (!ev.alone && transcript_heard_neighbour && t < TRANSCRIPT_AGREES_BELOW);
     if doubtful {
         let heard = match (best_alt, ev.aligned) {
             (Some((j, a)), _) if a > t - 2.0 => Some((ev.candidates[j].syllable, ev.candidates[j].contrast)),
@@ -139,17 +152,16 @@ fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, O
         let problem = heard.map(|(h, c)| segment_problem(expected, &h, c));
         return (Verdict::Defect, score.min(75.0), Some(heard.map_or(*expected, |(h, _)| h)), problem);
     }
-    (Verdict::Ok, score.max(70.0), Some(*expected), None)
+    (Verdict::Ok, score.max(OK_FLOOR), Some(*expected), None)
 }
 
 /// Judges the tone: the caller's expected tone is never used as a prior, only compared.
-fn judge_tone(t: &ToneEvidence) -> (Verdict, f32, Option<Problem>) {
-    let fit = t.fit.unwrap_or(70.0);
-    let Some(heard) = t.heard else { return (Verdict::Ok, fit, None) };
+fn judge_tone(t: &ToneEvidence) -> (Verdict, Option<f32>, Option<Problem>) {
+    let (Some(heard), Some(fit)) = (t.heard, t.fit) else { return (Verdict::Ok, None, None) };
     // The neutral tone's pitch depends on its neighbours and is barely heard reliably: never
     // call it wrong from pitch alone.
     if t.expected == Tone::Neutral || heard == t.expected {
-        return (Verdict::Ok, fit, None);
+        return (Verdict::Ok, Some(fit.max(OK_FLOOR)), None);
     }
     let p_expected = t.probs[t.expected.number() as usize - 1];
     let p_heard = t.probs[heard.number() as usize - 1];
@@ -163,18 +175,19 @@ fn judge_tone(t: &ToneEvidence) -> (Verdict, f32, Option<Problem>) {
         contrast: Some(Contrast::Tone.name().to_owned()),
     };
     if p_expected < error_below && p_heard > heard_above {
-        (Verdict::Error, fit.min(40.0), Some(problem))
+        (Verdict::Error, Some(fit.min(40.0)), Some(problem))
     } else if p_expected < defect_below {
-        (Verdict::Defect, fit.min(75.0), Some(problem))
+        (Verdict::Defect, Some(fit.min(75.0)), Some(problem))
     } else {
-        (Verdict::Ok, fit, None)
+        (Verdict::Ok, Some(fit.max(OK_FLOOR)), None)
     }
 }
 
 /// Combines segment and tone judgements; the worse decides, an error's problem comes first.
 pub fn judge(expected: &Syllable, segments: &SegmentEvidence, tone: &ToneEvidence) -> Judgement {
     let (sv, segment_score, heard, seg_problem) = judge_segments(expected, segments);
-    let (tv, tone_score, tone_problem) = if heard.is_none() { (Verdict::Error, 0.0, None) } else { judge_tone(tone) };
+    let (tv, tone_score, tone_problem) =
+        if heard.is_none() { (Verdict::Error, Some(0.0), None) } else { judge_tone(tone) };
     let verdict = sv.max(tv);
     let seg_kind = seg_problem.as_ref().map(|p| p.kind);
     let initial_ok = heard.is_some() && seg_kind != Some(ProblemKind::Initial);
@@ -299,6 +312,73 @@ mod tests {
         );
         assert_eq!(j.verdict, Verdict::Error);
         assert_eq!(j.problem.unwrap().contrast.as_deref(), Some("flat_retroflex"));
+    }
+
+    #[test]
+    fn a_transcript_hearing_the_neighbour_on_an_unlikely_target_is_a_defect() {
+        let expected = syl("dou1");
+        let cands = candidates_for(&expected);
+        let mut g = vec![-9.0; cands.len()];
+        g[0] = -2.3;
+        let ev = evidence(g);
+        let seg = |aligned| SegmentEvidence { candidates: &cands, forced: &ev, aligned, alone: false };
+        let j = judge(&expected, &seg(AlignOp::Substituted(syl("duo1"))), &tone_ok(Tone::First));
+        assert_eq!(j.verdict, Verdict::Defect);
+        assert_eq!(j.problem.unwrap().heard.as_deref(), Some("uo"));
+        // A transcript that heard some unrelated syllable is not the same evidence.
+        let j = judge(&expected, &seg(AlignOp::Substituted(syl("ma1"))), &tone_ok(Tone::First));
+        assert_eq!(j.verdict, Verdict::Ok);
+    }
+
+    #[test]
+    fn a_final_slip_outside_the_named_contrasts_needs_more_than_the_transcript_for_an_error() {
+        let expected = syl("shuo1");
+        let cands = candidates_for(&expected);
+        let mut g = vec![-9.0; cands.len()];
+        g[0] = -1.0;
+        g[group_index(&cands, "shou1")] = -0.9;
+        let ev = evidence(g);
+        let seg = SegmentEvidence {
+            candidates: &cands,
+            forced: &ev,
+            aligned: AlignOp::Substituted(syl("shou1")),
+            alone: false,
+        };
+        let j = judge(&expected, &seg, &tone_ok(Tone::First));
+        assert_eq!(j.verdict, Verdict::Defect);
+        assert_eq!(j.problem.unwrap().kind, ProblemKind::Final);
+    }
+
+    #[test]
+    fn nothing_found_wrong_never_scores_below_the_ok_floor() {
+        let expected = syl("shi1");
+        let cands = candidates_for(&expected);
+        let mut g = vec![-12.0; cands.len()];
+        g[0] = -3.5;
+        let ev = evidence(g);
+        let j = judge(
+            &expected,
+            &SegmentEvidence { candidates: &cands, forced: &ev, aligned: AlignOp::Match(expected), alone: true },
+            &ToneEvidence { fit: Some(40.0), ..tone_ok(Tone::First) },
+        );
+        assert_eq!(j.verdict, Verdict::Ok);
+        assert!(j.segment_score >= OK_FLOOR && j.tone_score.unwrap() >= OK_FLOOR, "{j:?}");
+    }
+
+    #[test]
+    fn a_tone_without_pitch_is_not_scored_either_way() {
+        let expected = syl("bai3");
+        let cands = candidates_for(&expected);
+        let mut g = vec![-9.0; cands.len()];
+        g[0] = -0.3;
+        let ev = evidence(g);
+        let no_pitch = ToneEvidence { expected: Tone::Third, heard: None, probs: [0.0; 5], fit: None, connected: true };
+        let j = judge(
+            &expected,
+            &SegmentEvidence { candidates: &cands, forced: &ev, aligned: AlignOp::Match(expected), alone: false },
+            &no_pitch,
+        );
+        assert_eq!((j.verdict, j.tone_score), (Verdict::Ok, None));
     }
 
     #[test]
