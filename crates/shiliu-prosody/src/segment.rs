@@ -25,6 +25,8 @@ const DURATION_SIGMA: f32 = 0.45;
 const HINT_SD_FRAMES: f32 = 5.0;
 /// The shortest syllable span considered.
 const MIN_FRAMES: usize = 4;
+/// The longest span considered, in standard deviations of the duration prior above the mean.
+const LONGEST_SPAN_SD: f32 = 6.0;
 
 fn is_voiceless_obstruent(initial: Initial) -> bool {
     !has_voiced_onset(initial)
@@ -110,11 +112,15 @@ pub fn segment_syllables(track: &PitchTrack, expected: &[Syllable], hints: Optio
     for i in 0..track.frames.len() {
         spoken[i + 1] = spoken[i] + e.speech[i] as usize;
     }
-    let dur_cost = |a: usize, b: usize| {
-        let d = (spoken[b] - spoken[a]).max(1) as f32;
-        let z = (d / mean).ln() / DURATION_SIGMA;
-        0.5 * z * z
-    };
+    // The duration cost depends only on a span's speaking length: tabulated once, it keeps
+    // logarithms out of the search's inner loop.
+    let cost_of_length: Vec<f32> = (0..=spoken[track.frames.len()])
+        .map(|d| {
+            let z = (d.max(1) as f32 / mean).ln() / DURATION_SIGMA;
+            0.5 * z * z
+        })
+        .collect();
+    let dur_cost = |a: usize, b: usize| cost_of_length[spoken[b] - spoken[a]];
     let hint_at = |k: usize| -> Option<f32> {
         let h = hints?;
         let (prev_end, start) = (h.get(k - 1)?.1, h.get(k)?.0);
@@ -129,46 +135,65 @@ pub fn segment_syllables(track: &PitchTrack, expected: &[Syllable], hints: Optio
     }
 
     // cost[k][f]: best cost with syllable k starting at frame f (k ≥ 1), boundaries before.
-    let inf = f32::INFINITY;
-    let width = frames + 1;
-    let mut cost = vec![vec![inf; width]; n_syl + 1];
-    let mut back = vec![vec![0usize; width]; n_syl + 1];
-    cost[0][0] = 0.0;
-    for k in 1..=n_syl {
-        let reward = |f: usize| -> f32 {
-            if k == n_syl {
-                return 0.0;
-            }
-            let mut r = boundary_reward(&e, first + f, expected[k].initial);
-            if let Some(h) = hint_at(k) {
-                let z = (first as f32 + f as f32 - h) / HINT_SD_FRAMES;
-                r -= 0.5 * z * z;
-            }
-            r
-        };
-        let range: Vec<usize> =
-            if k == n_syl { vec![frames] } else { (k * MIN_FRAMES..=frames - (n_syl - k) * MIN_FRAMES).collect() };
-        for f in range {
-            let r = reward(f);
-            let lo = (k - 1) * MIN_FRAMES;
-            for g in lo..=f.saturating_sub(MIN_FRAMES) {
-                let c = cost[k - 1][g];
-                if !c.is_finite() {
-                    continue;
+    // A span is searched only up to LONGEST_SPAN_SD of the duration prior (its cost there is
+    // 18 nats, beyond anything the boundary evidence can repay): this keeps a 30-s passage
+    // linear in its length instead of quadratic. If that leaves no path, search everything.
+    let solve = |max_spoken: Option<usize>| -> Option<Vec<usize>> {
+        let inf = f32::INFINITY;
+        let width = frames + 1;
+        let mut cost = vec![vec![inf; width]; n_syl + 1];
+        let mut back = vec![vec![0usize; width]; n_syl + 1];
+        cost[0][0] = 0.0;
+        for k in 1..=n_syl {
+            let reward = |f: usize| -> f32 {
+                if k == n_syl {
+                    return 0.0;
                 }
-                let total = c + dur_cost(first + g, first + f) - r;
-                if total < cost[k][f] {
-                    cost[k][f] = total;
-                    back[k][f] = g;
+                let mut r = boundary_reward(&e, first + f, expected[k].initial);
+                if let Some(h) = hint_at(k) {
+                    let z = (first as f32 + f as f32 - h) / HINT_SD_FRAMES;
+                    r -= 0.5 * z * z;
+                }
+                r
+            };
+            let range: Vec<usize> =
+                if k == n_syl { vec![frames] } else { (k * MIN_FRAMES..=frames - (n_syl - k) * MIN_FRAMES).collect() };
+            for f in range {
+                let r = reward(f);
+                let mut lo = (k - 1) * MIN_FRAMES;
+                if let Some(max) = max_spoken {
+                    // The earliest start whose span holds at most `max` speech frames.
+                    let end_spoken = spoken[first + f];
+                    lo = lo.max(spoken[first..=first + f].partition_point(|&s| s + max < end_spoken));
+                }
+                for g in lo..=f.saturating_sub(MIN_FRAMES) {
+                    let c = cost[k - 1][g];
+                    if !c.is_finite() {
+                        continue;
+                    }
+                    let total = c + dur_cost(first + g, first + f) - r;
+                    if total < cost[k][f] {
+                        cost[k][f] = total;
+                        back[k][f] = g;
+                    }
                 }
             }
         }
-    }
-    let mut cuts = vec![0usize; n_syl + 1];
-    cuts[n_syl] = frames;
-    for k in (1..=n_syl).rev() {
-        cuts[k - 1] = back[k][cuts[k]];
-    }
+        if !cost[n_syl][frames].is_finite() {
+            return None;
+        }
+        let mut cuts = vec![0usize; n_syl + 1];
+        cuts[n_syl] = frames;
+        for k in (1..=n_syl).rev() {
+            cuts[k - 1] = back[k][cuts[k]];
+        }
+        Some(cuts)
+    };
+    let longest = (mean * (LONGEST_SPAN_SD * DURATION_SIGMA).exp()).ceil() as usize;
+    let cuts = solve(Some(longest)).or_else(|| solve(None)).unwrap_or_else(|| {
+        let step = frames as f32 / n_syl as f32;
+        (0..=n_syl).map(|k| (k as f32 * step).round() as usize).collect()
+    });
     let cuts: Vec<usize> = cuts.into_iter().map(|c| c + first).collect();
     spans_from_cuts(&cuts, &e.speech, hop)
 }
@@ -208,6 +233,7 @@ mod tests {
                 let t = i as f32 / SAMPLE_RATE as f32;
                 let env = (std::f32::consts::PI * i as f32 / n as f32).sin().powf(0.5);
                 let v = match kind {
+                    "pause" => 0.0,
                     "voice" => {
                         0.3 * env
                             * ((std::f32::consts::TAU * f0 * t).sin()
@@ -243,6 +269,38 @@ mod tests {
             assert!((span.0 as i32 - want).abs() <= 30, "{spans:?}");
         }
         assert!((spans[2].1 as i32 - 1140).abs() <= 30, "{spans:?}");
+    }
+
+    #[test]
+    fn a_long_passage_splits_at_every_fricative() {
+        // 60 "sa" syllables (about 17 s), with a 600 ms pause after every tenth.
+        let mut parts = Vec::new();
+        for k in 0..60 {
+            parts.push(("noise", 80, 0.0));
+            parts.push(("voice", 200, 180.0 + 4.0 * (k % 10) as f32));
+            if k % 10 == 9 {
+                parts.push(("pause", 600, 0.0));
+            }
+        }
+        let x = signal(&parts);
+        let text = vec!["sa1"; 60].join(" ");
+        let spans = segment_syllables(&track_pitch(&x), &syllables(&text), None);
+        assert_eq!(spans.len(), 60);
+        let mut start = 300;
+        for (k, span) in spans.iter().enumerate() {
+            assert!((span.0 as i32 - start).abs() <= 30, "syllable {k}: {span:?}, want {start}");
+            start += 280 + if k % 10 == 9 { 600 } else { 0 };
+        }
+    }
+
+    #[test]
+    fn a_text_much_longer_than_the_speech_still_gets_one_span_per_syllable() {
+        // Two syllables said, twelve expected: no span can be of plausible length.
+        let x = signal(&[("noise", 80, 0.0), ("voice", 400, 200.0), ("noise", 80, 0.0), ("voice", 400, 200.0)]);
+        let text = vec!["sa1"; 12].join(" ");
+        let spans = segment_syllables(&track_pitch(&x), &syllables(&text), None);
+        assert_eq!(spans.len(), 12);
+        assert!(spans.windows(2).all(|w| w[0].1 <= w[1].0 + 10), "{spans:?}");
     }
 
     #[test]
