@@ -283,7 +283,7 @@ mod tests {
             }
         }
         let x = signal(&parts);
-        let text = vec!["sa1"; 60].join(" ");
+        let text = ["sa1"; 60].join(" ");
         let spans = segment_syllables(&track_pitch(&x), &syllables(&text), None);
         assert_eq!(spans.len(), 60);
         let mut start = 300;
@@ -297,7 +297,7 @@ mod tests {
     fn a_text_much_longer_than_the_speech_still_gets_one_span_per_syllable() {
         // Two syllables said, twelve expected: no span can be of plausible length.
         let x = signal(&[("noise", 80, 0.0), ("voice", 400, 200.0), ("noise", 80, 0.0), ("voice", 400, 200.0)]);
-        let text = vec!["sa1"; 12].join(" ");
+        let text = ["sa1"; 12].join(" ");
         let spans = segment_syllables(&track_pitch(&x), &syllables(&text), None);
         assert_eq!(spans.len(), 12);
         assert!(spans.windows(2).all(|w| w[0].1 <= w[1].0 + 10), "{spans:?}");
