@@ -11,7 +11,8 @@ fn main() {
 /// WebKit takes the page's language from the process locale, and "C"/"POSIX" (a bare system, a
 /// service) is not a language tag: `Intl` then throws. Such a locale gets the app's own default.
 fn use_a_real_locale() {
-    let effective = ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
+    let effective =
+        ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
     let bare = effective.as_deref().is_none_or(|v| v == "C" || v == "POSIX" || v.starts_with("C."));
     if bare {
         // SAFETY: called first thing in main, before any other thread exists.

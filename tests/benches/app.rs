@@ -102,7 +102,11 @@ fn main() {
     };
     let data = tempfile::tempdir().unwrap();
     assert!(run(shiliu(data.path()).args(["model", "import"]).arg(test_model())).status.success());
-    assert!(run(shiliu(data.path()).args(["class", "add", "三年级一班", "--school", "石榴小学", "--teacher", "王老师"])).status.success());
+    assert!(
+        run(shiliu(data.path()).args(["class", "add", "三年级一班", "--school", "石榴小学", "--teacher", "王老师"]))
+            .status
+            .success()
+    );
     assert!(run(shiliu(data.path()).args(["student", "add", "阿依古丽", "--class", "三年级一班"])).status.success());
     let display = Display::start();
     let mic = VirtualMic::start();
@@ -151,8 +155,17 @@ fn main() {
     let memory = pss_tree(pid);
     let total: u64 = memory.iter().map(|m| m.1).sum();
 
-    println!("app start-up to interactive: median {:.0} ms over {RUNS} runs {:?}", median(starts.clone()), starts.iter().map(|s| s.round()).collect::<Vec<_>>());
-    println!("end of recording to result on screen: median {:.0} ms over {} attempts {:?}", median(results.clone()), results.len(), results);
+    println!(
+        "app start-up to interactive: median {:.0} ms over {RUNS} runs {:?}",
+        median(starts.clone()),
+        starts.iter().map(|s| s.round()).collect::<Vec<_>>()
+    );
+    println!(
+        "end of recording to result on screen: median {:.0} ms over {} attempts {:?}",
+        median(results.clone()),
+        results.len(),
+        results
+    );
     println!("memory with the model loaded (PSS): {:.1} MiB in total", total as f64 / 1024.0);
     for (name, pss, anon, file) in &memory {
         let mib = |k: &u64| *k as f64 / 1024.0;

@@ -36,7 +36,11 @@ fn school_data_dir(with_model: bool) -> tempfile::TempDir {
     if with_model {
         assert!(run(shiliu(data.path()).args(["model", "import"]).arg(test_model())).status.success());
     }
-    assert!(run(shiliu(data.path()).args(["class", "add", "三年级一班", "--school", "石榴小学", "--teacher", "王老师"])).status.success());
+    assert!(
+        run(shiliu(data.path()).args(["class", "add", "三年级一班", "--school", "石榴小学", "--teacher", "王老师"]))
+            .status
+            .success()
+    );
     data
 }
 

@@ -39,7 +39,10 @@ fn jump_to(app: &AppSession, item: &str) {
 }
 
 fn verdicts(app: &AppSession) -> Vec<String> {
-    app.find_all("[data-testid=result-syllable]").iter().map(|e| app.attribute(e, "data-verdict").unwrap_or_default()).collect()
+    app.find_all("[data-testid=result-syllable]")
+        .iter()
+        .map(|e| app.attribute(e, "data-verdict").unwrap_or_default())
+        .collect()
 }
 
 #[test]
@@ -119,13 +122,17 @@ fn a_student_practises_three_items_and_the_teacher_sees_them_in_the_heatmap() {
     app.click(&app.wait_for("[data-testid=teacher]", WAIT));
     app.wait_for("[data-testid=heatmap]", WAIT);
     let cells = app.find_all("[data-testid=heat-cell]");
-    let tries: u32 = cells.iter().map(|c| app.attribute(c, "data-tries").and_then(|t| t.parse().ok()).unwrap_or(0)).sum();
-    let misses: u32 = cells.iter().map(|c| app.attribute(c, "data-misses").and_then(|t| t.parse().ok()).unwrap_or(0)).sum();
+    let tries: u32 =
+        cells.iter().map(|c| app.attribute(c, "data-tries").and_then(|t| t.parse().ok()).unwrap_or(0)).sum();
+    let misses: u32 =
+        cells.iter().map(|c| app.attribute(c, "data-misses").and_then(|t| t.parse().ok()).unwrap_or(0)).sum();
     assert!(tries >= 4, "tries {tries}");
     assert!(misses >= 1, "the back-nasal error is in the heatmap");
     app.wait_for("[data-testid=confusion]", WAIT);
     shot(&app, "11-teacher-heatmap");
-    for (tab, name) in [("student", "12-teacher-student"), ("lessons", "13-teacher-lessons"), ("classroom", "14-classroom-mode")] {
+    for (tab, name) in
+        [("student", "12-teacher-student"), ("lessons", "13-teacher-lessons"), ("classroom", "14-classroom-mode")]
+    {
         app.click(&app.wait_for(&format!("[data-testid=tab-{tab}]"), WAIT));
         std::thread::sleep(Duration::from_millis(800));
         shot(&app, name);

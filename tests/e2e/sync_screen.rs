@@ -24,7 +24,8 @@ fn a_new_pc_founds_its_school_and_syncs_with_the_hub_in_the_background() {
     let mut hub = Stopped(hub);
     let mut line = String::new();
     std::io::BufReader::new(hub.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.split_whitespace().find(|w| w.starts_with("http://")).expect("the hub prints its address").to_owned();
+    let url =
+        line.split_whitespace().find(|w| w.starts_with("http://")).expect("the hub prints its address").to_owned();
 
     let data = tempfile::tempdir().unwrap();
     let web = tempfile::tempdir().unwrap();

@@ -1,20 +1,21 @@
 //! Playing a recording back (a teacher's model, a student's own attempt) on the default output.
 //! Blocks until the sound has played; call it off the UI thread.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 
+use crate::SAMPLE_RATE;
 use crate::error::{AudioError, Result};
 use crate::resample::resample;
-use crate::SAMPLE_RATE;
 
 /// Plays 16 kHz mono samples through the default output device.
 pub fn play(samples_16k: &[f32]) -> Result<()> {
     let host = cpal::default_host();
-    let device = host.default_output_device().ok_or_else(|| AudioError::NoDevice("no speaker or headphones found".into()))?;
+    let device =
+        host.default_output_device().ok_or_else(|| AudioError::NoDevice("no speaker or headphones found".into()))?;
     let name = device.description().map(|d| d.to_string()).unwrap_or_else(|_| device.to_string());
     let fail = |e: cpal::Error| AudioError::DeviceFailed { device: name.clone(), detail: e.to_string() };
     let config = device.default_output_config().map_err(fail)?;

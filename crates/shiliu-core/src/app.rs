@@ -24,7 +24,8 @@ pub struct App {
 impl App {
     /// Opens (creating if needed) the data folder and its database.
     pub fn open(data: DataDir) -> Result<App, CoreError> {
-        std::fs::create_dir_all(data.root()).map_err(|e| CoreError::Data(format!("cannot create {}: {e}", data.root().display())))?;
+        std::fs::create_dir_all(data.root())
+            .map_err(|e| CoreError::Data(format!("cannot create {}: {e}", data.root().display())))?;
         let store = Store::open(data.database())?;
         let catalog = Catalog::load(&data);
         let curriculum = curriculum_of(&catalog);

@@ -185,7 +185,11 @@ fn view(pack: &Pack, unit: &shiliu_lessons::Unit, item: &Item) -> ItemView {
             .listening_options()
             .iter()
             .filter_map(|c| pack.item(c))
-            .map(|c| ChoiceView { id: c.id.to_string(), hanzi: c.hanzi.clone(), marked: c.surface_marked().unwrap_or_else(|_| c.pinyin.clone()) })
+            .map(|c| ChoiceView {
+                id: c.id.to_string(),
+                hanzi: c.hanzi.clone(),
+                marked: c.surface_marked().unwrap_or_else(|_| c.pinyin.clone()),
+            })
             .collect(),
     }
 }

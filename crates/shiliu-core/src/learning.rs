@@ -145,8 +145,13 @@ impl App {
     pub fn finish_attempt(&self, student: &str, item_id: &str) -> Result<AttemptOutcome, CoreError> {
         let student_id: StudentId = parse(student, "student")?;
         let item = self.item(item_id)?;
-        let catalog_contrasts: Vec<String> =
-            item.contrasts.iter().filter_map(|c| self.catalog().item(c)).map(|c| c.hanzi).filter(|h| *h != item.hanzi).collect();
+        let catalog_contrasts: Vec<String> = item
+            .contrasts
+            .iter()
+            .filter_map(|c| self.catalog().item(c))
+            .map(|c| c.hanzi)
+            .filter(|h| *h != item.hanzi)
+            .collect();
         let speaker: Option<SpeakerProfile> =
             self.store().setting(&profile_key(student))?.and_then(|json| serde_json::from_str(&json).ok());
         let request = ScoreRequest {
@@ -180,7 +185,8 @@ impl App {
         let parts = split_passage(&item.hanzi);
         let text = parts.get(part).ok_or_else(|| CoreError::NotFound(format!("part {part} of {item_id}")))?;
         // The part's pinyin: the item's syllables for the hanzi that precede and fill the part.
-        let before: usize = parts[..part].iter().map(|p| p.chars().filter(|c| shiliu_speech::expected::is_hanzi(*c)).count()).sum();
+        let before: usize =
+            parts[..part].iter().map(|p| p.chars().filter(|c| shiliu_speech::expected::is_hanzi(*c)).count()).sum();
         let count = text.chars().filter(|c| shiliu_speech::expected::is_hanzi(*c)).count();
         let pinyin: Vec<&str> = item.pinyin.split_whitespace().skip(before).take(count).collect();
         let request = ScoreRequest { text: text.clone(), pinyin: Some(pinyin.join(" ")), ..ScoreRequest::default() };
@@ -192,11 +198,18 @@ impl App {
     /// The first-run microphone test: the teacher or student says 你好 and sees it scored.
     /// Nothing is saved.
     pub fn microphone_test(&self) -> Result<ScoreResult, CoreError> {
-        let request = ScoreRequest { text: "你好".into(), pinyin: Some("ni3 hao3".into()), ..ScoreRequest::default() };
+        let request =
+            ScoreRequest { text: "你好".into(), pinyin: Some("ni3 hao3".into()), ..ScoreRequest::default() };
         Ok(self.practice.finish_and_score(&request)?.0)
     }
 
-    fn save_attempt(&self, student: StudentId, item: &ItemView, result: &ScoreResult, samples: &[f32]) -> Result<String, CoreError> {
+    fn save_attempt(
+        &self,
+        student: StudentId,
+        item: &ItemView,
+        result: &ScoreResult,
+        samples: &[f32],
+    ) -> Result<String, CoreError> {
         let catalog = self.catalog();
         let pack = catalog
             .packs()
@@ -265,7 +278,12 @@ impl App {
 
     pub fn item_audio(&self, item_id: &str) -> Result<Option<Vec<f32>>, CoreError> {
         let item = self.item(item_id)?;
-        let pack = self.catalog().packs().iter().find(|p| p.units.iter().any(|u| u.id.as_str() == item.unit)).map(|p| p.manifest.id.to_string());
+        let pack = self
+            .catalog()
+            .packs()
+            .iter()
+            .find(|p| p.units.iter().any(|u| u.id.as_str() == item.unit))
+            .map(|p| p.manifest.id.to_string());
         if let Some(pack) = pack {
             let refs = self.store().reference_audio(&PackId::new(&pack), &ItemId::new(item_id))?;
             if let Some(r) = refs.first() {

@@ -93,7 +93,8 @@ impl App {
     /// First run: the school, its first teacher and class, with every unit of the starter
     /// curriculum assigned.
     pub fn set_up_school(&self, req: &SetupRequest) -> Result<SchoolState, CoreError> {
-        let (school, teacher, class) = (nonempty(&req.school, "school")?, nonempty(&req.teacher, "teacher")?, nonempty(&req.class, "class")?);
+        let (school, teacher, class) =
+            (nonempty(&req.school, "school")?, nonempty(&req.teacher, "teacher")?, nonempty(&req.class, "class")?);
         let units: Vec<_> = self.curriculum().units.iter().map(|u| (u.pack.clone(), u.unit.clone())).collect();
         self.store().transact(|tx| {
             let facility = tx.ensure_facility(&school)?;
@@ -112,7 +113,12 @@ impl App {
         let name = nonempty(name, "class")?;
         let units: Vec<_> = self.curriculum().units.iter().map(|u| (u.pack.clone(), u.unit.clone())).collect();
         let mut store = self.store();
-        let facility = store.facilities()?.into_iter().next().ok_or_else(|| CoreError::Invalid("set up the school first".into()))?.id;
+        let facility = store
+            .facilities()?
+            .into_iter()
+            .next()
+            .ok_or_else(|| CoreError::Invalid("set up the school first".into()))?
+            .id;
         let id = store.transact(|tx| {
             let c = tx.add_class(facility, &name, grade)?;
             for (pack, unit) in &units {

@@ -79,7 +79,8 @@ pub fn score_psc(tallies: &[PscPartTally]) -> PscScore {
     let total: f32 = parts.iter().map(|p| p.points).sum();
     let kept: f32 = parts.iter().map(|p| p.kept).sum();
     let percent = if total > 0.0 { 100.0 * kept / total } else { 0.0 };
-    let (band, band_en) = BANDS.iter().find(|(m, _, _)| percent >= *m).map(|(_, z, e)| (*z, *e)).unwrap_or(("不入级", "Below grade 3-B"));
+    let (band, band_en) =
+        BANDS.iter().find(|(m, _, _)| percent >= *m).map(|(_, z, e)| (*z, *e)).unwrap_or(("不入级", "Below grade 3-B"));
     PscScore { parts, percent, band: band.into(), band_en: band_en.into() }
 }
 
@@ -100,7 +101,14 @@ mod tests {
             PscPartTally { part: 2, syllables: 100, errors: 0, defects: 0, overtime_s: 0, fluency: 100.0 },
         ]);
         assert_eq!(s.band, "一级甲等");
-        let t = score_psc(&[PscPartTally { part: 1, syllables: 100, errors: 10, defects: 4, overtime_s: 0, fluency: 100.0 }]);
+        let t = score_psc(&[PscPartTally {
+            part: 1,
+            syllables: 100,
+            errors: 10,
+            defects: 4,
+            overtime_s: 0,
+            fluency: 100.0,
+        }]);
         assert!((t.parts[0].kept - 8.8).abs() < 1e-4);
         assert_eq!(t.parts[0].deductions.len(), 2);
         assert_eq!(t.band, "二级甲等");

@@ -64,7 +64,10 @@ impl App {
         let retention = store.retention()?;
         let backups = shiliu_store::list_backups(&self.data.backups())?
             .into_iter()
-            .map(|b| BackupView { file: b.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), bytes: b.bytes })
+            .map(|b| BackupView {
+                file: b.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                bytes: b.bytes,
+            })
             .collect();
         Ok(SettingsView {
             microphones: shiliu_audio::input_devices(),
@@ -91,9 +94,15 @@ impl App {
     }
 
     /// Imports a speech model from a folder or file a teacher picked, and uses it from now on.
-    pub fn import_model(&self, path: &std::path::Path, progress: &mut dyn FnMut(ImportProgress)) -> Result<(), CoreError> {
+    pub fn import_model(
+        &self,
+        path: &std::path::Path,
+        progress: &mut dyn FnMut(ImportProgress),
+    ) -> Result<(), CoreError> {
         let store = shiliu_model::ModelStore::new(self.data.models());
-        shiliu_model::import(&store, path, shiliu_model::Precision::Q8_0, &mut |p| progress(ImportProgress::from_model(&p)))?;
+        shiliu_model::import(&store, path, shiliu_model::Precision::Q8_0, &mut |p| {
+            progress(ImportProgress::from_model(&p))
+        })?;
         self.practice.reload_model();
         Ok(())
     }

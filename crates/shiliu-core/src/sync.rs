@@ -223,7 +223,9 @@ fn hub_view(url: &str, s: &HubSyncStatus) -> HubView {
 }
 
 fn preview_view(p: &Preview, receipts: Vec<String>) -> ImportPreview {
-    let file = |source: &str| Path::new(source).file_name().map_or_else(|| source.to_owned(), |n| n.to_string_lossy().into_owned());
+    let file = |source: &str| {
+        Path::new(source).file_name().map_or_else(|| source.to_owned(), |n| n.to_string_lossy().into_owned())
+    };
     ImportPreview {
         bundles: p
             .bundles
@@ -265,7 +267,11 @@ fn differing_fields(current: &serde_json::Value, lost: &serde_json::Value) -> Ve
     lost.iter()
         .filter(|(name, _)| !name.ends_with("id") && !name.starts_with("hlc") && *name != "updated")
         .filter(|(name, value)| current.get(name.as_str()) != Some(*value))
-        .map(|(name, value)| ConflictField { name: name.clone(), current: text(current.get(name.as_str())), lost: text(Some(value)) })
+        .map(|(name, value)| ConflictField {
+            name: name.clone(),
+            current: text(current.get(name.as_str())),
+            lost: text(Some(value)),
+        })
         .collect()
 }
 
@@ -484,9 +490,20 @@ mod tests {
         let view = b.join_school(Path::new(&join.file), &join.code).unwrap();
         assert_eq!(view.school.unwrap().name, "Xinglong Primary");
 
-        let setup = crate::people::SetupRequest { school: "Xinglong Primary".into(), teacher: "王老师".into(), class: "三年级一班".into(), grade: Some(3) };
+        let setup = crate::people::SetupRequest {
+            school: "Xinglong Primary".into(),
+            teacher: "王老师".into(),
+            class: "三年级一班".into(),
+            grade: Some(3),
+        };
         let class = a.set_up_school(&setup).unwrap().classes[0].id.clone();
-        let student = crate::people::StudentForm { name: "卓玛".into(), avatar: None, pin: None, grade: Some(3), first_language: None };
+        let student = crate::people::StudentForm {
+            name: "卓玛".into(),
+            avatar: None,
+            pin: None,
+            grade: Some(3),
+            first_language: None,
+        };
         a.add_student(&class, &student).unwrap();
         let export = a.export_bundle(&stick).unwrap();
         assert!(export.rows > 0);

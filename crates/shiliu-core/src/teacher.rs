@@ -86,7 +86,11 @@ impl App {
         Ok(HeatmapView {
             students: h.students.into_iter().map(|(id, n)| (id.to_string(), n)).collect(),
             sounds: h.sounds.into_iter().map(|(k, n)| (k.name().to_owned(), n)).collect(),
-            cells: h.cells.into_iter().map(|row| row.into_iter().map(|c| c.map(|c| [c.tries, c.misses])).collect()).collect(),
+            cells: h
+                .cells
+                .into_iter()
+                .map(|row| row.into_iter().map(|c| c.map(|c| [c.tries, c.misses])).collect())
+                .collect(),
         })
     }
 
@@ -151,7 +155,8 @@ impl App {
                 trend: format!("{:?}", w.trend).to_lowercase(),
             })
             .collect();
-        let psc = store.psc_trend(id)?.into_iter().map(|w| (w.week_start.millis() as f64, w.mean_percent, w.band)).collect();
+        let psc =
+            store.psc_trend(id)?.into_iter().map(|w| (w.week_start.millis() as f64, w.mean_percent, w.band)).collect();
         let recordings = store.recordings(id)?;
         let catalog = self.catalog();
         let recent = store

@@ -31,7 +31,9 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 pub use error::{HubError, Result};
-pub use storage::{BundleMeta, DeviceReport, PostgresStorage, PutOutcome, SchoolReport, SchoolState, SqliteStorage, Storage};
+pub use storage::{
+    BundleMeta, DeviceReport, PostgresStorage, PutOutcome, SchoolReport, SchoolState, SqliteStorage, Storage,
+};
 
 /// Largest bundle accepted (a school's years of attempts fit many times over).
 pub const MAX_BUNDLE_BYTES: usize = 1 << 30;

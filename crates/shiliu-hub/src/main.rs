@@ -12,7 +12,11 @@ use clap::{Parser, Subcommand};
 use shiliu_hub::{HubError, PostgresStorage, SqliteStorage};
 
 #[derive(Parser)]
-#[command(name = "shiliu-hub", version, about = "Shiliu's district hub: relays encrypted progress bundles between classroom PCs")]
+#[command(
+    name = "shiliu-hub",
+    version,
+    about = "Shiliu's district hub: relays encrypted progress bundles between classroom PCs"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -54,7 +58,8 @@ async fn shutdown() {
 
 async fn run(cli: Cli) -> Result<(), HubError> {
     let Command::Serve { listen, sqlite, postgres, pool } = cli.command;
-    let listener = tokio::net::TcpListener::bind(&listen).await.map_err(|e| HubError::Start(format!("{listen}: {e}")))?;
+    let listener =
+        tokio::net::TcpListener::bind(&listen).await.map_err(|e| HubError::Start(format!("{listen}: {e}")))?;
     let addr = listener.local_addr().map_err(|e| HubError::Start(e.to_string()))?;
     match postgres {
         Some(config) => {

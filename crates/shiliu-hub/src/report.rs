@@ -37,14 +37,20 @@ pub fn page(schools: &[SchoolReport], now: Timestamp) -> String {
             s.bundles,
             s.bytes as f64 / 1e6,
             s.attempts,
-            if s.last_received_ms > 0 { Timestamp::from_millis(s.last_received_ms).date_time() + " UTC" } else { "never".into() }
+            if s.last_received_ms > 0 {
+                Timestamp::from_millis(s.last_received_ms).date_time() + " UTC"
+            } else {
+                "never".into()
+            }
         );
-        let max = (0..DAYS).map(|i| s.days.get(&now.minus_days(i).date()).copied().unwrap_or(0)).max().unwrap_or(0).max(1);
+        let max =
+            (0..DAYS).map(|i| s.days.get(&now.minus_days(i).date()).copied().unwrap_or(0)).max().unwrap_or(0).max(1);
         out.push_str("<div class=\"days\" title=\"attempts per day, last 14 days\">");
         for i in (0..DAYS).rev() {
             let day = now.minus_days(i).date();
             let n = s.days.get(&day).copied().unwrap_or(0);
-            let _ = write!(out, "<span class=\"bar\" style=\"height:{}px\" title=\"{day}: {n}\"></span>", 1 + n * 39 / max);
+            let _ =
+                write!(out, "<span class=\"bar\" style=\"height:{}px\" title=\"{day}: {n}\"></span>", 1 + n * 39 / max);
         }
         out.push_str("</div><table><tr><th>PC</th><th>device</th><th>attempts</th><th>state</th></tr>");
         for d in &s.devices {
@@ -72,7 +78,12 @@ mod tests {
     fn names_are_escaped_and_nothing_remote_is_loaded() {
         let s = SchoolReport {
             school: "0123456789abcdef".into(),
-            devices: vec![DeviceReport { device: "d".into(), name: "<script>x</script>".into(), attempts: 3, revoked: false }],
+            devices: vec![DeviceReport {
+                device: "d".into(),
+                name: "<script>x</script>".into(),
+                attempts: 3,
+                revoked: false,
+            }],
             attempts: 3,
             ..Default::default()
         };

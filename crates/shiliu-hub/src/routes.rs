@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Response};
-use axum::Json;
 use shiliu_store::{DeviceId, Timestamp};
 use shiliu_sync::api::*;
 use shiliu_sync::{DeviceCert, Registry, Revocation, read_manifest, verify_bundle};
@@ -21,7 +21,12 @@ pub(crate) async fn time() -> Json<TimeReply> {
 }
 
 /// The school's registry as the hub holds it, plus certificates offered with a request.
-async fn registry<S: Storage>(hub: &S, school: &str, certs: &[DeviceCert], revocations: &[Revocation]) -> Result<Registry> {
+async fn registry<S: Storage>(
+    hub: &S,
+    school: &str,
+    certs: &[DeviceCert],
+    revocations: &[Revocation],
+) -> Result<Registry> {
     let mut reg = Registry::new(school);
     if let Some(state) = hub.school(school).await? {
         state.certs.into_iter().for_each(|c| reg.add_cert(c));
@@ -54,7 +59,8 @@ fn authenticate(reg: &Registry, headers: &HeaderMap, method: &str, path: &str, b
     if header(headers, HEADER_SCHOOL)? != reg.school() {
         return Err(HubError::unauthorized("the request names another school"));
     }
-    let device: DeviceId = header(headers, HEADER_DEVICE)?.parse().map_err(|_| HubError::unauthorized("a bad device id"))?;
+    let device: DeviceId =
+        header(headers, HEADER_DEVICE)?.parse().map_err(|_| HubError::unauthorized("a bad device id"))?;
     let time: i64 = header(headers, HEADER_TIME)?.parse().map_err(|_| HubError::unauthorized("a bad time"))?;
     if (Timestamp::now().millis() - time).abs() > MAX_SKEW_MS {
         return Err(HubError::unauthorized("the request's time is too far from the hub's; ask /v1/time first"));
@@ -69,7 +75,11 @@ fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
     serde_json::from_slice(body).map_err(|e| HubError::BadRequest(e.to_string()))
 }
 
-pub(crate) async fn state<S: Storage>(State(hub): State<Hub<S>>, headers: HeaderMap, body: Bytes) -> Result<Json<StateReply>> {
+pub(crate) async fn state<S: Storage>(
+    State(hub): State<Hub<S>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<StateReply>> {
     let req: StateRequest = parse(&body)?;
     let reg = registry(&*hub, &req.school, &req.certs, &req.revocations).await?;
     authenticate(&reg, &headers, "POST", "/v1/state", &body)?;
@@ -88,7 +98,11 @@ pub(crate) async fn push<S: Storage>(State(hub): State<Hub<S>>, body: Bytes) -> 
     Ok(Json(PushReply { stored: outcome.stored, covers: outcome.covers }))
 }
 
-pub(crate) async fn pull<S: Storage>(State(hub): State<Hub<S>>, headers: HeaderMap, body: Bytes) -> Result<Json<PullReply>> {
+pub(crate) async fn pull<S: Storage>(
+    State(hub): State<Hub<S>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<PullReply>> {
     let req: PullRequest = parse(&body)?;
     let reg = registry(&*hub, &req.school, &[], &[]).await?;
     authenticate(&reg, &headers, "POST", "/v1/pull", &body)?;
@@ -102,7 +116,11 @@ pub(crate) async fn pull<S: Storage>(State(hub): State<Hub<S>>, headers: HeaderM
     Ok(Json(PullReply { bundles }))
 }
 
-pub(crate) async fn fetch<S: Storage>(State(hub): State<Hub<S>>, Path(id): Path<String>, headers: HeaderMap) -> Result<Response> {
+pub(crate) async fn fetch<S: Storage>(
+    State(hub): State<Hub<S>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response> {
     let school = header(&headers, HEADER_SCHOOL)?.to_owned();
     let reg = registry(&*hub, &school, &[], &[]).await?;
     authenticate(&reg, &headers, "GET", &format!("/v1/bundles/{id}"), &[])?;

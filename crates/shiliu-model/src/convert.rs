@@ -123,7 +123,7 @@ fn read_source(m: &mut Ct2Model, src: &Source) -> Result<Vec<f32>> {
     let values = m.read_f32(&var)?;
     let Some((i, n)) = src.part else { return Ok(values) };
     let rows = var.shape.first().copied().unwrap_or(1) as usize;
-    if rows % n != 0 {
+    if !rows.is_multiple_of(n) {
         return Err(ModelError::Invalid {
             path: m.path().to_owned(),
             detail: format!("{} has {rows} rows, which do not split into {n} parts", src.variable),

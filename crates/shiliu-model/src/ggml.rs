@@ -148,7 +148,7 @@ impl GgmlType {
 
     pub fn bytes_for(self, elements: u64) -> Option<u64> {
         let (blk, size) = self.block();
-        (elements % blk == 0).then(|| elements / blk * size)
+        elements.is_multiple_of(blk).then(|| elements / blk * size)
     }
 }
 

@@ -152,15 +152,15 @@ fn convert_and_activate(
     progress(Progress::Verify);
     let size_name = converted.hparams.size_name();
     let pinned = catalog::expected_output(size_name, precision);
-    if let Some(expected) = pinned.filter(|_| origin_is_catalogue(origin)) {
-        if expected != converted.sha256 {
-            let _ = std::fs::remove_file(&staged);
-            return Err(ModelError::Checksum {
-                what: format!("the converted {size_name} model"),
-                expected: expected.to_owned(),
-                actual: converted.sha256,
-            });
-        }
+    if let Some(expected) = pinned.filter(|_| origin_is_catalogue(origin))
+        && expected != converted.sha256
+    {
+        let _ = std::fs::remove_file(&staged);
+        return Err(ModelError::Checksum {
+            what: format!("the converted {size_name} model"),
+            expected: expected.to_owned(),
+            actual: converted.sha256,
+        });
     }
     let verified = pinned == Some(converted.sha256.as_str());
     store.activate(&staged, &converted.sha256, origin, verified)

@@ -16,7 +16,7 @@ pub fn to_f16_bytes(values: &[f32]) -> Vec<u8> {
 /// q8_0: blocks of 32 values stored as one f16 scale `d = max|x| / 127` and 32 `i8`
 /// values `round(x / d)` (ties away from zero, as C's `roundf`).
 pub fn to_q8_0_bytes(values: &[f32]) -> Option<Vec<u8>> {
-    if values.len() % QK8_0 != 0 {
+    if !values.len().is_multiple_of(QK8_0) {
         return None;
     }
     let mut out = Vec::with_capacity(values.len() / QK8_0 * (2 + QK8_0));

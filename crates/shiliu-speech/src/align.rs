@@ -42,11 +42,11 @@ const GAP: f32 = 1.0;
 pub fn align(expected: &[Syllable], heard: &[Syllable]) -> Alignment {
     let (n, m) = (expected.len(), heard.len());
     let mut cost = vec![vec![0f32; m + 1]; n + 1];
-    for i in 0..=n {
-        cost[i][0] = i as f32 * GAP;
+    for (i, row) in cost.iter_mut().enumerate() {
+        row[0] = i as f32 * GAP;
     }
-    for j in 0..=m {
-        cost[0][j] = j as f32 * GAP;
+    for (j, c) in cost[0].iter_mut().enumerate() {
+        *c = j as f32 * GAP;
     }
     for i in 1..=n {
         for j in 1..=m {

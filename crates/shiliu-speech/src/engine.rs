@@ -285,6 +285,17 @@ impl Engine {
     }
 }
 
+/// Whisper's per-clip state (encoder and decoder buffers, tens of MiB) is freed after each clip,
+/// but glibc keeps freed heap for reuse, so a classroom PC would carry the peak for the rest of
+/// the lesson. Returning it costs well under a millisecond.
+pub(crate) fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free heap pages; it touches no live allocation.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -313,16 +324,5 @@ mod tests {
         assert!(!is_looping(&[2, 3, 2, 3, 9]));
         assert!(is_looping(&[9, 10, 11, 12, 9, 10, 11, 12, 9, 10, 11, 12]));
         assert!(!is_looping(&[]));
-    }
-}
-
-/// Whisper's per-clip state (encoder and decoder buffers, tens of MiB) is freed after each clip,
-/// but glibc keeps freed heap for reuse, so a classroom PC would carry the peak for the rest of
-/// the lesson. Returning it costs well under a millisecond.
-pub(crate) fn give_back_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free heap pages; it touches no live allocation.
-    unsafe {
-        libc::malloc_trim(0);
     }
 }

@@ -153,7 +153,7 @@ mod tests {
     }
 
     fn dist(pairs: &[(TokenId, f32)]) -> Vec<f32> {
-        let mut p = vec![1e-6f32; 7];
+        let mut p = [1e-6f32; 7];
         for &(t, v) in pairs {
             p[t as usize] = v;
         }

@@ -95,19 +95,11 @@ pub fn psc(task: Task, results: &[SyllableResult], fluency: f32) -> PscEstimate 
 }
 
 fn tone_name_zh(n: &str) -> String {
-    n.parse::<u8>()
-        .ok()
-        .and_then(|d| Tone::from_number(d))
-        .map(|t| t.label_zh().to_owned())
-        .unwrap_or_else(|| n.to_owned())
+    n.parse::<u8>().ok().and_then(Tone::from_number).map(|t| t.label_zh().to_owned()).unwrap_or_else(|| n.to_owned())
 }
 
 fn tone_name_en(n: &str) -> String {
-    n.parse::<u8>()
-        .ok()
-        .and_then(|d| Tone::from_number(d))
-        .map(|t| t.label_en().to_owned())
-        .unwrap_or_else(|| n.to_owned())
+    n.parse::<u8>().ok().and_then(Tone::from_number).map(|t| t.label_en().to_owned()).unwrap_or_else(|| n.to_owned())
 }
 
 fn contrast_zh(c: &Option<String>) -> String {

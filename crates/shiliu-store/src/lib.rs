@@ -67,7 +67,7 @@ pub use review::{
 pub use schema::{APPLICATION_ID, LATEST_VERSION, check_file, content_fingerprint};
 pub use store::{Device, Store, Tx};
 pub use sync::{
-    Change, Conflict, DeviceCounter, HubState, ImportedBundle, NewConflict, PeerCounter, SyncDigest, SyncIdentity, SyncRow,
-    SyncTable, Value,
+    Change, Conflict, DeviceCounter, HubState, ImportedBundle, NewConflict, PeerCounter, SyncDigest, SyncIdentity,
+    SyncRow, SyncTable, Value,
 };
 pub use time::{Timestamp, week_start};

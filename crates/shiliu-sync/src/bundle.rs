@@ -216,7 +216,10 @@ pub fn open(bytes: &[u8], school: &str, school_key: &[u8], known: &Registry) -> 
         .and_then(|n| n.try_into().ok())
         .ok_or_else(|| SyncError::malformed("the bundle", "its nonce is not 24 bytes"))?;
     let compressed = aead(school_key)?
-        .decrypt(&XNonce::from(nonce), Payload { msg: &bytes[header_end..bytes.len() - SIGNATURE_LEN], aad: &bytes[..header_end] })
+        .decrypt(
+            &XNonce::from(nonce),
+            Payload { msg: &bytes[header_end..bytes.len() - SIGNATURE_LEN], aad: &bytes[..header_end] },
+        )
         .map_err(|_| SyncError::Decrypt {
             what: "the bundle",
             reason: "the school key does not open it (another school's key, or a changed file)".into(),

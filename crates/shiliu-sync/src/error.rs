@@ -14,7 +14,9 @@ pub enum SyncError {
     Store(#[from] StoreError),
 
     /// This PC has not joined a school yet.
-    #[error("this pc has not joined a school yet: create one (`shiliu school create NAME`) or join one from a join file")]
+    #[error(
+        "this pc has not joined a school yet: create one (`shiliu school create NAME`) or join one from a join file"
+    )]
     NoSchool,
 
     /// This PC already belongs to a school.

@@ -91,6 +91,13 @@ pub fn sign_request(key: &DeviceKey, method: &str, path: &str, time_ms: i64, bod
 }
 
 /// Checks a request signature with the device's hex public key.
-pub fn verify_request(public: &str, method: &str, path: &str, time_ms: i64, body: &[u8], signature: &str) -> Result<()> {
+pub fn verify_request(
+    public: &str,
+    method: &str,
+    path: &str,
+    time_ms: i64,
+    body: &[u8],
+    signature: &str,
+) -> Result<()> {
     verify(public, REQUEST_DOMAIN, &request_message(method, path, time_ms, body), signature)
 }

@@ -92,11 +92,23 @@ impl HubClient {
         let sig = sign_request(&member.key, method, path, time, body);
         let url = format!("{}{path}", self.url);
         let resp = match method {
-            "GET" => self.agent.get(&url).header(HEADER_SCHOOL, &member.school).header(HEADER_DEVICE, member.device.to_string())
-                .header(HEADER_TIME, time.to_string()).header(HEADER_SIGNATURE, &sig).call(),
-            _ => self.agent.post(&url).header(HEADER_SCHOOL, &member.school).header(HEADER_DEVICE, member.device.to_string())
-                .header(HEADER_TIME, time.to_string()).header(HEADER_SIGNATURE, &sig)
-                .header("content-type", "application/json").send(body),
+            "GET" => self
+                .agent
+                .get(&url)
+                .header(HEADER_SCHOOL, &member.school)
+                .header(HEADER_DEVICE, member.device.to_string())
+                .header(HEADER_TIME, time.to_string())
+                .header(HEADER_SIGNATURE, &sig)
+                .call(),
+            _ => self
+                .agent
+                .post(&url)
+                .header(HEADER_SCHOOL, &member.school)
+                .header(HEADER_DEVICE, member.device.to_string())
+                .header(HEADER_TIME, time.to_string())
+                .header(HEADER_SIGNATURE, &sig)
+                .header("content-type", "application/json")
+                .send(body),
         };
         self.read(resp.map_err(|e| self.unreachable(e))?)
     }
@@ -155,7 +167,13 @@ fn exchange(store: &Mutex<Store>, client: &mut HubClient) -> Result<HubReport> {
         (m, r)
     };
     let peer = format!("hub:{}", client.url());
-    let mut report = HubReport { pushed_rows: 0, pushed_bytes: 0, pulled_bundles: 0, pulled_rows: 0, hub_covers: VersionVector::new() };
+    let mut report = HubReport {
+        pushed_rows: 0,
+        pushed_bytes: 0,
+        pulled_bundles: 0,
+        pulled_rows: 0,
+        hub_covers: VersionVector::new(),
+    };
     let mut covers = client.state(&member, &registry)?.covers;
     for _attempt in 0..3 {
         let (holds, bundle) = {
@@ -187,13 +205,20 @@ fn exchange(store: &Mutex<Store>, client: &mut HubClient) -> Result<HubReport> {
         if lock(store).imported_bundle(&b.id)?.is_some() {
             continue;
         }
-        sources.push(Source { label: format!("{}/v1/bundles/{}", client.url(), b.id), bytes: client.fetch(&member, &b.id)? });
+        sources.push(Source {
+            label: format!("{}/v1/bundles/{}", client.url(), b.id),
+            bytes: client.fetch(&member, &b.id)?,
+        });
     }
     let mut s = lock(store);
     if !sources.is_empty() {
         let prepared = prepare(&s, &member, sources)?;
         if let Some(r) = prepared.preview.refused.first() {
-            return Err(SyncError::HubRefused { url: client.url().into(), status: 200, message: format!("it sent a bundle this pc refuses: {}", r.message) });
+            return Err(SyncError::HubRefused {
+                url: client.url().into(),
+                status: 200,
+                message: format!("it sent a bundle this pc refuses: {}", r.message),
+            });
         }
         let preview = apply(&mut s, prepared)?;
         report.pulled_bundles = preview.bundles.len();

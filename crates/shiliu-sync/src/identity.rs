@@ -162,7 +162,8 @@ pub fn revoke_device(store: &mut Store, device: DeviceId, reason: &str) -> Resul
     }
     let reg = Registry::load(store, &member.school)?;
     reg.cert(device).ok_or_else(|| SyncError::invalid("device", format!("{device} is not in this school")))?;
-    let r = Revocation::issue(&member.school, device, member.device, &member.key, Timestamp::now().millis(), reason.trim());
+    let r =
+        Revocation::issue(&member.school, device, member.device, &member.key, Timestamp::now().millis(), reason.trim());
     store.transact(|tx| tx.write_local_version(&revocation_row(&r)).map(|_| ()))?;
     Ok(())
 }

@@ -87,7 +87,8 @@ fn normalise(code: &str) -> String {
 }
 
 fn derive(code: &str, salt: &[u8], m_kib: u32, t_cost: u32, p_cost: u32) -> Result<[u8; 32]> {
-    let params = Params::new(m_kib, t_cost, p_cost, Some(32)).map_err(|e| SyncError::malformed("the join file", e.to_string()))?;
+    let params = Params::new(m_kib, t_cost, p_cost, Some(32))
+        .map_err(|e| SyncError::malformed("the join file", e.to_string()))?;
     let mut key = [0u8; 32];
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password_into(normalise(code).as_bytes(), salt, &mut key)
@@ -110,7 +111,8 @@ pub fn write_join_file(store: &Store, dir: &Path, code: Option<&str>, valid_days
     let invitation_key = DeviceKey::generate()?;
     let registry = Registry::load(store, &member.school)?;
     let chain = registry.certs().cloned().collect();
-    let invitation = Invitation::issue(&member.school, &invitation_key, member.device, &member.key, expires.millis(), chain);
+    let invitation =
+        Invitation::issue(&member.school, &invitation_key, member.device, &member.key, expires.millis(), chain);
     let secret = Secret {
         school: member.school.clone(),
         school_name: member.school_name.clone(),
@@ -201,7 +203,8 @@ pub fn join_school_from_bytes(store: &mut Store, bytes: &[u8], code: &str) -> Re
     if school_id_for(&founder) != secret.school {
         return Err(SyncError::cert("the join file's school id does not match its founder key"));
     }
-    let school_key = unhex(&secret.school_key).filter(|k| k.len() == 32).ok_or_else(|| SyncError::cert("bad school key"))?;
+    let school_key =
+        unhex(&secret.school_key).filter(|k| k.len() == 32).ok_or_else(|| SyncError::cert("bad school key"))?;
     let invitation_key = DeviceKey::from_secret(&unhex(&secret.invitation_secret).unwrap_or_default())?;
     let mut registry = Registry::new(&secret.school);
     secret.certs.into_iter().for_each(|c| registry.add_cert(c));
@@ -209,7 +212,15 @@ pub fn join_school_from_bytes(store: &mut Store, bytes: &[u8], code: &str) -> Re
     let key = DeviceKey::generate()?;
     let device = store.device().clone();
     let issuer = Issuer::Invitation { invitation: secret.invitation };
-    let cert = DeviceCert::issue(&secret.school, device.id, &key.public(), &device.name, now.millis(), issuer, &invitation_key);
+    let cert = DeviceCert::issue(
+        &secret.school,
+        device.id,
+        &key.public(),
+        &device.name,
+        now.millis(),
+        issuer,
+        &invitation_key,
+    );
     registry.verify_cert(&cert)?;
     let identity = SyncIdentity {
         device: device.id,

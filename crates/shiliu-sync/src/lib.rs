@@ -58,7 +58,8 @@ mod usb;
 mod vector;
 
 pub use bundle::{
-    EXTENSION, FORMAT, MAGIC, Manifest, OpenBundle, Sealing, is_bundle_name, open, read_manifest, seal, verify_bundle, write_atomic,
+    EXTENSION, FORMAT, MAGIC, Manifest, OpenBundle, Sealing, is_bundle_name, open, read_manifest, seal, verify_bundle,
+    write_atomic,
 };
 pub use error::{Result, SyncError};
 pub mod api {

@@ -108,7 +108,9 @@ pub struct Plan {
 /// Plans the merge of `incoming` into `local`.
 pub fn plan(incoming: &[SyncRow], local: &LocalRows) -> Plan {
     let mut order: Vec<&SyncRow> = incoming.iter().collect();
-    order.sort_by(|a, b| (a.table, &a.key, &a.hlc, a.origin, a.counter).cmp(&(b.table, &b.key, &b.hlc, b.origin, b.counter)));
+    order.sort_by(|a, b| {
+        (a.table, &a.key, &a.hlc, a.origin, a.counter).cmp(&(b.table, &b.key, &b.hlc, b.origin, b.counter))
+    });
     let mut pending: BTreeMap<RowKey, SyncRow> = BTreeMap::new();
     let mut out = Plan::default();
     let mut seen_conflicts = HashSet::new();
@@ -129,7 +131,10 @@ pub fn plan(incoming: &[SyncRow], local: &LocalRows) -> Plan {
             continue;
         }
         let (winner, loser) = if row.hlc > current.hlc { (row, current) } else { (current, row) };
-        if !winner.same_content(loser) && winner.prev_hlc < loser.hlc && seen_conflicts.insert((key.clone(), loser.hlc.clone())) {
+        if !winner.same_content(loser)
+            && winner.prev_hlc < loser.hlc
+            && seen_conflicts.insert((key.clone(), loser.hlc.clone()))
+        {
             out.conflicts.push(conflict(winner, loser));
         }
         if std::ptr::eq(winner, row) {

@@ -12,7 +12,9 @@ use std::collections::BTreeMap;
 use shiliu_store::{DeviceId, Store, SyncRow, SyncTable, Value};
 
 use crate::error::{Result, SyncError};
-use crate::keys::{CERT_DOMAIN, DeviceCert, INVITATION_DOMAIN, Issuer, REVOCATION_DOMAIN, Revocation, school_id_for, unhex, verify};
+use crate::keys::{
+    CERT_DOMAIN, DeviceCert, INVITATION_DOMAIN, Issuer, REVOCATION_DOMAIN, Revocation, school_id_for, unhex, verify,
+};
 
 /// Longest certificate chain accepted (founder → device → invitation → device …).
 const MAX_CHAIN: usize = 16;
@@ -125,7 +127,12 @@ impl Registry {
         }
     }
 
-    fn issuer_cert<'a>(&'a self, issuer: DeviceId, for_device: DeviceId, extra: &'a [DeviceCert]) -> Result<&'a DeviceCert> {
+    fn issuer_cert<'a>(
+        &'a self,
+        issuer: DeviceId,
+        for_device: DeviceId,
+        extra: &'a [DeviceCert],
+    ) -> Result<&'a DeviceCert> {
         if issuer == for_device {
             return Err(SyncError::cert(format!("device {for_device} vouches for itself")));
         }

@@ -44,7 +44,13 @@ pub fn status(store: &Store) -> Result<SyncStatus> {
                 Ok(id) => names.iter().find(|d| d.device == id).map_or_else(|| p.peer.clone(), |d| d.name.clone()),
                 Err(_) => p.peer.clone(),
             };
-            peers.push(PeerInfo { peer: p.peer.clone(), name, holds: VersionVector::new(), last_heard: p.seen, behind_by: 0 });
+            peers.push(PeerInfo {
+                peer: p.peer.clone(),
+                name,
+                holds: VersionVector::new(),
+                last_heard: p.seen,
+                behind_by: 0,
+            });
         }
         if let Some(last) = peers.last_mut() {
             last.holds.raise(p.device, p.counter);
@@ -98,7 +104,10 @@ pub fn conflicts(store: &Store, all: bool) -> Result<Vec<ConflictView>> {
             current,
             lost: c.lost_row["columns"].clone(),
             lost_device: c.lost_device,
-            lost_device_name: names.iter().find(|d| d.device == c.lost_device).map_or_else(String::new, |d| d.name.clone()),
+            lost_device_name: names
+                .iter()
+                .find(|d| d.device == c.lost_device)
+                .map_or_else(String::new, |d| d.name.clone()),
             recorded: c.recorded,
             resolved: c.resolved,
         });

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use shiliu_store::{DeviceId, Store, Timestamp};
 
-use crate::bundle::{Manifest, Sealing, is_bundle_name, read_manifest, seal, verify_bundle, write_atomic, EXTENSION};
+use crate::bundle::{EXTENSION, Manifest, Sealing, is_bundle_name, read_manifest, seal, verify_bundle, write_atomic};
 use crate::error::{Result, SyncError};
 use crate::identity::Member;
 use crate::import::{BundleSummary, Preview, Source, apply, prepare};
@@ -144,11 +144,8 @@ fn bundle_files(path: &Path) -> Result<Vec<PathBuf>> {
         return Ok(vec![path.to_owned()]);
     }
     let entries = std::fs::read_dir(path).map_err(|e| SyncError::file("list", path, e))?;
-    let mut files: Vec<PathBuf> = entries
-        .flatten()
-        .filter(|e| is_bundle_name(&e.file_name().to_string_lossy()))
-        .map(|e| e.path())
-        .collect();
+    let mut files: Vec<PathBuf> =
+        entries.flatten().filter(|e| is_bundle_name(&e.file_name().to_string_lossy())).map(|e| e.path()).collect();
     files.sort();
     Ok(files)
 }
@@ -201,7 +198,10 @@ pub fn import_path(store: &mut Store, path: &Path) -> Result<ImportReport> {
     for b in preview.bundles.iter().chain(&preview.already_imported) {
         let applied = preview.bundles.contains(b);
         let summary = if applied {
-            format!("imported {} rows ({} attempts) from {} on {}", b.rows, b.attempts, b.origin_name, member.device_name)
+            format!(
+                "imported {} rows ({} attempts) from {} on {}",
+                b.rows, b.attempts, b.origin_name, member.device_name
+            )
         } else {
             format!("already imported on {}; nothing to do", member.device_name)
         };
@@ -242,7 +242,14 @@ pub struct Receipt {
 const RECEIPT_DOMAIN: &str = "shiliu-receipt-v1";
 
 impl Receipt {
-    fn sign(m: &Member, b: &BundleSummary, sha: String, now: Timestamp, summary: String, holds: VersionVector) -> Receipt {
+    fn sign(
+        m: &Member,
+        b: &BundleSummary,
+        sha: String,
+        now: Timestamp,
+        summary: String,
+        holds: VersionVector,
+    ) -> Receipt {
         let mut r = Receipt {
             kind: "shiliu-receipt".into(),
             school: m.school.clone(),

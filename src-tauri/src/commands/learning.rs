@@ -30,7 +30,11 @@ pub async fn start_recording(state: State<'_, AppState>, events: Channel<Recorde
 }
 
 #[tauri::command]
-pub async fn finish_attempt(state: State<'_, AppState>, student: String, item: String) -> Result<AttemptOutcome, ErrorPayload> {
+pub async fn finish_attempt(
+    state: State<'_, AppState>,
+    student: String,
+    item: String,
+) -> Result<AttemptOutcome, ErrorPayload> {
     with_app(state, move |app| app.finish_attempt(&student, &item)).await
 }
 
@@ -76,6 +80,11 @@ pub async fn passage_parts(state: State<'_, AppState>, item: String) -> Result<V
 }
 
 #[tauri::command]
-pub async fn finish_passage_part(state: State<'_, AppState>, student: String, item: String, part: usize) -> Result<AttemptOutcome, ErrorPayload> {
+pub async fn finish_passage_part(
+    state: State<'_, AppState>,
+    student: String,
+    item: String,
+    part: usize,
+) -> Result<AttemptOutcome, ErrorPayload> {
     with_app(state, move |app| app.finish_passage_part(&student, &item, part)).await
 }

@@ -26,12 +26,20 @@ pub async fn class_students(state: State<'_, AppState>, class: String) -> Result
 }
 
 #[tauri::command]
-pub async fn add_student(state: State<'_, AppState>, class: String, form: StudentForm) -> Result<StudentCard, ErrorPayload> {
+pub async fn add_student(
+    state: State<'_, AppState>,
+    class: String,
+    form: StudentForm,
+) -> Result<StudentCard, ErrorPayload> {
     with_app(state, move |app| app.add_student(&class, &form)).await
 }
 
 #[tauri::command]
-pub async fn edit_student(state: State<'_, AppState>, student: String, form: StudentForm) -> Result<StudentCard, ErrorPayload> {
+pub async fn edit_student(
+    state: State<'_, AppState>,
+    student: String,
+    form: StudentForm,
+) -> Result<StudentCard, ErrorPayload> {
     with_app(state, move |app| app.edit_student(&student, &form)).await
 }
 
@@ -41,6 +49,10 @@ pub async fn remove_student(state: State<'_, AppState>, student: String) -> Resu
 }
 
 #[tauri::command]
-pub async fn log_in(state: State<'_, AppState>, student: String, pin: Option<String>) -> Result<StudentCard, ErrorPayload> {
+pub async fn log_in(
+    state: State<'_, AppState>,
+    student: String,
+    pin: Option<String>,
+) -> Result<StudentCard, ErrorPayload> {
     with_app(state, move |app| app.log_in(&student, pin.as_deref())).await
 }

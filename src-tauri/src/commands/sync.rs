@@ -32,21 +32,35 @@ pub async fn create_school(state: State<'_, AppState>, name: String) -> Result<S
 
 /// Writes a join file onto a stick; null when the dialog was cancelled.
 #[tauri::command]
-pub async fn write_join_file(app_handle: AppHandle, state: State<'_, AppState>) -> Result<Option<JoinFileView>, ErrorPayload> {
+pub async fn write_join_file(
+    app_handle: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<Option<JoinFileView>, ErrorPayload> {
     let Some(folder) = pick_folder(&app_handle) else { return Ok(None) };
     with_app(state, move |app| app.write_join_file(&folder).map(Some)).await
 }
 
 /// Joins the school of a join file picked from a stick; null when the dialog was cancelled.
 #[tauri::command]
-pub async fn join_school(app_handle: AppHandle, state: State<'_, AppState>, code: String) -> Result<Option<SyncView>, ErrorPayload> {
-    let picked = app_handle.dialog().file().add_filter("Shiliu join file", &[shiliu_core::sync::JOIN_EXTENSION]).blocking_pick_file();
+pub async fn join_school(
+    app_handle: AppHandle,
+    state: State<'_, AppState>,
+    code: String,
+) -> Result<Option<SyncView>, ErrorPayload> {
+    let picked = app_handle
+        .dialog()
+        .file()
+        .add_filter("Shiliu join file", &[shiliu_core::sync::JOIN_EXTENSION])
+        .blocking_pick_file();
     let Some(file) = picked.and_then(|p| p.into_path().ok()) else { return Ok(None) };
     with_app(state, move |app| app.join_school(&file, &code).map(Some)).await
 }
 
 #[tauri::command]
-pub async fn export_bundle(app_handle: AppHandle, state: State<'_, AppState>) -> Result<Option<ExportDone>, ErrorPayload> {
+pub async fn export_bundle(
+    app_handle: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<Option<ExportDone>, ErrorPayload> {
     let Some(folder) = pick_folder(&app_handle) else { return Ok(None) };
     with_app(state, move |app| app.export_bundle(&folder).map(Some)).await
 }
@@ -65,7 +79,10 @@ pub async fn preview_import(
 
 /// Imports what was previewed.
 #[tauri::command]
-pub async fn confirm_import(state: State<'_, AppState>, pending: State<'_, PendingImport>) -> Result<ImportPreview, ErrorPayload> {
+pub async fn confirm_import(
+    state: State<'_, AppState>,
+    pending: State<'_, PendingImport>,
+) -> Result<ImportPreview, ErrorPayload> {
     let folder = pending.0.lock().unwrap_or_else(|p| p.into_inner()).take().ok_or_else(|| ErrorPayload {
         code: "app.invalid".into(),
         message: "choose the folder to import first".into(),

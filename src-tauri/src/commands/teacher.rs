@@ -18,7 +18,12 @@ pub async fn class_confusions(state: State<'_, AppState>, class: String) -> Resu
 }
 
 #[tauri::command]
-pub async fn assign_unit(state: State<'_, AppState>, class: String, unit: String, assigned: bool) -> Result<(), ErrorPayload> {
+pub async fn assign_unit(
+    state: State<'_, AppState>,
+    class: String,
+    unit: String,
+    assigned: bool,
+) -> Result<(), ErrorPayload> {
     with_app(state, move |app| app.assign_unit(&class, &unit, assigned)).await
 }
 
@@ -33,7 +38,11 @@ pub async fn student_report(state: State<'_, AppState>, student: String) -> Resu
 }
 
 #[tauri::command]
-pub async fn play_recording(state: State<'_, AppState>, student: String, recording: String) -> Result<(), ErrorPayload> {
+pub async fn play_recording(
+    state: State<'_, AppState>,
+    student: String,
+    recording: String,
+) -> Result<(), ErrorPayload> {
     with_app(state, move |app| app.play_recording(&student, &recording)).await
 }
 

@@ -58,7 +58,9 @@ impl PostgresStorage {
     pub async fn connect(config: &str, size: usize) -> Result<PostgresStorage> {
         let mut pool = Vec::new();
         for i in 0..size.max(1) {
-            let (client, connection) = tokio_postgres::connect(config, NoTls).await.map_err(|e| HubError::Start(format!("postgresql: {e}")))?;
+            let (client, connection) = tokio_postgres::connect(config, NoTls)
+                .await
+                .map_err(|e| HubError::Start(format!("postgresql: {e}")))?;
             tokio::spawn(async move {
                 if let Err(e) = connection.await {
                     eprintln!("shiliu-hub: postgresql connection ended: {e}");
@@ -153,9 +155,12 @@ impl Storage for PostgresStorage {
         let origin = m.origin.to_string();
         let len = bytes.len() as i64;
         let (base, own, counts) = (to_json(&m.base), to_json(&m.covers), to_json(&m.counts));
-        tx.execute(&add, &[&m.school, &m.bundle, &seq, &origin, &m.created_ms, &now, &base, &own, &counts, &len, &bytes])
-            .await
-            .map_err(HubError::storage)?;
+        tx.execute(
+            &add,
+            &[&m.school, &m.bundle, &seq, &origin, &m.created_ms, &now, &base, &own, &counts, &len, &bytes],
+        )
+        .await
+        .map_err(HubError::storage)?;
         tx.execute(&update, &[&m.school, &to_json(&covers), &seq, &now]).await.map_err(HubError::storage)?;
         for (day, n) in &m.attempt_days {
             tx.execute(&activity, &[&m.school, &origin, day, &(*n as i64)]).await.map_err(HubError::storage)?;
@@ -211,7 +216,11 @@ impl Storage for PostgresStorage {
             };
             if let Some(state) = school_state(&mut conn, &s.school).await? {
                 let school = s.school.clone();
-                super::fill_report(&mut s, &state, activity.iter().filter(|a| a.0 == school).map(|a| (&a.1, &a.2, a.3)));
+                super::fill_report(
+                    &mut s,
+                    &state,
+                    activity.iter().filter(|a| a.0 == school).map(|a| (&a.1, &a.2, a.3)),
+                );
             }
             out.push(s);
         }

@@ -28,7 +28,10 @@ impl SqliteStorage {
         Ok(SqliteStorage { conn: Arc::new(Mutex::new(conn)) })
     }
 
-    async fn with<T: Send + 'static>(&self, f: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static) -> Result<T> {
+    async fn with<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
         let conn = self.conn.clone();
         tokio::task::spawn_blocking(move || {
             let mut guard = conn.lock().unwrap_or_else(|p| p.into_inner());
@@ -131,8 +134,11 @@ impl Storage for SqliteStorage {
             tx.execute(include_str!("sql/school_update.sql"), params![m.school, to_json(&covers), seq, now])
                 .map_err(HubError::storage)?;
             for (day, n) in &m.attempt_days {
-                tx.execute(include_str!("sql/activity_add.sql"), params![m.school, m.origin.to_string(), day, *n as i64])
-                    .map_err(HubError::storage)?;
+                tx.execute(
+                    include_str!("sql/activity_add.sql"),
+                    params![m.school, m.origin.to_string(), day, *n as i64],
+                )
+                .map_err(HubError::storage)?;
             }
             tx.commit().map_err(HubError::storage)?;
             Ok(PutOutcome { stored: true, covers })

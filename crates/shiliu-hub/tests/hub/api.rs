@@ -80,7 +80,8 @@ fn a_bundle_building_on_what_the_hub_lacks_is_refused_and_the_client_recovers() 
     let incremental = export_bundle(&mut stores[0], &usb, false).unwrap();
     assert!(!incremental.base.is_empty());
     let hub = Hub::start(Backend::Sqlite(dir.path().join("hub.sqlite3")));
-    let mut resp = agent().post(format!("{}/v1/bundles", hub.url)).send(&std::fs::read(&incremental.path).unwrap()[..]).unwrap();
+    let mut resp =
+        agent().post(format!("{}/v1/bundles", hub.url)).send(&std::fs::read(&incremental.path).unwrap()[..]).unwrap();
     assert_eq!(resp.status().as_u16(), 409, "{}", resp.body_mut().read_to_string().unwrap());
     let pcs: Vec<Mutex<_>> = stores.into_iter().map(Mutex::new).collect();
     let report = sync_once(&pcs[0], &hub.url).unwrap();

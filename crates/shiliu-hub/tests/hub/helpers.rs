@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 
-use shiliu_store::{ItemId, NewAttempt, NewStudent, PackId, Scores, Store, StudentId, SyllableOutcome, Timestamp, UnitId, Verdict};
+use shiliu_store::{
+    ItemId, NewAttempt, NewStudent, PackId, Scores, Store, StudentId, SyllableOutcome, Timestamp, UnitId, Verdict,
+};
 
 const CODE: &str = "hub test passphrase";
 
@@ -50,11 +52,11 @@ pub fn new_attempt(student: StudentId, n: u64) -> NewAttempt {
         hanzi: h.into(),
         expected: p.into(),
         heard: Some(p.into()),
-        initial_ok: n % 3 != 0,
+        initial_ok: !n.is_multiple_of(3),
         final_ok: true,
         tone_expected: 2,
         tone_heard: Some(2),
-        verdict: if n % 3 != 0 { Verdict::Ok } else { Verdict::Error },
+        verdict: if !n.is_multiple_of(3) { Verdict::Ok } else { Verdict::Error },
         score: 80.0,
         problem: None,
     };
@@ -76,7 +78,12 @@ pub fn new_attempt(student: StudentId, n: u64) -> NewAttempt {
     }
 }
 
-pub fn add_attempts(store: &mut Store, students: &[StudentId], count: usize, salt: u64) -> Vec<shiliu_store::AttemptId> {
+pub fn add_attempts(
+    store: &mut Store,
+    students: &[StudentId],
+    count: usize,
+    salt: u64,
+) -> Vec<shiliu_store::AttemptId> {
     let mut out = Vec::new();
     for chunk in (0..count).collect::<Vec<_>>().chunks(1000) {
         out.extend(
@@ -119,7 +126,9 @@ impl Hub {
                 };
                 match backend {
                     Backend::Sqlite(path) => {
-                        shiliu_hub::serve(listener, shiliu_hub::SqliteStorage::open(&path).unwrap(), shutdown).await.unwrap()
+                        shiliu_hub::serve(listener, shiliu_hub::SqliteStorage::open(&path).unwrap(), shutdown)
+                            .await
+                            .unwrap()
                     }
                     Backend::Postgres(config) => {
                         let storage = shiliu_hub::PostgresStorage::connect(&config, 8).await.unwrap();
@@ -157,7 +166,11 @@ pub fn spawn_hub_binary(args: &[&str]) -> (Child, String) {
         .unwrap();
     let mut line = String::new();
     std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap_or_else(|| panic!("no address in {line:?}")).to_owned();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_owned();
     (child, url)
 }
 
@@ -190,7 +203,9 @@ impl Postgres {
             .filter(|b| b.join("initdb").exists())
             .max();
         let Some(bin) = bin else {
-            println!("skipped: PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); `./dev test` installs it");
+            println!(
+                "skipped: PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); `./dev test` installs it"
+            );
             return None;
         };
         let dir = tempfile::Builder::new().prefix("shiliu-pg").tempdir().unwrap();
@@ -230,7 +245,13 @@ impl Postgres {
         let ok = as_postgres_user(&self.bin.join("createdb"))
             .args(["-h"])
             .arg(&self.data)
-            .args(["-p", self.config.split("port=").nth(1).unwrap().split_whitespace().next().unwrap(), "-U", "postgres", name])
+            .args([
+                "-p",
+                self.config.split("port=").nth(1).unwrap().split_whitespace().next().unwrap(),
+                "-U",
+                "postgres",
+                name,
+            ])
             .status()
             .unwrap()
             .success();

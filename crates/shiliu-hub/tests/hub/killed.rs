@@ -46,7 +46,9 @@ pub fn kill_hub_during_syncs(hub_args: &[&str], label: &str) {
     for pc in &pcs {
         assert_eq!(lock(pc).count_attempts().unwrap(), 33_000);
     }
-    println!("{label}: hub killed {kills} times mid-sync ({failed} exchanges cut off); after restart all 3 PCs hold all 33000 attempts");
+    println!(
+        "{label}: hub killed {kills} times mid-sync ({failed} exchanges cut off); after restart all 3 PCs hold all 33000 attempts"
+    );
 }
 
 #[test]

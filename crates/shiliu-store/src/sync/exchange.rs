@@ -155,11 +155,8 @@ impl Tx<'_> {
 
     /// The local key of a device, adding it as a peer (named by its short id) when unknown.
     pub(crate) fn device_key_for(&mut self, device: DeviceId) -> Result<i64> {
-        let found: Option<i64> = self
-            .db()
-            .prepare_cached(include_str!("device_key.sql"))?
-            .query_row([device], |r| r.get(0))
-            .optional()?;
+        let found: Option<i64> =
+            self.db().prepare_cached(include_str!("device_key.sql"))?.query_row([device], |r| r.get(0)).optional()?;
         if let Some(key) = found {
             return Ok(key);
         }

@@ -207,9 +207,11 @@ impl Value {
             ValueRef::Null => Value::Null,
             ValueRef::Integer(i) => Value::Integer(i),
             ValueRef::Real(f) => Value::Real(f),
-            ValueRef::Text(t) => Value::Text(String::from_utf8(t.to_vec()).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-            })?),
+            ValueRef::Text(t) => {
+                Value::Text(String::from_utf8(t.to_vec()).map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+                })?)
+            }
             ValueRef::Blob(b) => Value::Blob(b.to_vec()),
         })
     }
@@ -332,11 +334,8 @@ impl Store {
     /// Every row whose latest change came from `device` with a counter above `after`, over all
     /// synced tables, in counter order.
     pub fn export_rows(&self, device: DeviceId, after: i64) -> Result<Vec<SyncRow>> {
-        let key: Option<i64> = self
-            .conn()
-            .prepare_cached(include_str!("device_key.sql"))?
-            .query_row([device], |r| r.get(0))
-            .optional()?;
+        let key: Option<i64> =
+            self.conn().prepare_cached(include_str!("device_key.sql"))?.query_row([device], |r| r.get(0)).optional()?;
         let Some(key) = key else { return Ok(Vec::new()) };
         let mut out = Vec::new();
         for table in SyncTable::ALL {

@@ -21,7 +21,8 @@ fn concurrent_edits_of_one_student_converge_and_the_loser_waits_for_the_teacher(
     let (a, b) = pcs.split_at_mut(1);
     let (a, b) = (&mut a[0], &mut b[0]);
     let facility = a.transact(|tx| tx.ensure_facility("Xinglong Primary")).unwrap();
-    let id = a.transact(|tx| tx.add_student(facility, &NewStudent { name: "卓玛".into(), ..Default::default() })).unwrap();
+    let id =
+        a.transact(|tx| tx.add_student(facility, &NewStudent { name: "卓玛".into(), ..Default::default() })).unwrap();
     exchange(a, b, &usb);
     rename(a, id, "卓玛 (A)");
     std::thread::sleep(std::time::Duration::from_millis(5));

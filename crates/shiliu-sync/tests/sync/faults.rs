@@ -49,7 +49,17 @@ fn a_bit_flip_anywhere_is_refused() {
         let e = try_import(&mut pcs[1], dir.path(), &b).unwrap_err();
         codes.insert(e.code());
     }
-    assert!(codes.iter().all(|c| ["sync.malformed", "sync.bad_signature", "sync.unknown_device", "sync.wrong_school", "sync.newer_format"].contains(c)), "{codes:?}");
+    assert!(
+        codes.iter().all(|c| [
+            "sync.malformed",
+            "sync.bad_signature",
+            "sync.unknown_device",
+            "sync.wrong_school",
+            "sync.newer_format"
+        ]
+        .contains(c)),
+        "{codes:?}"
+    );
     assert_eq!(fingerprint(pcs[1].path()), before);
 }
 

@@ -49,7 +49,8 @@ pub fn class(store: &mut Store, name: &str, students: usize) -> (ClassId, Vec<St
             let class = tx.add_class(facility, name, Some(3))?;
             let mut ids = Vec::new();
             for i in 0..students {
-                let id = tx.add_student(facility, &NewStudent { name: format!("{name} 学生{i}"), ..Default::default() })?;
+                let id =
+                    tx.add_student(facility, &NewStudent { name: format!("{name} 学生{i}"), ..Default::default() })?;
                 tx.set_class_member(class, id, true)?;
                 ids.push(id);
             }
@@ -89,7 +90,7 @@ pub fn new_attempt(student: StudentId, n: u64) -> NewAttempt {
         psc_percent: score,
         quality: vec![],
         model_id: "whisper-base-q8_0".into(),
-        syllables: vec![syllable("南", "nan2", n % 3 != 0), syllable("方", "fang1", true)],
+        syllables: vec![syllable("南", "nan2", !n.is_multiple_of(3)), syllable("方", "fang1", true)],
     }
 }
 
@@ -99,7 +100,10 @@ pub fn attempts(store: &mut Store, students: &[StudentId], count: usize) -> Vec<
     for chunk in (0..count).collect::<Vec<_>>().chunks(1000) {
         let made = store
             .transact(|tx| {
-                chunk.iter().map(|&i| tx.add_attempt(&new_attempt(students[i % students.len()], i as u64))).collect::<Result<Vec<_>, _>>()
+                chunk
+                    .iter()
+                    .map(|&i| tx.add_attempt(&new_attempt(students[i % students.len()], i as u64)))
+                    .collect::<Result<Vec<_>, _>>()
             })
             .unwrap();
         ids.extend(made);

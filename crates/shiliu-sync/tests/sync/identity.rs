@@ -1,7 +1,7 @@
 use shiliu_store::{DeviceId, Store, Timestamp};
 use shiliu_sync::{
-    DeviceCert, DeviceKey, Issuer, Registry, Sealing, devices, export_bundle, import_path, join_school, revoke_device, seal,
-    write_join_file,
+    DeviceCert, DeviceKey, Issuer, Registry, Sealing, devices, export_bundle, import_path, join_school, revoke_device,
+    seal, write_join_file,
 };
 
 use crate::helpers::{CODE, attempts, class, fingerprint, school, stick};

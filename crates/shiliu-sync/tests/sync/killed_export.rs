@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use shiliu_store::Store;
-use shiliu_sync::{export_bundle, is_bundle_name, verify_bundle, Registry};
+use shiliu_sync::{Registry, export_bundle, is_bundle_name, verify_bundle};
 
 use crate::helpers::{attempts, class, school, stick};
 
@@ -60,7 +60,8 @@ fn killing_an_export_at_random_moments_never_leaves_an_importable_partial_file()
             }
         }
     }
-    let bundles = std::fs::read_dir(&usb).unwrap().flatten().filter(|e| is_bundle_name(&e.file_name().to_string_lossy())).count();
+    let bundles =
+        std::fs::read_dir(&usb).unwrap().flatten().filter(|e| is_bundle_name(&e.file_name().to_string_lossy())).count();
     println!("killed {KILLS} exports: {bundles} complete bundles, {partial_seen} partial files seen (never imported)");
     assert!(bundles > 0);
 }
