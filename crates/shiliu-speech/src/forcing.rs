@@ -78,7 +78,9 @@ pub fn force<M: NextTokenModel>(
             }
         }
         let own_first = pos.tokens.first().copied();
-        wanted.sort_by(|a, b| (Some(a.0) == own_first).cmp(&(Some(b.0) == own_first)).then(b.1.total_cmp(&a.1)));
+        // Ascending probability with the target's own fragment last: the tail kept below is the
+        // own fragment and the most probable others.
+        wanted.sort_by(|a, b| (Some(a.0) == own_first).cmp(&(Some(b.0) == own_first)).then(a.1.total_cmp(&b.1)));
         let keep_from = wanted.len().saturating_sub(MAX_EXPANSIONS);
         let mut expansions: HashMap<TokenId, Vec<f32>> = HashMap::new();
         let mut last_expanded = None;
@@ -193,6 +195,51 @@ mod tests {
         assert!((ev[0].group_lp[1].exp() - 0.675).abs() < 0.01);
         // prefix, the fragment (reused to advance), the tail: three calls, not four.
         assert_eq!(m.calls, 3);
+    }
+
+    #[test]
+    fn when_too_many_fragments_compete_the_most_probable_are_completed() {
+        // Six characters, each spelled by a leading fragment and a tail; token 12 is "a".
+        let chars = ['鼠', '书', '树', '数', '输', '叔'];
+        let mut tokens = Vec::new();
+        for c in chars {
+            let b = c.to_string().into_bytes();
+            tokens.push(b[..2].to_vec());
+            tokens.push(b[2..].to_vec());
+        }
+        tokens.push(b"a".to_vec());
+        let vocab = VocabIndex::new(tokens);
+        let lead = |i: usize| (2 * i) as TokenId;
+        let tail = |i: usize| (2 * i + 1) as TokenId;
+        let dist13 = |pairs: &[(TokenId, f32)]| {
+            let mut p = vec![1e-6f32; 13];
+            for &(t, v) in pairs {
+                p[t as usize] = v;
+            }
+            let s: f32 = p.iter().sum();
+            p.iter().map(|v| (v / s).ln()).collect::<Vec<f32>>()
+        };
+        // After "a": the target 鼠 0.05, then 书 0.3, 树 0.25, 数 0.2, 输 0.12, 叔 0.08.
+        let after_a = dist13(&[
+            (lead(0), 0.05),
+            (lead(1), 0.3),
+            (lead(2), 0.25),
+            (lead(3), 0.2),
+            (lead(4), 0.12),
+            (lead(5), 0.08),
+        ]);
+        let mut table = HashMap::from([(Some(12), after_a)]);
+        for i in 0..chars.len() {
+            table.insert(Some(lead(i)), dist13(&[(tail(i), 1.0)]));
+        }
+        let mut m = TableModel { table, calls: 0 };
+        let groups = chars.iter().map(|&c| vec![c]).collect();
+        let pos = Position { ch: '鼠', tokens: vec![lead(0), tail(0)], groups };
+        let ev = force(&mut m, &vocab, &[12], &[pos]).unwrap();
+        let mass = |g: usize| ev[0].group_lp[g].exp();
+        assert!((mass(0) - 0.05).abs() < 0.01, "the target is always completed");
+        assert!((mass(1) - 0.3).abs() < 0.01 && (mass(2) - 0.25).abs() < 0.01 && (mass(3) - 0.2).abs() < 0.01);
+        assert!(mass(4) < 0.01 && mass(5) < 0.01, "the least probable are left out");
     }
 
     #[test]
