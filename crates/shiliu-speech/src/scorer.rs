@@ -21,7 +21,7 @@ use crate::result::{
     ForcedChoice, Problem, ProblemKind, ScoreResult, SyllableDiagnostics, SyllableResult, Timings, Tip, Verdict,
 };
 use crate::summary::{self, Judged};
-use crate::verdict::{SegmentEvidence, ToneEvidence, judge};
+use crate::verdict::{DEFECT_BAND, ERROR_CEILING, SegmentEvidence, ToneEvidence, judge};
 
 /// What to score a recording against.
 #[derive(Debug, Clone, Default)]
@@ -156,8 +156,8 @@ fn combine(
             None => j.segment_score,
         };
         score = match j.verdict {
-            Verdict::Error => score.min(45.0),
-            Verdict::Defect => score.min(75.0),
+            Verdict::Error => score.min(ERROR_CEILING),
+            Verdict::Defect => score.clamp(DEFECT_BAND.0, DEFECT_BAND.1),
             Verdict::Ok => score,
         };
         results.push(SyllableResult {

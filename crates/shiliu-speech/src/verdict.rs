@@ -59,8 +59,11 @@ const OMITTED_BELOW: f32 = -5.0;
 /// A transcript that heard the confusable neighbour, on a target this unlikely, is a defect:
 /// two independent readings of the audio agree on the same slip.
 const TRANSCRIPT_AGREES_BELOW: f32 = -2.0;
-/// Scores follow the verdicts: nothing found wrong never scores below this.
-const OK_FLOOR: f32 = 80.0;
+/// Scores follow the verdicts: nothing found wrong never scores below OK_FLOOR, a defect (half
+/// an error in PSC terms) scores within DEFECT_BAND, an error at most ERROR_CEILING.
+pub(crate) const OK_FLOOR: f32 = 80.0;
+pub(crate) const DEFECT_BAND: (f32, f32) = (55.0, 75.0);
+pub(crate) const ERROR_CEILING: f32 = 45.0;
 
 fn kind_of(contrast: Contrast, expected: &Syllable, heard: &Syllable) -> ProblemKind {
     match contrast {
@@ -150,7 +153,12 @@ fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, O
             _ => None,
         };
         let problem = heard.map(|(h, c)| segment_problem(expected, &h, c));
-        return (Verdict::Defect, score.min(75.0), Some(heard.map_or(*expected, |(h, _)| h)), problem);
+        return (
+            Verdict::Defect,
+            score.clamp(DEFECT_BAND.0, DEFECT_BAND.1),
+            Some(heard.map_or(*expected, |(h, _)| h)),
+            problem,
+        );
     }
     (Verdict::Ok, score.max(OK_FLOOR), Some(*expected), None)
 }
@@ -177,7 +185,7 @@ fn judge_tone(t: &ToneEvidence) -> (Verdict, Option<f32>, Option<Problem>) {
     if p_expected < error_below && p_heard > heard_above {
         (Verdict::Error, Some(fit.min(40.0)), Some(problem))
     } else if p_expected < defect_below {
-        (Verdict::Defect, Some(fit.min(75.0)), Some(problem))
+        (Verdict::Defect, Some(fit.clamp(DEFECT_BAND.0, DEFECT_BAND.1)), Some(problem))
     } else {
         (Verdict::Ok, Some(fit.max(OK_FLOOR)), None)
     }
@@ -346,6 +354,7 @@ mod tests {
         };
         let j = judge(&expected, &seg, &tone_ok(Tone::First));
         assert_eq!(j.verdict, Verdict::Defect);
+        assert!((DEFECT_BAND.0..=DEFECT_BAND.1).contains(&j.segment_score), "a defect scores within its band: {j:?}");
         assert_eq!(j.problem.unwrap().kind, ProblemKind::Final);
     }
 
