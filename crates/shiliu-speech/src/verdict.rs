@@ -59,6 +59,9 @@ const OMITTED_BELOW: f32 = -5.0;
 /// A transcript that heard the confusable neighbour, on a target this unlikely, is a defect:
 /// two independent readings of the audio agree on the same slip.
 const TRANSCRIPT_AGREES_BELOW: f32 = -2.0;
+/// A final slip outside the named contrasts (guan/gan, uo/ou) must beat the target by this much
+/// (e ≈ 2.7×) before it counts as a rival.
+const SLIP_PREFERRED_BY: f32 = 1.0;
 /// Scores follow the verdicts: nothing found wrong never scores below OK_FLOOR, a defect (half
 /// an error in PSC terms) scores within DEFECT_BAND, an error at most ERROR_CEILING.
 pub(crate) const OK_FLOOR: f32 = 80.0;
@@ -96,7 +99,21 @@ fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, O
     let t = ev.forced.group_lp.first().copied().unwrap_or(f32::NEG_INFINITY);
     let best_alt =
         ev.forced.group_lp.iter().enumerate().skip(1).max_by(|a, b| a.1.total_cmp(b.1)).map(|(j, lp)| (j, *lp));
-    let margin = best_alt.map_or(10.0, |(_, a)| t - a);
+    // Rivals from the named contrasts count as they are; a slip outside them (guan/gan, uo/ou: a
+    // rarer error) only for what it wins beyond SLIP_PREFERRED_BY.
+    let rival_margin = |named: bool| {
+        ev.forced
+            .group_lp
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(j, _)| ev.candidates[*j].contrast.is_some() == named)
+            .map(|(_, &a)| t - a)
+            .min_by(f32::total_cmp)
+    };
+    let named_margin = rival_margin(true).unwrap_or(10.0);
+    let slip_margin = rival_margin(false).map_or(10.0, |m| m + SLIP_PREFERRED_BY);
+    let margin = named_margin.min(slip_margin);
     // Score: the target's share against its strongest neighbour, and its own likelihood.
     let share = sigmoid(1.5 * (margin + 1.0));
     let absolute = ((t + 5.0) / 4.5).clamp(0.0, 1.0);
@@ -143,8 +160,8 @@ fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, O
     // transcript that heard a confusable neighbour there.
     let transcript_heard_neighbour = matches!(ev.aligned, AlignOp::Substituted(h)
         if ev.candidates.iter().skip(1).any(|c| c.syllable.same_segments(&h)));
-    let doubtful = best_alt.is_some_and(|(_, a)| a > t)
-        || (!ev.alone && margin.min(10.0) + t < DOUBT_BELOW)
+    let doubtful = margin < 0.0
+        || (!ev.alone && named_margin.min(10.0) + t < DOUBT_BELOW)
         || (!ev.alone && transcript_heard_neighbour && t < TRANSCRIPT_AGREES_BELOW);
     if doubtful {
         let heard = match (best_alt, ev.aligned) {
@@ -353,9 +370,33 @@ mod tests {
             alone: false,
         };
         let j = judge(&expected, &seg, &tone_ok(Tone::First));
+        assert_ne!(j.verdict, Verdict::Error, "{j:?}");
+        // On an unlikely target the transcript's agreement makes it a defect, named as a final.
+        let mut g = vec![-9.0; cands.len()];
+        g[0] = -2.6;
+        g[group_index(&cands, "shou1")] = -2.0;
+        let ev = evidence(g);
+        let j = judge(&expected, &SegmentEvidence { forced: &ev, ..seg }, &tone_ok(Tone::First));
         assert_eq!(j.verdict, Verdict::Defect);
         assert!((DEFECT_BAND.0..=DEFECT_BAND.1).contains(&j.segment_score), "a defect scores within its band: {j:?}");
         assert_eq!(j.problem.unwrap().kind, ProblemKind::Final);
+    }
+
+    #[test]
+    fn a_slip_barely_ahead_of_the_target_casts_no_doubt_but_a_named_rival_does() {
+        let expected = syl("hou4");
+        let cands = candidates_for(&expected);
+        let judge_with = |rival: &str| {
+            let mut g = vec![-9.0; cands.len()];
+            g[0] = -2.4;
+            g[group_index(&cands, rival)] = -2.0;
+            let ev = evidence(g);
+            let seg =
+                SegmentEvidence { candidates: &cands, forced: &ev, aligned: AlignOp::Match(expected), alone: false };
+            judge(&expected, &seg, &tone_ok(Tone::Fourth)).verdict
+        };
+        assert_eq!(judge_with("huo4"), Verdict::Ok, "uo/ou is a slip");
+        assert_eq!(judge_with("fou4"), Verdict::Defect, "f/h is a named contrast");
     }
 
     #[test]
