@@ -1,6 +1,16 @@
-//! Shiliu's on-device speech: loading the Whisper model, bounded recognition and (next) the
+//! Shiliu's on-device speech: loading the Whisper model, bounded recognition and the
 //! pronunciation scorer. This is the only crate that uses whisper-rs, and only `engine.rs` calls
 //! it; normalisation and everything after recognition are pure functions.
+//!
+//! How a recording is scored (`scorer.rs` runs the steps):
+//! 1. `expected`: the target's surface syllables (sandhi, neutral tone, 儿化) from hanzi or pinyin.
+//! 2. Audio quality and trimming (shiliu-audio), then one Whisper pass (`engine`): a bounded free
+//!    transcript, and on the same encoded audio, teacher forcing (`forcing`) of the expected
+//!    characters against the characters of each syllable's confusable neighbours (`candidates`).
+//! 3. The transcript is aligned syllable by syllable (`align`), and the pitch is tracked and
+//!    classified into tones (shiliu-prosody).
+//! 4. `verdict` judges each syllable (ok / defect / error, with the problem named), and `summary`
+//!    turns the verdicts into scores, a PSC band and one tip.
 //!
 //! ```no_run
 //! let engine = shiliu_speech::Engine::load(std::path::Path::new("whisper-base-q8_0.bin"), 2)?;
