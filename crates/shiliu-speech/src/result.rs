@@ -145,7 +145,7 @@ pub struct SyllableDiagnostics {
     pub best_alternative: Option<(String, f32)>,
     /// Every candidate group (the target first) with its log-probability mass.
     pub groups: Vec<(String, f32)>,
-    /// The transcript's view: "match", "substituted:<pinyin>" or "omitted".
+    /// The transcript's view: "match", `"substituted:<pinyin>"` or "omitted".
     pub transcript: String,
     /// Tone probabilities (1–4, neutral) from the pitch.
     pub tone_probs: [f32; 5],
