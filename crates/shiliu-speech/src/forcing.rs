@@ -154,13 +154,19 @@ mod tests {
         calls: usize,
     }
 
-    fn dist(pairs: &[(TokenId, f32)]) -> Vec<f32> {
-        let mut p = [1e-6f32; 7];
+    /// Log-probabilities over a vocabulary of `n` tokens: the given ones, the rest near zero.
+    fn dist_over(n: usize, pairs: &[(TokenId, f32)]) -> Vec<f32> {
+        let mut p = vec![1e-6f32; n];
         for &(t, v) in pairs {
             p[t as usize] = v;
         }
         let s: f32 = p.iter().sum();
         p.iter().map(|v| (v / s).ln()).collect()
+    }
+
+    /// The same over the toy vocabulary's 7 tokens.
+    fn dist(pairs: &[(TokenId, f32)]) -> Vec<f32> {
+        dist_over(7, pairs)
     }
 
     impl NextTokenModel for TableModel {
@@ -211,26 +217,14 @@ mod tests {
         let vocab = VocabIndex::new(tokens);
         let lead = |i: usize| (2 * i) as TokenId;
         let tail = |i: usize| (2 * i + 1) as TokenId;
-        let dist13 = |pairs: &[(TokenId, f32)]| {
-            let mut p = vec![1e-6f32; 13];
-            for &(t, v) in pairs {
-                p[t as usize] = v;
-            }
-            let s: f32 = p.iter().sum();
-            p.iter().map(|v| (v / s).ln()).collect::<Vec<f32>>()
-        };
         // After "a": the target 鼠 0.05, then 书 0.3, 树 0.25, 数 0.2, 输 0.12, 叔 0.08.
-        let after_a = dist13(&[
-            (lead(0), 0.05),
-            (lead(1), 0.3),
-            (lead(2), 0.25),
-            (lead(3), 0.2),
-            (lead(4), 0.12),
-            (lead(5), 0.08),
-        ]);
+        let after_a = dist_over(
+            13,
+            &[(lead(0), 0.05), (lead(1), 0.3), (lead(2), 0.25), (lead(3), 0.2), (lead(4), 0.12), (lead(5), 0.08)],
+        );
         let mut table = HashMap::from([(Some(12), after_a)]);
         for i in 0..chars.len() {
-            table.insert(Some(lead(i)), dist13(&[(tail(i), 1.0)]));
+            table.insert(Some(lead(i)), dist_over(13, &[(tail(i), 1.0)]));
         }
         let mut m = TableModel { table, calls: 0 };
         let groups = chars.iter().map(|&c| vec![c]).collect();
