@@ -246,20 +246,13 @@ fn diagnostics(
     (0..expected.syllables.len())
         .map(|k| {
             let ev = recognition.positions.get(position_of[k]);
-            let best = ev.and_then(|e| {
-                e.group_lp
-                    .iter()
-                    .enumerate()
-                    .skip(1)
-                    .max_by(|a, b| a.1.total_cmp(b.1))
-                    .map(|(j, lp)| (candidates[k][j].syllable.to_numbered(), *lp))
+            let groups: Vec<(String, f32)> = ev.map_or_else(Vec::new, |e| {
+                e.group_lp.iter().zip(&candidates[k]).map(|(lp, c)| (c.syllable.to_numbered(), *lp)).collect()
             });
             SyllableDiagnostics {
-                target_lp: ev.and_then(|e| e.group_lp.first().copied()).unwrap_or(f32::NEG_INFINITY),
-                best_alternative: best,
-                groups: ev.map_or_else(Vec::new, |e| {
-                    e.group_lp.iter().zip(&candidates[k]).map(|(lp, c)| (c.syllable.to_numbered(), *lp)).collect()
-                }),
+                target_lp: groups.first().map_or(f32::NEG_INFINITY, |g| g.1),
+                best_alternative: groups.iter().skip(1).max_by(|a, b| a.1.total_cmp(&b.1)).cloned(),
+                groups,
                 transcript: match alignment.ops[k] {
                     crate::align::AlignOp::Match(_) => "match".into(),
                     crate::align::AlignOp::Substituted(h) => format!("substituted:{}", h.to_numbered()),
