@@ -138,12 +138,17 @@ fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, O
             Some(segment_problem(expected, &c.syllable, c.contrast)),
         );
     }
+    // The rival the free transcript heard at this syllable, if it heard one of them.
+    let transcript_rival = match ev.aligned {
+        AlignOp::Substituted(h) => {
+            ev.candidates.iter().skip(1).position(|c| c.syllable.same_segments(&h)).map(|i| i + 1)
+        }
+        _ => None,
+    };
     // The transcript and a close likelihood agreeing makes an error for the classic confusions;
     // the rarer final slips need the likelihood alone to say so (they still become a defect below).
-    if let AlignOp::Substituted(h) = ev.aligned
-        && let Some((j, lp)) =
-            ev.forced.group_lp.iter().enumerate().skip(1).find(|(j, _)| ev.candidates[*j].syllable.same_segments(&h))
-        && *lp > t - 1.0
+    if let Some(j) = transcript_rival
+        && ev.forced.group_lp.get(j).is_some_and(|&lp| lp > t - 1.0)
         && !ev.alone
         && ev.candidates[j].contrast.is_some()
     {
@@ -158,11 +163,9 @@ fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, O
     // A lone syllable gets low likelihoods from the recogniser whatever is said: only a rival
     // doing better counts against it. In context its own likelihood counts too, and so does a
     // transcript that heard a confusable neighbour there.
-    let transcript_heard_neighbour = matches!(ev.aligned, AlignOp::Substituted(h)
-        if ev.candidates.iter().skip(1).any(|c| c.syllable.same_segments(&h)));
     let doubtful = margin < 0.0
         || (!ev.alone && named_margin.min(10.0) + t < DOUBT_BELOW)
-        || (!ev.alone && transcript_heard_neighbour && t < TRANSCRIPT_AGREES_BELOW);
+        || (!ev.alone && transcript_rival.is_some() && t < TRANSCRIPT_AGREES_BELOW);
     if doubtful {
         let heard = match (best_alt, ev.aligned) {
             (Some((j, a)), _) if a > t - 2.0 => Some((ev.candidates[j].syllable, ev.candidates[j].contrast)),
