@@ -74,6 +74,24 @@ fn in_a_sentence_the_wrong_syllable_is_named_and_the_rest_are_not_errors() {
 }
 
 #[test]
+fn a_breathed_b_in_paobu_is_named_as_an_aspiration_problem_and_the_plain_one_is_not() {
+    let shared = require_shared!();
+    let said_pu = score(&["--text", "跑步"], &shared.join("corpus-synth/wav/a051_word_initial2_clean.wav"));
+    let bu = &said_pu["syllables"][1];
+    assert_ne!(bu["verdict"], "ok", "{bu}");
+    assert_eq!(bu["initial_ok"], false);
+    assert_eq!(bu["heard"], "pu4");
+    assert!(
+        said_pu["tip"]["zh"].as_str().unwrap().starts_with("第2个字「步」：声母应为 b（送气与不送气）"),
+        "{}",
+        said_pu["tip"]
+    );
+
+    let said_right = score(&["--text", "跑步"], &shared.join("corpus-synth/wav/a051_word_correct_clean.wav"));
+    assert!(said_right["syllables"].as_array().unwrap().iter().all(|s| s["initial_ok"] == true), "{said_right}");
+}
+
+#[test]
 fn silence_is_flagged_and_not_scored_as_speech() {
     let dir = tempfile::tempdir().unwrap();
     let silence = dir.path().join("silence.wav");

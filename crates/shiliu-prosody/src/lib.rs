@@ -24,6 +24,8 @@
 //!   syllables, against the same sequence with this syllable's tone swapped. Probabilities are
 //!   heavy-tailed on purpose, so compressed native tones are not called wrong; the tone score
 //!   measures how strongly the evidence contradicts the expected tone, not template distance.
+//! * [`OnsetFrames`] measures how long a stop's release is noisy before its vowel (burst plus
+//!   aspiration, the voice onset time): long for p t k, short for b d g.
 //! * [`analyse`] does all of it for one attempt and returns JSON-ready results.
 //!
 //! ```
@@ -56,6 +58,7 @@ mod contour;
 mod error;
 mod features;
 mod model;
+mod onset;
 mod pitch;
 mod profile;
 mod regress;
@@ -65,10 +68,11 @@ mod synth;
 mod tone;
 
 pub use activity::{Fluency, PAUSE_MS, fluency, pauses, speech_frames, speech_span};
-pub use analyse::{ProsodyAnalysis, SyllableProsody, analyse, positions, score_spans, tone_context};
+pub use analyse::{ProsodyAnalysis, SyllableProsody, analyse, is_stop, positions, score_spans, tone_context};
 pub use contour::{contour_points, syllable_pitch};
 pub use error::{Error, Result};
 pub use features::SyllablePitch;
+pub use onset::OnsetFrames;
 pub use pitch::{HOP_MS, MAX_F0_HZ, MIN_F0_HZ, PitchFrame, PitchTrack, SAMPLE_RATE, track_pitch};
 pub use profile::{Reference, ReferenceSource, SpeakerProfile};
 pub use segment::segment_syllables;

@@ -150,6 +150,8 @@ pub struct SyllableDiagnostics {
     /// Tone probabilities (1–4, neutral) from the pitch.
     pub tone_probs: [f32; 5],
     pub tone_fit: Option<f32>,
+    /// A stop's release noise (burst and aspiration) in ms, when measured.
+    pub release_noise_ms: Option<u32>,
 }
 
 /// Milliseconds spent in each stage of one scoring.

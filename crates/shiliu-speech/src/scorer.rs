@@ -15,13 +15,13 @@ use crate::align::{align, transcript_syllables};
 use crate::candidates::{Candidate, candidates_for, char_groups};
 use crate::engine::{Engine, ForcingRequest, Recognition};
 use crate::error::{Result, SpeechError};
-use crate::expected::Expected;
+use crate::expected::{Expected, Task};
 use crate::forcing::PositionEvidence;
 use crate::result::{
     ForcedChoice, Problem, ProblemKind, ScoreResult, SyllableDiagnostics, SyllableResult, Timings, Tip, Verdict,
 };
 use crate::summary::{self, Judged};
-use crate::verdict::{DEFECT_BAND, ERROR_CEILING, SegmentEvidence, ToneEvidence, judge};
+use crate::verdict::{DEFECT_BAND, ERROR_CEILING, Release, SegmentEvidence, ToneEvidence, judge};
 
 /// What to score a recording against.
 #[derive(Debug, Clone, Default)]
@@ -141,7 +141,19 @@ fn combine(
             fit: pros.tone_score,
             connected,
         };
-        let segs = SegmentEvidence { candidates: &candidates[k], forced, aligned: alignment.ops[k], alone: !connected };
+        // In reading, syllables are short and their boundaries loose: a release measured there
+        // mixes in its neighbours' noise.
+        let release = pros
+            .onset_noise_ms
+            .filter(|_| expected.task != Task::Reading)
+            .map(|noise_ms| Release { noise_ms, syllable_ms: pros.end_ms.saturating_sub(pros.start_ms) });
+        let segs = SegmentEvidence {
+            candidates: &candidates[k],
+            forced,
+            aligned: alignment.ops[k],
+            alone: !connected,
+            release,
+        };
         let j = judge(&syl, &segs, &tone_ev);
         let tone_heard = pros.tone.heard.map(Tone::number);
         let heard = j.heard.map(|h| h.with_tone(pros.tone.heard.unwrap_or(syl.tone)).to_numbered());
@@ -260,6 +272,7 @@ fn diagnostics(
                 },
                 tone_probs: prosody.syllables[k].tone.probs,
                 tone_fit: prosody.syllables[k].tone_score,
+                release_noise_ms: prosody.syllables[k].onset_noise_ms,
             }
         })
         .collect()

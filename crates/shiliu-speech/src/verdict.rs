@@ -17,6 +17,43 @@ pub struct SegmentEvidence<'a> {
     pub aligned: AlignOp,
     /// The item is this one syllable (free transcripts of single syllables are unreliable).
     pub alone: bool,
+    /// The stop's release, measured in the audio; `None` for other initials, when nothing was
+    /// measured, or in sentences, where syllable boundaries are too loose for it.
+    pub release: Option<Release>,
+}
+
+/// How long a stop's release was noisy (burst and aspiration) and how long its syllable lasted.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Release {
+    pub noise_ms: u32,
+    pub syllable_ms: u32,
+}
+
+/// Release noise, as measured (it reads about 20 ms long), that says a stop was aspirated: at
+/// least this long and this share of its syllable (Mandarin p t k breathe 60–120 ms, b d g
+/// release within 30 ms).
+const ASPIRATED_FROM_MS: u32 = 70;
+const ASPIRATED_SHARE: f32 = 0.2;
+/// Release noise this short says an aspirated stop was not breathed.
+const UNASPIRATED_UP_TO_MS: u32 = 20;
+
+/// The aspiration counterpart the release says was said instead of the expected stop, if any.
+fn release_contradicts(expected: &Syllable, ev: &SegmentEvidence) -> Option<Syllable> {
+    let r = ev.release?;
+    let aspirated = if r.noise_ms >= ASPIRATED_FROM_MS && r.noise_ms as f32 >= ASPIRATED_SHARE * r.syllable_ms as f32 {
+        true
+    } else if r.noise_ms <= UNASPIRATED_UP_TO_MS {
+        false
+    } else {
+        return None;
+    };
+    if expected.initial.aspirated()? == aspirated {
+        return None;
+    }
+    ev.candidates
+        .iter()
+        .find(|c| c.contrast == Some(Contrast::Aspiration) && c.syllable.initial != expected.initial)
+        .map(|c| c.syllable)
 }
 
 /// The pitch's view of one syllable.
@@ -159,6 +196,12 @@ fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, O
             Some(c.syllable),
             Some(segment_problem(expected, &c.syllable, c.contrast)),
         );
+    }
+    // The release measured in the audio contradicting the expected aspiration is a defect, and
+    // names the problem, whatever the recogniser (which hears the word it expects) preferred.
+    if let Some(heard) = release_contradicts(expected, ev) {
+        let problem = segment_problem(expected, &heard, Some(Contrast::Aspiration));
+        return (Verdict::Defect, score.clamp(DEFECT_BAND.0, DEFECT_BAND.1), Some(heard), Some(problem));
     }
     // A lone syllable gets low likelihoods from the recogniser whatever is said: only a rival
     // doing better counts against it. In context its own likelihood counts too, and so does a

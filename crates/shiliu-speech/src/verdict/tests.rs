@@ -21,6 +21,7 @@ struct Heard {
     groups: Vec<f32>,
     aligned: AlignOp,
     alone: bool,
+    release: Option<Release>,
 }
 
 impl Heard {
@@ -29,7 +30,7 @@ impl Heard {
         let candidates = candidates_for(&expected);
         let mut groups = vec![-9.0; candidates.len()];
         groups[0] = lp;
-        Heard { expected, candidates, groups, aligned: AlignOp::Match(expected), alone: false }
+        Heard { expected, candidates, groups, aligned: AlignOp::Match(expected), alone: false, release: None }
     }
 
     fn rival(mut self, s: &str, lp: f32) -> Heard {
@@ -58,10 +59,20 @@ impl Heard {
         self
     }
 
+    fn release_noisy_for(mut self, noise_ms: u32, syllable_ms: u32) -> Heard {
+        self.release = Some(Release { noise_ms, syllable_ms });
+        self
+    }
+
     fn judge(&self, tone: &ToneEvidence) -> Judgement {
         let forced = PositionEvidence { target_lp: self.groups[0], group_lp: self.groups.clone(), top: None };
-        let segments =
-            SegmentEvidence { candidates: &self.candidates, forced: &forced, aligned: self.aligned, alone: self.alone };
+        let segments = SegmentEvidence {
+            candidates: &self.candidates,
+            forced: &forced,
+            aligned: self.aligned,
+            alone: self.alone,
+            release: self.release,
+        };
         judge(&self.expected, &segments, tone)
     }
 }
@@ -193,4 +204,49 @@ fn a_neutral_tone_is_never_an_error_from_pitch() {
     };
     let j = Heard::target("ma5", -0.2).judge(&tone);
     assert_eq!(j.verdict, Verdict::Ok);
+}
+
+#[test]
+fn a_breathed_release_on_an_unaspirated_stop_is_an_aspiration_defect_whatever_the_recogniser_says() {
+    let j = Heard::target("du2", -0.2).release_noisy_for(100, 330).judge(&tone_ok(Tone::Second));
+    assert_eq!(j.verdict, Verdict::Defect);
+    let p = j.problem.unwrap();
+    assert_eq!((p.kind, p.expected.as_str(), p.heard.as_deref()), (ProblemKind::Initial, "d", Some("t")));
+    assert_eq!(p.contrast.as_deref(), Some("aspiration"));
+    assert!(!j.initial_ok && j.final_ok);
+}
+
+#[test]
+fn an_aspirated_stop_released_without_breath_is_a_defect() {
+    let j = Heard::target("pao3", -0.5).release_noisy_for(15, 250).judge(&tone_ok(Tone::Third));
+    assert_eq!(j.verdict, Verdict::Defect);
+    assert_eq!(j.problem.unwrap().heard.as_deref(), Some("b"));
+}
+
+#[test]
+fn a_release_between_the_two_kinds_or_matching_the_stop_says_nothing() {
+    for (target, noise_ms) in [("du2", 45), ("tu2", 45), ("tu2", 100), ("du2", 15)] {
+        let j = Heard::target(target, -0.2).release_noisy_for(noise_ms, 330).judge(&tone_ok(Tone::Second));
+        assert_eq!(j.verdict, Verdict::Ok, "{target} with {noise_ms} ms of noise");
+    }
+    // A long noise that is only a small part of a long syllable is a slow release, not a breath.
+    let j = Heard::target("du2", -0.2).release_noisy_for(75, 600).judge(&tone_ok(Tone::Second));
+    assert_eq!(j.verdict, Verdict::Ok);
+}
+
+#[test]
+fn the_release_names_the_problem_when_the_tone_is_only_doubtful_too() {
+    let mut tone = tone_ok(Tone::Second);
+    tone.heard = Some(Tone::Third);
+    tone.probs = [0.05, 0.2, 0.7, 0.05, 0.0];
+    tone.connected = true;
+    let j = Heard::target("peng2", -0.4).release_noisy_for(15, 260).judge(&tone);
+    assert_eq!(j.verdict, Verdict::Defect);
+    assert_eq!(j.problem.unwrap().kind, ProblemKind::Initial);
+}
+
+#[test]
+fn a_clear_rival_still_makes_an_error_when_the_release_agrees() {
+    let j = Heard::target("ge1", -4.0).rival("ke1", -0.5).release_noisy_for(90, 300).judge(&tone_ok(Tone::First));
+    assert_eq!(j.verdict, Verdict::Error);
 }

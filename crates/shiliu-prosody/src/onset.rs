@@ -1,0 +1,148 @@
+//! How long a stop's release is noisy before its vowel starts: the burst plus aspiration.
+//!
+//! This is the voice onset time of phonetics, measured as the longest run of loud, aperiodic
+//! frames around the start of a syllable. Unaspirated b d g release almost straight into the
+//! vowel (a burst of 0–30 ms); aspirated p t k breathe first (60–120 ms). The measurement is
+//! independent of the recogniser, which often "hears" the word it expects whatever the breath.
+//!
+//! Frames are 25 ms long every 5 ms, so a run is about 20 ms longer than the noise itself.
+
+use crate::pitch::SAMPLE_RATE;
+
+const HOP: usize = (SAMPLE_RATE / 200) as usize; // 5 ms
+const WINDOW: usize = (SAMPLE_RATE / 40) as usize; // 25 ms
+const HOP_MS: u32 = 5;
+/// Lags of 70–500 Hz: a frame whose best normalised autocorrelation there stays below
+/// PERIODIC_ABOVE is noise, not voice.
+const LAG_MIN: usize = (SAMPLE_RATE / 500) as usize;
+const LAG_MAX: usize = (SAMPLE_RATE / 70) as usize;
+const PERIODIC_ABOVE: f32 = 0.45;
+/// Loud enough to be speech noise: within 35 dB of the recording's loudest frame and ten times
+/// (10 dB) above its quiet floor (the 10th percentile of frame energies).
+const BELOW_PEAK: f32 = 3.16e-4;
+const ABOVE_FLOOR: f32 = 10.0;
+/// Where the release is looked for: from shortly before the syllable's span (segmentation puts
+/// the boundary anywhere in the closure or the burst) to the middle of the span.
+const LOOK_BEFORE_MS: u32 = 60;
+/// Fewer noisy frames than this is no measurement: every release makes some noise.
+const MIN_FRAMES: usize = 2;
+
+/// Frame energies of one recording, computed once for all its syllables.
+pub struct OnsetFrames<'a> {
+    samples: &'a [f32],
+    energy: Vec<f32>,
+    loud_above: f32,
+}
+
+impl<'a> OnsetFrames<'a> {
+    pub fn new(samples: &'a [f32]) -> OnsetFrames<'a> {
+        let frames = samples.len().saturating_sub(WINDOW) / HOP;
+        let energy: Vec<f32> = (0..frames)
+            .map(|i| {
+                let f = &samples[i * HOP..i * HOP + WINDOW];
+                let mean = f.iter().sum::<f32>() / WINDOW as f32;
+                f.iter().map(|x| (x - mean) * (x - mean)).sum()
+            })
+            .collect();
+        let peak = energy.iter().copied().fold(0.0f32, f32::max);
+        let mut sorted = energy.clone();
+        sorted.sort_by(f32::total_cmp);
+        let floor = sorted.get(sorted.len() / 10).copied().unwrap_or(0.0);
+        OnsetFrames { samples, energy, loud_above: (peak * BELOW_PEAK).max(floor * ABOVE_FLOOR) }
+    }
+
+    /// Normalised autocorrelation peak of frame `i` at voice-like lags (0 for silence).
+    fn periodicity(&self, i: usize) -> f32 {
+        let f = &self.samples[i * HOP..i * HOP + WINDOW];
+        let mean = f.iter().sum::<f32>() / WINDOW as f32;
+        let x: Vec<f32> = f.iter().map(|v| v - mean).collect();
+        let zero: f32 = x.iter().map(|v| v * v).sum();
+        if zero <= 0.0 {
+            return 0.0;
+        }
+        (LAG_MIN..LAG_MAX.min(WINDOW))
+            .map(|lag| x[lag..].iter().zip(&x).map(|(a, b)| a * b).sum::<f32>())
+            .fold(f32::NEG_INFINITY, f32::max)
+            / zero
+    }
+
+    fn is_noise(&self, i: usize) -> bool {
+        self.energy[i] > self.loud_above && self.periodicity(i) < PERIODIC_ABOVE
+    }
+
+    /// Milliseconds of noise (burst and aspiration) at the start of the syllable spanning
+    /// `span` (ms), or `None` when no release could be seen.
+    pub fn noise_ms(&self, span: (u32, u32)) -> Option<u32> {
+        let (start, end) = span;
+        let first = (start.saturating_sub(LOOK_BEFORE_MS) / HOP_MS) as usize;
+        let last = ((start + end.saturating_sub(start) / 2) / HOP_MS) as usize;
+        let (mut best, mut run) = (0usize, 0usize);
+        for i in first..last.min(self.energy.len()) {
+            run = if self.is_noise(i) { run + 1 } else { 0 };
+            best = best.max(run);
+        }
+        (best >= MIN_FRAMES).then_some(best as u32 * HOP_MS)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Deterministic white-ish noise from a linear congruential generator.
+    fn noise(n: usize, amplitude: f32, seed: &mut u32) -> Vec<f32> {
+        (0..n)
+            .map(|_| {
+                *seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                amplitude * ((*seed >> 8) as f32 / (1u32 << 24) as f32 - 0.5)
+            })
+            .collect()
+    }
+
+    fn vowel(ms: usize) -> Vec<f32> {
+        let n = ms * SAMPLE_RATE as usize / 1000;
+        (0..n)
+            .map(|i| {
+                let p = std::f32::consts::TAU * 220.0 * i as f32 / SAMPLE_RATE as f32;
+                0.4 * (p.sin() + 0.4 * (2.0 * p).sin())
+            })
+            .collect()
+    }
+
+    /// Silence, a release of `noise_ms` of noise, then a vowel; the syllable starts at 200 ms.
+    fn syllable(noise_ms: usize) -> Vec<f32> {
+        let mut seed = 7;
+        let mut x = vec![0.0; 200 * 16];
+        x.extend(noise(noise_ms * 16, 0.3, &mut seed));
+        x.extend(vowel(300));
+        x.extend(vec![0.0; 100 * 16]);
+        x
+    }
+
+    #[test]
+    fn an_aspirated_release_is_measured_long_and_an_unaspirated_one_short() {
+        let breathed = syllable(90);
+        let plain = syllable(10);
+        let long = OnsetFrames::new(&breathed).noise_ms((200, 590)).unwrap();
+        let short = OnsetFrames::new(&plain).noise_ms((200, 510)).unwrap();
+        assert!((90..=125).contains(&long), "{long}");
+        assert!((10..=40).contains(&short), "{short}");
+    }
+
+    #[test]
+    fn a_vowel_without_a_release_has_no_measurement() {
+        let mut x = vec![0.0; 200 * 16];
+        x.extend(vowel(300));
+        x.extend(vec![0.0; 100 * 16]);
+        assert_eq!(OnsetFrames::new(&x).noise_ms((200, 500)), None);
+    }
+
+    #[test]
+    fn quiet_background_hiss_is_not_taken_for_a_release() {
+        let mut seed = 3;
+        let mut x = noise(200 * 16, 0.002, &mut seed);
+        x.extend(vowel(300));
+        x.extend(noise(100 * 16, 0.002, &mut seed));
+        assert_eq!(OnsetFrames::new(&x).noise_ms((200, 500)), None);
+    }
+}
