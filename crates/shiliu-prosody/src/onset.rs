@@ -17,6 +17,9 @@ const HOP_MS: u32 = 5;
 const LAG_MIN: usize = (SAMPLE_RATE / 500) as usize;
 const LAG_MAX: usize = (SAMPLE_RATE / 70) as usize;
 const PERIODIC_ABOVE: f32 = 0.45;
+/// This many frames in a row of clear voice (periodicity at least VOICED_FROM) are the vowel.
+const VOICED_FROM: f32 = 0.6;
+const VOWEL_FRAMES: usize = 3;
 /// Loud enough to be speech noise: within 35 dB of the recording's loudest frame and ten times
 /// (10 dB) above its quiet floor (the 10th percentile of frame energies).
 const BELOW_PEAK: f32 = 3.16e-4;
@@ -66,20 +69,24 @@ impl<'a> OnsetFrames<'a> {
             / zero
     }
 
-    fn is_noise(&self, i: usize) -> bool {
-        self.energy[i] > self.loud_above && self.periodicity(i) < PERIODIC_ABOVE
-    }
-
     /// Milliseconds of noise (burst and aspiration) at the start of the syllable spanning
     /// `span` (ms), or `None` when no release could be seen.
     pub fn noise_ms(&self, span: (u32, u32)) -> Option<u32> {
         let (start, end) = span;
         let first = (start.saturating_sub(LOOK_BEFORE_MS) / HOP_MS) as usize;
         let last = ((start + end.saturating_sub(start) / 2) / HOP_MS) as usize;
-        let (mut best, mut run) = (0usize, 0usize);
+        let (mut best, mut run, mut voiced) = (0usize, 0usize, 0usize);
         for i in first..last.min(self.energy.len()) {
-            run = if self.is_noise(i) { run + 1 } else { 0 };
+            let loud = self.energy[i] > self.loud_above;
+            let periodicity = if loud { self.periodicity(i) } else { 0.0 };
+            run = if loud && periodicity < PERIODIC_ABOVE { run + 1 } else { 0 };
             best = best.max(run);
+            voiced = if loud && periodicity >= VOICED_FROM { voiced + 1 } else { 0 };
+            // Once the vowel is under way the release is over: later noise is creak or breath
+            // inside the vowel (a third tone's creaky dip), not aspiration.
+            if best >= MIN_FRAMES && voiced >= VOWEL_FRAMES {
+                break;
+            }
         }
         (best >= MIN_FRAMES).then_some(best as u32 * HOP_MS)
     }
@@ -127,6 +134,19 @@ mod tests {
         let short = OnsetFrames::new(&plain).noise_ms((200, 510)).unwrap();
         assert!((90..=125).contains(&long), "{long}");
         assert!((10..=40).contains(&short), "{short}");
+    }
+
+    #[test]
+    fn breathy_noise_inside_the_vowel_is_not_part_of_the_release() {
+        let mut seed = 11;
+        let mut x = vec![0.0; 200 * 16];
+        x.extend(noise(10 * 16, 0.3, &mut seed));
+        x.extend(vowel(80));
+        x.extend(noise(100 * 16, 0.2, &mut seed));
+        x.extend(vowel(150));
+        x.extend(vec![0.0; 100 * 16]);
+        let ms = OnsetFrames::new(&x).noise_ms((200, 540)).unwrap();
+        assert!(ms <= 40, "{ms}");
     }
 
     #[test]
