@@ -1,14 +1,13 @@
 //! One call from audio and expected syllables to everything the scorer and the UI need.
 
 use serde::{Deserialize, Serialize};
-use shiliu_pinyin::{Initial, SurfaceSyllable, Tone};
+use shiliu_pinyin::{SurfaceSyllable, Tone};
 
 use crate::activity::{Fluency, fluency};
 use crate::context::{contradiction_score, judge_in_context, observe};
 use crate::contour::{contour_points, syllable_pitch};
 use crate::error::{Error, Result};
 use crate::features::SyllablePitch;
-use crate::onset::OnsetFrames;
 use crate::pitch::{PitchTrack, track_pitch};
 use crate::profile::{Reference, SpeakerProfile};
 use crate::segment::segment_syllables;
@@ -32,10 +31,6 @@ pub struct SyllableProsody {
     /// most probable tone's (a compressed but plausible native tone still scores high).
     /// `None` when there was no pitch to judge.
     pub tone_score: Option<f32>,
-    /// For a stop initial (b p d t g k): ms of burst and aspiration noise before the vowel
-    /// (see [`crate::OnsetFrames`]); `None` for other initials or when no release was seen.
-    #[serde(default)]
-    pub onset_noise_ms: Option<u32>,
 }
 
 /// Everything measured in one attempt.
@@ -104,13 +99,7 @@ pub fn analyse(
     let syllables: Vec<_> = expected.iter().map(|s| s.syllable).collect();
     let spans = segment_syllables(&track, &syllables, hints);
     let reference = Reference::choose(profile, &track, expected.len());
-    let mut out = score_spans(&track, expected, &spans, &reference);
-    let onsets = OnsetFrames::new(samples_16k);
-    for (s, e) in out.iter_mut().zip(expected) {
-        if is_stop(e.syllable.initial) {
-            s.onset_noise_ms = onsets.noise_ms((s.start_ms, s.end_ms));
-        }
-    }
+    let out = score_spans(&track, expected, &spans, &reference);
 
     let speaker = match profile {
         Some(p) => {
@@ -128,11 +117,6 @@ pub fn analyse(
         speech_span,
         analysis_ms: started.elapsed().as_secs_f32() * 1000.0,
     })
-}
-
-/// b p d t g k: the initials whose release noise says whether they were aspirated.
-pub fn is_stop(initial: Initial) -> bool {
-    matches!(initial, Initial::B | Initial::P | Initial::D | Initial::T | Initial::G | Initial::K)
 }
 
 /// Contours, tones and scores for given spans (one per expected syllable).
@@ -180,7 +164,6 @@ pub fn score_spans(
                 contour: contour_points(track, spans[i], reference),
                 tone,
                 tone_score: contradiction_score(&tone, context.expected),
-                onset_noise_ms: None,
             }
         })
         .collect()

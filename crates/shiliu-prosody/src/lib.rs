@@ -68,11 +68,11 @@ mod synth;
 mod tone;
 
 pub use activity::{Fluency, PAUSE_MS, fluency, pauses, speech_frames, speech_span};
-pub use analyse::{ProsodyAnalysis, SyllableProsody, analyse, is_stop, positions, score_spans, tone_context};
+pub use analyse::{ProsodyAnalysis, SyllableProsody, analyse, positions, score_spans, tone_context};
 pub use contour::{contour_points, syllable_pitch};
 pub use error::{Error, Result};
 pub use features::SyllablePitch;
-pub use onset::OnsetFrames;
+pub use onset::{OnsetFrames, is_stop};
 pub use pitch::{HOP_MS, MAX_F0_HZ, MIN_F0_HZ, PitchFrame, PitchTrack, SAMPLE_RATE, track_pitch};
 pub use profile::{Reference, ReferenceSource, SpeakerProfile};
 pub use segment::segment_syllables;

@@ -7,6 +7,8 @@
 //!
 //! Frames are 25 ms long every 5 ms, so a run is about 20 ms longer than the noise itself.
 
+use shiliu_pinyin::Initial;
+
 use crate::pitch::SAMPLE_RATE;
 
 const HOP: usize = (SAMPLE_RATE / 200) as usize; // 5 ms
@@ -29,6 +31,11 @@ const ABOVE_FLOOR: f32 = 10.0;
 const LOOK_BEFORE_MS: u32 = 60;
 /// Fewer noisy frames than this is no measurement: every release makes some noise.
 const MIN_FRAMES: usize = 2;
+
+/// b p d t g k: the initials whose release noise says whether they were aspirated.
+pub fn is_stop(initial: Initial) -> bool {
+    matches!(initial, Initial::B | Initial::P | Initial::D | Initial::T | Initial::G | Initial::K)
+}
 
 /// Frame energies of one recording, computed once for all its syllables.
 pub struct OnsetFrames<'a> {

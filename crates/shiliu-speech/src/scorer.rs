@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use shiliu_audio::quality::{self, QualityReport};
 use shiliu_pinyin::{Tone, target_contour};
-use shiliu_prosody::{ProsodyAnalysis, SpeakerProfile};
+use shiliu_prosody::{OnsetFrames, ProsodyAnalysis, SpeakerProfile, is_stop};
 
 use crate::align::{align, transcript_syllables};
 use crate::candidates::{Candidate, candidates_for, char_groups};
@@ -102,13 +102,40 @@ impl Scorer {
                 ));
             }
         };
-        let mut result =
-            combine(&expected, &candidates, &position_of, &recognition, &prosody, &report, offset_ms, started);
+        let releases = stop_releases(&expected, &audio, &prosody);
+        let mut result = combine(
+            &expected,
+            &candidates,
+            &position_of,
+            &recognition,
+            &prosody,
+            &releases,
+            &report,
+            offset_ms,
+            started,
+        );
         if request.diagnostics {
-            result.diagnostics = Some(diagnostics(&expected, &candidates, &position_of, &recognition, &prosody));
+            result.diagnostics =
+                Some(diagnostics(&expected, &candidates, &position_of, &recognition, &prosody, &releases));
         }
         Ok(result)
     }
+}
+
+/// Each syllable's stop release in ms (see [`OnsetFrames`]), measured only in syllables and
+/// words: in reading, syllables are short and their boundaries loose, so a release measured
+/// there mixes in its neighbours' noise.
+fn stop_releases(expected: &Expected, audio: &[f32], prosody: &ProsodyAnalysis) -> Vec<Option<u32>> {
+    if expected.task == Task::Reading {
+        return vec![None; expected.syllables.len()];
+    }
+    let frames = OnsetFrames::new(audio);
+    expected
+        .syllables
+        .iter()
+        .zip(&prosody.syllables)
+        .map(|(s, p)| if is_stop(s.syllable().initial) { frames.noise_ms((p.start_ms, p.end_ms)) } else { None })
+        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -118,6 +145,7 @@ fn combine(
     position_of: &[usize],
     recognition: &Recognition,
     prosody: &ProsodyAnalysis,
+    releases: &[Option<u32>],
     report: &QualityReport,
     offset_ms: u32,
     started: Instant,
@@ -141,12 +169,8 @@ fn combine(
             fit: pros.tone_score,
             connected,
         };
-        // In reading, syllables are short and their boundaries loose: a release measured there
-        // mixes in its neighbours' noise.
-        let release = pros
-            .onset_noise_ms
-            .filter(|_| expected.task != Task::Reading)
-            .map(|noise_ms| Release { noise_ms, syllable_ms: pros.end_ms.saturating_sub(pros.start_ms) });
+        let release =
+            releases[k].map(|noise_ms| Release { noise_ms, syllable_ms: pros.end_ms.saturating_sub(pros.start_ms) });
         let segs = SegmentEvidence {
             candidates: &candidates[k],
             forced,
@@ -253,6 +277,7 @@ fn diagnostics(
     position_of: &[usize],
     recognition: &Recognition,
     prosody: &ProsodyAnalysis,
+    releases: &[Option<u32>],
 ) -> Vec<SyllableDiagnostics> {
     let alignment = transcript_alignment(expected, recognition);
     (0..expected.syllables.len())
@@ -272,7 +297,7 @@ fn diagnostics(
                 },
                 tone_probs: prosody.syllables[k].tone.probs,
                 tone_fit: prosody.syllables[k].tone_score,
-                release_noise_ms: prosody.syllables[k].onset_noise_ms,
+                release_noise_ms: releases[k],
             }
         })
         .collect()
