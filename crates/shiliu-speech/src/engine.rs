@@ -84,10 +84,14 @@ pub struct Recognition {
 struct StateModel<'a> {
     state: &'a mut whisper_rs::WhisperState,
     threads: usize,
+    /// Tokens already in the decoder's cache from position 0: free transcription decoded the
+    /// same prompt first, and later feeds only ever write after it.
+    cached_prefix: &'a [TokenId],
 }
 
 impl NextTokenModel for StateModel<'_> {
     fn feed(&mut self, tokens: &[TokenId], n_past: usize) -> std::result::Result<Vec<f32>, String> {
+        let (tokens, n_past) = still_to_decode(tokens, n_past, self.cached_prefix);
         let Some((&last, init)) = tokens.split_last() else { return Err("nothing to decode".into()) };
         // whisper.cpp keeps logits only for the last token of a batch, and whisper-rs reads
         // the first row: so the last token always goes alone.
@@ -99,6 +103,16 @@ impl NextTokenModel for StateModel<'_> {
         let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
         let lse = max + logits.iter().map(|l| (l - max).exp()).sum::<f32>().ln();
         Ok(logits.iter().map(|l| l - lse).collect())
+    }
+}
+
+/// The part of a feed the decoder must still run: feeding the cached prompt again only needs
+/// its last token, for the logits that follow it.
+fn still_to_decode<'t>(tokens: &'t [TokenId], n_past: usize, cached: &[TokenId]) -> (&'t [TokenId], usize) {
+    if n_past == 0 && !tokens.is_empty() && tokens == cached {
+        (&tokens[tokens.len() - 1..], tokens.len() - 1)
+    } else {
+        (tokens, n_past)
     }
 }
 
@@ -196,7 +210,9 @@ impl Engine {
             let tokens = self.ctx.tokenize(&ch.to_string(), 8).map_err(|e| SpeechError::Recognition(e.to_string()))?;
             positions.push(Position { ch: *ch, tokens, groups: groups.clone() });
         }
-        let mut model = StateModel { state: &mut state, threads: self.threads };
+        // Free transcription decoded exactly `forcing_prefix` as its prompt (the same prompt text
+        // and task tokens), so its cache entries are reused.
+        let mut model = StateModel { state: &mut state, threads: self.threads, cached_prefix: &self.forcing_prefix };
         let evidence = if positions.is_empty() {
             Vec::new()
         } else {
@@ -307,6 +323,16 @@ mod tests {
         assert_eq!(audio_ctx_for(30.0), 1500);
         assert_eq!(audio_ctx_for(60.0), 1500);
         assert_eq!(audio_ctx_for(3.0) % 32, 0);
+    }
+
+    #[test]
+    fn a_feed_of_the_cached_prompt_decodes_only_its_last_token() {
+        let prompt = [50361, 220, 50258, 50260];
+        assert_eq!(still_to_decode(&prompt, 0, &prompt), (&prompt[3..], 3));
+        // Anything else is decoded in full where it was asked for.
+        assert_eq!(still_to_decode(&prompt[..3], 0, &prompt), (&prompt[..3], 0));
+        assert_eq!(still_to_decode(&[7, 8], 4, &prompt), (&[7, 8][..], 4));
+        assert_eq!(still_to_decode(&prompt, 0, &[]), (&prompt[..], 0));
     }
 
     #[test]
