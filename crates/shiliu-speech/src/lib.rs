@@ -7,8 +7,9 @@
 //! 2. Audio quality and trimming (shiliu-audio), then one Whisper pass (`engine`): a bounded free
 //!    transcript, and on the same encoded audio, teacher forcing (`forcing`) of the expected
 //!    characters against the characters of each syllable's confusable neighbours (`candidates`).
-//! 3. The transcript is aligned syllable by syllable (`align`), and the pitch is tracked and
-//!    classified into tones (shiliu-prosody).
+//! 3. The transcript is aligned syllable by syllable (`align`), the pitch is tracked and
+//!    classified into tones, and in syllables and words each stop's release noise (burst plus
+//!    aspiration) is measured (both in shiliu-prosody).
 //! 4. `verdict` judges each syllable (ok / defect / error, with the problem named), and `summary`
 //!    turns the verdicts into scores, a PSC band and one tip.
 //!
