@@ -31,6 +31,9 @@ const ABOVE_FLOOR: f32 = 10.0;
 const LOOK_BEFORE_MS: u32 = 60;
 /// Fewer noisy frames than this is no measurement: every release makes some noise.
 const MIN_FRAMES: usize = 2;
+/// In a recording whose background noise sets the loudness bar, releases up to this long are
+/// inconclusive.
+const SHORT_UNDER_NOISE_MS: u32 = 40;
 
 /// b p d t g k: the initials whose release noise says whether they were aspirated.
 pub fn is_stop(initial: Initial) -> bool {
@@ -42,6 +45,9 @@ pub struct OnsetFrames<'a> {
     samples: &'a [f32],
     energy: Vec<f32>,
     loud_above: f32,
+    /// The recording's own noise, not the distance from its peak, sets `loud_above`: the faint
+    /// end of an aspiration may be under it.
+    noise_bound: bool,
 }
 
 impl<'a> OnsetFrames<'a> {
@@ -58,7 +64,12 @@ impl<'a> OnsetFrames<'a> {
         let mut sorted = energy.clone();
         sorted.sort_by(f32::total_cmp);
         let floor = sorted.get(sorted.len() / 10).copied().unwrap_or(0.0);
-        OnsetFrames { samples, energy, loud_above: (peak * BELOW_PEAK).max(floor * ABOVE_FLOOR) }
+        OnsetFrames {
+            samples,
+            energy,
+            loud_above: (peak * BELOW_PEAK).max(floor * ABOVE_FLOOR),
+            noise_bound: floor * ABOVE_FLOOR > peak * BELOW_PEAK,
+        }
     }
 
     /// Normalised autocorrelation peak of frame `i` at voice-like lags (0 for silence).
@@ -95,7 +106,11 @@ impl<'a> OnsetFrames<'a> {
                 break;
             }
         }
-        (best >= MIN_FRAMES).then_some(best as u32 * HOP_MS)
+        let ms = best as u32 * HOP_MS;
+        // Over background noise a short release may be a long one whose breath is drowned:
+        // only a long one is a measurement there.
+        let conclusive = best >= MIN_FRAMES && (!self.noise_bound || ms > SHORT_UNDER_NOISE_MS);
+        conclusive.then_some(ms)
     }
 }
 
@@ -154,6 +169,22 @@ mod tests {
         x.extend(vec![0.0; 100 * 16]);
         let ms = OnsetFrames::new(&x).noise_ms((200, 540)).unwrap();
         assert!(ms <= 40, "{ms}");
+    }
+
+    #[test]
+    fn over_background_noise_a_short_release_is_inconclusive_but_a_long_one_is_measured() {
+        let mut seed = 5;
+        let hiss = |x: &mut Vec<f32>, seed: &mut u32| {
+            let n = noise(x.len(), 0.02, seed);
+            x.iter_mut().zip(n).for_each(|(a, b)| *a += b);
+        };
+        let mut plain = syllable(10);
+        hiss(&mut plain, &mut seed);
+        assert_eq!(OnsetFrames::new(&plain).noise_ms((200, 510)), None);
+        let mut breathed = syllable(90);
+        hiss(&mut breathed, &mut seed);
+        let ms = OnsetFrames::new(&breathed).noise_ms((200, 590)).unwrap();
+        assert!((90..=125).contains(&ms), "{ms}");
     }
 
     #[test]
