@@ -36,6 +36,9 @@ const ASPIRATED_FROM_MS: u32 = 70;
 const ASPIRATED_SHARE: f32 = 0.2;
 /// Release noise this short says an aspirated stop was not breathed.
 const UNASPIRATED_UP_TO_MS: u32 = 20;
+/// A long release is not believed when the recogniser gives the breathed stop less than this
+/// log-probability (e^-12, a few in a million).
+const BREATHED_RIVAL_FLOOR: f32 = -12.0;
 
 /// The aspiration counterpart the release says was said instead of the expected stop, if any.
 fn release_contradicts(expected: &Syllable, ev: &SegmentEvidence) -> Option<Syllable> {
@@ -50,10 +53,17 @@ fn release_contradicts(expected: &Syllable, ev: &SegmentEvidence) -> Option<Syll
     if expected.initial.aspirated()? == aspirated {
         return None;
     }
-    ev.candidates
+    let j = ev
+        .candidates
         .iter()
-        .find(|c| c.contrast == Some(Contrast::Aspiration) && c.syllable.initial != expected.initial)
-        .map(|c| c.syllable)
+        .position(|c| c.contrast == Some(Contrast::Aspiration) && c.syllable.initial != expected.initial)?;
+    // A long noise is also what a syllable span that slipped onto its neighbour's fricative or
+    // affricate measures; a recogniser that all but rules the breathed stop out says so.
+    let rival_lp = ev.forced.group_lp.get(j).copied().unwrap_or(f32::NEG_INFINITY);
+    if aspirated && rival_lp < BREATHED_RIVAL_FLOOR {
+        return None;
+    }
+    Some(ev.candidates[j].syllable)
 }
 
 /// The pitch's view of one syllable.

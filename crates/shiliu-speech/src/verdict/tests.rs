@@ -207,7 +207,7 @@ fn a_neutral_tone_is_never_an_error_from_pitch() {
 }
 
 #[test]
-fn a_breathed_release_on_an_unaspirated_stop_is_an_aspiration_defect_whatever_the_recogniser_says() {
+fn a_breathed_release_on_an_unaspirated_stop_is_an_aspiration_defect_though_the_recogniser_heard_the_word() {
     let j = Heard::target("du2", -0.2).release_noisy_for(100, 330).judge(&tone_ok(Tone::Second));
     assert_eq!(j.verdict, Verdict::Defect);
     let p = j.problem.unwrap();
@@ -249,4 +249,14 @@ fn the_release_names_the_problem_when_the_tone_is_only_doubtful_too() {
 fn a_clear_rival_still_makes_an_error_when_the_release_agrees() {
     let j = Heard::target("ge1", -4.0).rival("ke1", -0.5).release_noisy_for(90, 300).judge(&tone_ok(Tone::First));
     assert_eq!(j.verdict, Verdict::Error);
+}
+
+#[test]
+fn a_long_release_is_not_believed_when_the_recogniser_rules_the_breathed_stop_out() {
+    // A span that slipped onto the next syllable's q measures its frication as a long release.
+    let j = Heard::target("bu5", -0.01).rival("pu5", -14.9).release_noisy_for(140, 320).judge(&tone_ok(Tone::Neutral));
+    assert_eq!(j.verdict, Verdict::Ok, "{j:?}");
+    // A rival the recogniser merely doubts leaves the release in charge.
+    let j = Heard::target("bu5", -0.01).rival("pu5", -8.0).release_noisy_for(140, 320).judge(&tone_ok(Tone::Neutral));
+    assert_eq!(j.verdict, Verdict::Defect);
 }
