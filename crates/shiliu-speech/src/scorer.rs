@@ -122,7 +122,7 @@ impl Scorer {
     }
 }
 
-/// Each syllable's stop release in ms (see [`OnsetFrames`]), measured only in syllables and
+/// Each syllable's stop release (see [`OnsetFrames`]), measured only in syllables and
 /// words: in reading, syllables are short and their boundaries loose, so a release measured
 /// there mixes in its neighbours' noise. Background noise drowns the faint end of an aspiration
 /// (with white noise 20 dB under the speech, 4 of 36 native p/t/k read as unaspirated), so a
@@ -132,16 +132,20 @@ fn stop_releases(
     audio: &[f32],
     prosody: &ProsodyAnalysis,
     report: &QualityReport,
-) -> Vec<Option<u32>> {
+) -> Vec<Option<Release>> {
     if expected.task == Task::Reading || report.flags.contains(&shiliu_audio::QualityFlag::Noisy) {
         return vec![None; expected.syllables.len()];
     }
     let frames = OnsetFrames::new(audio);
+    let release = |p: &shiliu_prosody::SyllableProsody| {
+        let noise_ms = frames.noise_ms((p.start_ms, p.end_ms))?;
+        Some(Release { noise_ms, syllable_ms: p.end_ms.saturating_sub(p.start_ms) })
+    };
     expected
         .syllables
         .iter()
         .zip(&prosody.syllables)
-        .map(|(s, p)| if is_stop(s.syllable().initial) { frames.noise_ms((p.start_ms, p.end_ms)) } else { None })
+        .map(|(s, p)| if is_stop(s.syllable().initial) { release(p) } else { None })
         .collect()
 }
 
@@ -152,7 +156,7 @@ fn combine(
     position_of: &[usize],
     recognition: &Recognition,
     prosody: &ProsodyAnalysis,
-    releases: &[Option<u32>],
+    releases: &[Option<Release>],
     report: &QualityReport,
     offset_ms: u32,
     started: Instant,
@@ -176,14 +180,12 @@ fn combine(
             fit: pros.tone_score,
             connected,
         };
-        let release =
-            releases[k].map(|noise_ms| Release { noise_ms, syllable_ms: pros.end_ms.saturating_sub(pros.start_ms) });
         let segs = SegmentEvidence {
             candidates: &candidates[k],
             forced,
             aligned: alignment.ops[k],
             alone: !connected,
-            release,
+            release: releases[k],
         };
         let j = judge(&syl, &segs, &tone_ev);
         let tone_heard = pros.tone.heard.map(Tone::number);
@@ -284,7 +286,7 @@ fn diagnostics(
     position_of: &[usize],
     recognition: &Recognition,
     prosody: &ProsodyAnalysis,
-    releases: &[Option<u32>],
+    releases: &[Option<Release>],
 ) -> Vec<SyllableDiagnostics> {
     let alignment = transcript_alignment(expected, recognition);
     (0..expected.syllables.len())
@@ -304,7 +306,7 @@ fn diagnostics(
                 },
                 tone_probs: prosody.syllables[k].tone.probs,
                 tone_fit: prosody.syllables[k].tone_score,
-                release_noise_ms: releases[k],
+                release_noise_ms: releases[k].map(|r| r.noise_ms),
             }
         })
         .collect()
