@@ -40,23 +40,37 @@ const UNASPIRATED_UP_TO_MS: u32 = 20;
 /// log-probability (e^-12, a few in a million).
 const BREATHED_RIVAL_FLOOR: f32 = -12.0;
 
+/// Whether the release was breathed (`Some(true)`), plainly released (`Some(false)`), or
+/// neither clearly.
+fn release_says_aspirated(r: Release) -> Option<bool> {
+    if r.noise_ms >= ASPIRATED_FROM_MS && r.noise_ms as f32 >= ASPIRATED_SHARE * r.syllable_ms as f32 {
+        Some(true)
+    } else if r.noise_ms <= UNASPIRATED_UP_TO_MS {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Index of the expected stop's aspiration counterpart among the candidates (b for p, …).
+fn aspiration_counterpart(expected: &Syllable, candidates: &[Candidate]) -> Option<usize> {
+    candidates.iter().position(|c| c.contrast == Some(Contrast::Aspiration) && c.syllable.initial != expected.initial)
+}
+
+/// The candidate the measured release rules out: the aspiration counterpart, when the release
+/// clearly has the expected stop's own aspiration.
+fn ruled_out_by_release(expected: &Syllable, ev: &SegmentEvidence) -> Option<usize> {
+    let agrees = release_says_aspirated(ev.release?)? == expected.initial.aspirated()?;
+    if agrees { aspiration_counterpart(expected, ev.candidates) } else { None }
+}
+
 /// The aspiration counterpart the release says was said instead of the expected stop, if any.
 fn release_contradicts(expected: &Syllable, ev: &SegmentEvidence) -> Option<Syllable> {
-    let r = ev.release?;
-    let aspirated = if r.noise_ms >= ASPIRATED_FROM_MS && r.noise_ms as f32 >= ASPIRATED_SHARE * r.syllable_ms as f32 {
-        true
-    } else if r.noise_ms <= UNASPIRATED_UP_TO_MS {
-        false
-    } else {
-        return None;
-    };
+    let aspirated = release_says_aspirated(ev.release?)?;
     if expected.initial.aspirated()? == aspirated {
         return None;
     }
-    let j = ev
-        .candidates
-        .iter()
-        .position(|c| c.contrast == Some(Contrast::Aspiration) && c.syllable.initial != expected.initial)?;
+    let j = aspiration_counterpart(expected, ev.candidates)?;
     // A long noise is also what a syllable span that slipped onto its neighbour's fricative or
     // affricate measures; a recogniser that all but rules the breathed stop out says so.
     let rival_lp = ev.forced.group_lp.get(j).copied().unwrap_or(f32::NEG_INFINITY);
@@ -144,16 +158,15 @@ fn sigmoid(x: f32) -> f32 {
 /// Judges initial and final.
 fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, Option<Syllable>, Option<Problem>) {
     let t = ev.forced.group_lp.first().copied().unwrap_or(f32::NEG_INFINITY);
-    let best_alt =
-        ev.forced.group_lp.iter().enumerate().skip(1).max_by(|a, b| a.1.total_cmp(b.1)).map(|(j, lp)| (j, *lp));
+    // A release that clearly has the expected aspiration settles b/p, d/t, g/k: the recogniser's
+    // preference for the counterpart does not count against the syllable.
+    let ruled_out = ruled_out_by_release(expected, ev);
+    let rivals = || ev.forced.group_lp.iter().enumerate().skip(1).filter(|(j, _)| Some(*j) != ruled_out);
+    let best_alt = rivals().max_by(|a, b| a.1.total_cmp(b.1)).map(|(j, lp)| (j, *lp));
     // Rivals from the named contrasts count as they are; a slip outside them (guan/gan, uo/ou: a
     // rarer error) only for what it wins beyond SLIP_PREFERRED_BY.
     let rival_margin = |named: bool| {
-        ev.forced
-            .group_lp
-            .iter()
-            .enumerate()
-            .skip(1)
+        rivals()
             .filter(|(j, _)| ev.candidates[*j].contrast.is_some() == named)
             .map(|(_, &a)| t - a)
             .min_by(f32::total_cmp)
@@ -187,9 +200,13 @@ fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, O
     }
     // The rival the free transcript heard at this syllable, if it heard one of them.
     let transcript_rival = match ev.aligned {
-        AlignOp::Substituted(h) => {
-            ev.candidates.iter().skip(1).position(|c| c.syllable.same_segments(&h)).map(|i| i + 1)
-        }
+        AlignOp::Substituted(h) => ev
+            .candidates
+            .iter()
+            .skip(1)
+            .position(|c| c.syllable.same_segments(&h))
+            .map(|i| i + 1)
+            .filter(|&j| Some(j) != ruled_out),
         _ => None,
     };
     // The transcript and a close likelihood agreeing makes an error for the classic confusions;

@@ -260,3 +260,25 @@ fn a_long_release_is_not_believed_when_the_recogniser_rules_the_breathed_stop_ou
     let j = Heard::target("bu5", -0.01).rival("pu5", -8.0).release_noisy_for(140, 320).judge(&tone_ok(Tone::Neutral));
     assert_eq!(j.verdict, Verdict::Defect);
 }
+
+#[test]
+fn a_release_with_the_expected_breath_settles_the_recognisers_doubt_about_aspiration() {
+    let heard = || Heard::target("pao2", -4.0).rival("bao2", -1.5);
+    assert_ne!(heard().judge(&tone_ok(Tone::Second)).verdict, Verdict::Ok, "without a release the rival counts");
+    let j = heard().release_noisy_for(85, 330).judge(&tone_ok(Tone::Second));
+    assert_eq!(j.verdict, Verdict::Ok, "{j:?}");
+    // The transcript hearing the counterpart is settled the same way.
+    let j = Heard::target("du4", -2.5).rival("tu4", -2.0).transcript_heard("tu4").release_noisy_for(15, 300);
+    assert_eq!(j.judge(&tone_ok(Tone::Fourth)).verdict, Verdict::Ok);
+}
+
+#[test]
+fn a_release_settles_only_aspiration_and_other_rivals_still_count() {
+    let j = Heard::target("dan4", -4.0)
+        .rival("tan4", -0.5)
+        .rival("dang4", -0.5)
+        .release_noisy_for(15, 300)
+        .judge(&tone_ok(Tone::Fourth));
+    assert_eq!(j.verdict, Verdict::Error);
+    assert_eq!(j.problem.unwrap().kind, ProblemKind::Final);
+}
