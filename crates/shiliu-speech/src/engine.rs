@@ -37,6 +37,13 @@ pub fn max_tokens_for(secs: f32) -> usize {
     ((secs * 14.0).ceil() as usize + 8).clamp(16, 220)
 }
 
+/// The budget when the expected text is known (scoring): up to two tokens a character and a
+/// few to spare. Beyond that the transcript is a loop or a hallucination, which the alignment
+/// cannot use and which costs a decoder step per token.
+pub fn max_tokens_when_expecting(secs: f32, expected_chars: usize) -> usize {
+    max_tokens_for(secs).min(2 * expected_chars + 6)
+}
+
 /// Free transcription of one clip.
 #[derive(Debug, Clone)]
 pub struct Transcript {
@@ -197,13 +204,18 @@ impl Engine {
 
     /// Transcribes 16 kHz mono audio (at most 30 s) as Mandarin.
     pub fn transcribe(&self, samples: &[f32]) -> Result<Transcript> {
-        self.run_full(samples).map(|(t, _)| t)
+        self.run_full(samples, max_tokens_for(samples.len() as f32 / shiliu_audio::SAMPLE_RATE as f32)).map(|(t, _)| t)
     }
 
     /// Recognises a clip once and then, on the same encoded audio, walks the decoder along the
     /// expected characters and the forced-choice texts.
     pub fn recognise(&self, samples: &[f32], request: &ForcingRequest) -> Result<Recognition> {
-        let (transcript, mut state) = self.run_full(samples)?;
+        let secs = samples.len() as f32 / shiliu_audio::SAMPLE_RATE as f32;
+        let budget = match request.positions.len() {
+            0 => max_tokens_for(secs),
+            chars => max_tokens_when_expecting(secs, chars),
+        };
+        let (transcript, mut state) = self.run_full(samples, budget)?;
         let started = Instant::now();
         let mut positions = Vec::with_capacity(request.positions.len());
         for (ch, groups) in &request.positions {
@@ -251,7 +263,7 @@ impl Engine {
         Ok(started.elapsed())
     }
 
-    fn run_full(&self, samples: &[f32]) -> Result<(Transcript, whisper_rs::WhisperState)> {
+    fn run_full(&self, samples: &[f32], max_tokens: usize) -> Result<(Transcript, whisper_rs::WhisperState)> {
         if samples.is_empty() {
             return Err(SpeechError::EmptyAudio);
         }
@@ -266,7 +278,7 @@ impl Engine {
         params.set_translate(false);
         params.set_n_threads(self.threads as i32);
         params.set_audio_ctx(audio_ctx_for(secs) as i32);
-        params.set_max_tokens(max_tokens_for(secs) as i32);
+        params.set_max_tokens(max_tokens as i32);
         params.set_single_segment(true);
         params.set_no_context(true);
         params.set_no_timestamps(true);
@@ -333,6 +345,12 @@ mod tests {
         assert_eq!(still_to_decode(&prompt[..3], 0, &prompt), (&prompt[..3], 0));
         assert_eq!(still_to_decode(&[7, 8], 4, &prompt), (&[7, 8][..], 4));
         assert_eq!(still_to_decode(&prompt, 0, &[]), (&prompt[..], 0));
+    }
+
+    #[test]
+    fn scoring_caps_the_budget_at_two_tokens_a_character() {
+        assert_eq!(max_tokens_when_expecting(2.0, 2), 10);
+        assert_eq!(max_tokens_when_expecting(1.0, 40), max_tokens_for(1.0));
     }
 
     #[test]
