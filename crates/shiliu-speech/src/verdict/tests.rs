@@ -13,6 +13,11 @@ fn tone_ok(t: Tone) -> ToneEvidence {
     ToneEvidence { expected: t, heard: Some(t), probs, fit: Some(95.0), connected: false }
 }
 
+/// The pitch of a syllable in a word or sentence: `heard` with these tone probabilities.
+fn connected_tone(expected: Tone, heard: Tone, probs: [f32; 5], fit: f32) -> ToneEvidence {
+    ToneEvidence { expected, heard: Some(heard), probs, fit: Some(fit), connected: true }
+}
+
 /// What the recogniser made of one syllable in a word, built up in the words of a test: the
 /// target's log-probability, its rivals' (far behind unless said otherwise), the transcript.
 struct Heard {
@@ -182,26 +187,14 @@ fn a_confidently_wrong_tone_is_an_error_and_names_both_tones() {
 
 #[test]
 fn an_uncertain_tone_in_connected_speech_is_at_most_a_defect() {
-    let tone = ToneEvidence {
-        expected: Tone::Third,
-        heard: Some(Tone::Fourth),
-        probs: [0.0, 0.0, 0.05, 0.9, 0.05],
-        fit: Some(50.0),
-        connected: true,
-    };
+    let tone = connected_tone(Tone::Third, Tone::Fourth, [0.0, 0.0, 0.05, 0.9, 0.05], 50.0);
     let j = Heard::target("ma3", -0.2).judge(&tone);
     assert_eq!(j.verdict, Verdict::Defect);
 }
 
 #[test]
 fn a_neutral_tone_is_never_an_error_from_pitch() {
-    let tone = ToneEvidence {
-        expected: Tone::Neutral,
-        heard: Some(Tone::First),
-        probs: [0.97, 0.0, 0.0, 0.0, 0.03],
-        fit: Some(30.0),
-        connected: true,
-    };
+    let tone = connected_tone(Tone::Neutral, Tone::First, [0.97, 0.0, 0.0, 0.0, 0.03], 30.0);
     let j = Heard::target("ma5", -0.2).judge(&tone);
     assert_eq!(j.verdict, Verdict::Ok);
 }
@@ -236,10 +229,7 @@ fn a_release_between_the_two_kinds_or_matching_the_stop_says_nothing() {
 
 #[test]
 fn the_release_names_the_problem_when_the_tone_is_only_doubtful_too() {
-    let mut tone = tone_ok(Tone::Second);
-    tone.heard = Some(Tone::Third);
-    tone.probs = [0.05, 0.2, 0.7, 0.05, 0.0];
-    tone.connected = true;
+    let tone = connected_tone(Tone::Second, Tone::Third, [0.05, 0.2, 0.7, 0.05, 0.0], 95.0);
     let j = Heard::target("peng2", -0.4).release_noisy_for(15, 260).judge(&tone);
     assert_eq!(j.verdict, Verdict::Defect);
     assert_eq!(j.problem.unwrap().kind, ProblemKind::Initial);
