@@ -239,7 +239,10 @@ fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, O
     if doubtful {
         let heard = match (best_alt, ev.aligned) {
             (Some((j, a)), _) if a > t - 2.0 => Some((ev.candidates[j].syllable, ev.candidates[j].contrast)),
-            (_, AlignOp::Substituted(h)) => Some((h, contrast_of(expected, &h))),
+            // The counterpart a clear release ruled out is not what the transcript "heard".
+            (_, AlignOp::Substituted(h)) if ruled_out.is_none_or(|j| !ev.candidates[j].syllable.same_segments(&h)) => {
+                Some((h, contrast_of(expected, &h)))
+            }
             _ => None,
         };
         let problem = heard.map(|(h, c)| segment_problem(expected, &h, c));

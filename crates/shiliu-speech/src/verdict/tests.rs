@@ -272,3 +272,11 @@ fn a_release_settles_only_aspiration_and_other_rivals_still_count() {
     assert_eq!(j.verdict, Verdict::Error);
     assert_eq!(j.problem.unwrap().kind, ProblemKind::Final);
 }
+
+#[test]
+fn a_doubtful_syllable_does_not_name_the_counterpart_a_clear_release_ruled_out() {
+    let j =
+        Heard::target("dan4", -6.0).transcript_heard("tan4").release_noisy_for(15, 300).judge(&tone_ok(Tone::Fourth));
+    assert_eq!(j.verdict, Verdict::Defect, "the low likelihood alone is still doubtful");
+    assert!(j.problem.is_none() && j.initial_ok, "{j:?}");
+}
