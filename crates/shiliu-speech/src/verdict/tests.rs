@@ -18,6 +18,13 @@ fn connected_tone(expected: Tone, heard: Tone, probs: [f32; 5], fit: f32) -> Ton
     ToneEvidence { expected, heard: Some(heard), probs, fit: Some(fit), connected: true }
 }
 
+/// Asserts the problem named: its kind, the expected and heard sounds, and the contrast.
+fn assert_problem(j: &Judgement, kind: ProblemKind, expected: &str, heard: &str, contrast: &str) {
+    let p = j.problem.as_ref().expect("a problem");
+    assert_eq!((p.kind, p.expected.as_str(), p.heard.as_deref()), (kind, expected, Some(heard)));
+    assert_eq!(p.contrast.as_deref(), Some(contrast));
+}
+
 /// What the recogniser made of one syllable in a word, built up in the words of a test: the
 /// target's log-probability, its rivals' (far behind unless said otherwise), the transcript.
 struct Heard {
@@ -94,9 +101,7 @@ fn a_clear_target_is_ok_with_a_high_score() {
 fn n_said_as_l_is_an_initial_error_naming_the_contrast() {
     let j = Heard::target("nan2", -4.0).rival("lan2", -0.3).judge(&tone_ok(Tone::Second));
     assert_eq!(j.verdict, Verdict::Error);
-    let p = j.problem.unwrap();
-    assert_eq!((p.kind, p.expected.as_str(), p.heard.as_deref()), (ProblemKind::Initial, "n", Some("l")));
-    assert_eq!(p.contrast.as_deref(), Some("n_l"));
+    assert_problem(&j, ProblemKind::Initial, "n", "l", "n_l");
     assert!(!j.initial_ok && j.final_ok);
 }
 
@@ -203,9 +208,7 @@ fn a_neutral_tone_is_never_an_error_from_pitch() {
 fn a_breathed_release_on_an_unaspirated_stop_is_an_aspiration_defect_though_the_recogniser_heard_the_word() {
     let j = Heard::target("du2", -0.2).release_noisy_for(100, 330).judge(&tone_ok(Tone::Second));
     assert_eq!(j.verdict, Verdict::Defect);
-    let p = j.problem.unwrap();
-    assert_eq!((p.kind, p.expected.as_str(), p.heard.as_deref()), (ProblemKind::Initial, "d", Some("t")));
-    assert_eq!(p.contrast.as_deref(), Some("aspiration"));
+    assert_problem(&j, ProblemKind::Initial, "d", "t", "aspiration");
     assert!(!j.initial_ok && j.final_ok);
 }
 
