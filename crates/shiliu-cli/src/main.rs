@@ -92,8 +92,38 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", describe(&e));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The error and its causes on one line, leaving out a cause whose words the message before
+/// it already gave (the crates' errors name their cause in their own message).
+fn describe(error: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(&text);
+        }
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe;
+
+    #[test]
+    fn an_error_chain_names_each_cause_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file or directory");
+        let inner = anyhow::Error::new(io).context("cannot read a.wav: No such file or directory");
+        assert_eq!(describe(&inner), "cannot read a.wav: No such file or directory");
+        let outer = inner.context("scoring failed");
+        assert_eq!(describe(&outer), "scoring failed: cannot read a.wav: No such file or directory");
     }
 }
