@@ -11,8 +11,8 @@ pub enum AudioError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path} is not a readable WAV file: {detail}")]
-    Unreadable { path: PathBuf, detail: String },
+    #[error("{path} is not audio Shiliu can read ({expected}): {detail}")]
+    Unreadable { path: PathBuf, expected: &'static str, detail: String },
     #[error("unsupported audio: {0}")]
     Unsupported(String),
     #[error("no microphone found: {0}")]

@@ -18,7 +18,11 @@ pub struct Decoded {
 /// Reads a PCM (8/16/24/32-bit integer) or 32-bit float WAV file.
 pub fn read_wav(path: &Path) -> Result<Decoded> {
     let bytes = std::fs::read(path).map_err(|source| AudioError::File { op: "read", path: path.to_owned(), source })?;
-    decode_wav(&bytes).map_err(|detail| AudioError::Unreadable { path: path.to_owned(), detail })
+    decode_wav(&bytes).map_err(|detail| AudioError::Unreadable {
+        path: path.to_owned(),
+        expected: "a WAV file",
+        detail,
+    })
 }
 
 /// Decodes WAV bytes held in memory.
@@ -37,6 +41,28 @@ pub fn decode_wav(bytes: &[u8]) -> std::result::Result<Decoded, String> {
     };
     let samples = samples.map_err(|e| format!("the audio data is damaged: {e}"))?;
     Ok(Decoded { samples, sample_rate: spec.sample_rate, channels: spec.channels })
+}
+
+/// Reads a headerless file of little-endian 16-bit PCM (what `arecord -f S16_LE -t raw` and
+/// many recorders write), whose rate and channel count the caller must know.
+pub fn read_pcm_s16le(path: &Path, sample_rate: u32, channels: u16) -> Result<Decoded> {
+    let unreadable =
+        |detail: String| AudioError::Unreadable { path: path.to_owned(), expected: "raw 16-bit PCM", detail };
+    if channels == 0 || !(4_000..=384_000).contains(&sample_rate) {
+        return Err(unreadable(format!("{channels} channels at {sample_rate} Hz is not audio we can use")));
+    }
+    let bytes = std::fs::read(path).map_err(|source| AudioError::File { op: "read", path: path.to_owned(), source })?;
+    let frame_bytes = 2 * channels as usize;
+    if bytes.len() % frame_bytes != 0 {
+        return Err(unreadable(format!(
+            "{} bytes is not a whole number of {channels}-channel 16-bit frames: is it really raw PCM?",
+            bytes.len()
+        )));
+    }
+    if bytes.starts_with(b"RIFF") {
+        return Err(unreadable("it has a WAV header: read it as WAV, without the raw-PCM options".to_owned()));
+    }
+    Ok(decode_pcm_s16le(&bytes, sample_rate, channels))
 }
 
 /// Interprets raw little-endian 16-bit PCM.
@@ -156,5 +182,30 @@ mod tests {
         let d = decode_pcm_s16le(&bytes, 16_000, 1);
         assert_eq!(d.samples[1], 0.5);
         assert_eq!(d.samples[2], -0.5);
+    }
+
+    #[test]
+    fn a_raw_pcm_file_is_read_at_the_rate_the_caller_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.pcm");
+        let bytes: Vec<u8> = (0..3200i32).flat_map(|i| ((i % 100) as i16 * 100).to_le_bytes()).collect();
+        std::fs::write(&path, &bytes).unwrap();
+        let d = read_pcm_s16le(&path, 8_000, 2).unwrap();
+        assert_eq!((d.sample_rate, d.channels), (8_000, 2));
+        assert!((d.duration_secs() - 0.2).abs() < 1e-6);
+        assert_eq!(d.to_16k_mono().unwrap().len(), 3200);
+    }
+
+    #[test]
+    fn raw_pcm_that_cannot_be_whole_frames_or_is_a_wav_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let odd = dir.path().join("odd.pcm");
+        std::fs::write(&odd, [0u8; 7]).unwrap();
+        assert!(matches!(read_pcm_s16le(&odd, 16_000, 1), Err(AudioError::Unreadable { .. })));
+        let wav = dir.path().join("x.wav");
+        write_wav_16k(&wav, &[0.0; 1600]).unwrap();
+        let err = read_pcm_s16le(&wav, 16_000, 1).unwrap_err();
+        assert!(err.to_string().contains("WAV header"), "{err}");
+        assert!(matches!(read_pcm_s16le(&odd, 100, 1), Err(AudioError::Unreadable { .. })));
     }
 }

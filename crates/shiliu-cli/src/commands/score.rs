@@ -31,7 +31,13 @@ pub struct ScoreArgs {
     /// Use this ggml model instead of the installed one.
     #[arg(long)]
     model: Option<PathBuf>,
-    /// The recording (WAV, any rate or channel count).
+    /// Read FILE as headerless 16-bit little-endian PCM at this rate (Hz) instead of WAV.
+    #[arg(long, value_name = "HZ")]
+    pcm_rate: Option<u32>,
+    /// Channels of the raw PCM (with --pcm-rate).
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "pcm_rate")]
+    pcm_channels: u16,
+    /// The recording (WAV, any rate or channel count; raw PCM with --pcm-rate).
     file: PathBuf,
 }
 
@@ -45,7 +51,10 @@ pub fn load_scorer(model: Option<PathBuf>, threads: usize, data: &DataDir) -> Re
 
 pub fn run(args: ScoreArgs, data: &DataDir) -> Result<()> {
     let scorer = load_scorer(args.model, args.threads, data)?;
-    let samples = shiliu_audio::wav::load_16k_mono(&args.file)?;
+    let samples = match args.pcm_rate {
+        Some(rate) => shiliu_audio::wav::read_pcm_s16le(&args.file, rate, args.pcm_channels)?.to_16k_mono()?,
+        None => shiliu_audio::wav::load_16k_mono(&args.file)?,
+    };
     let request = ScoreRequest {
         text: args.text,
         pinyin: args.pinyin,
