@@ -171,6 +171,18 @@ pub fn tip(results: &[SyllableResult]) -> Tip {
                 tone_name_en(&heard)
             ),
         ),
+        // With no initial on one side (一 yi heard as bai), "the initial should be ''" says
+        // nothing: name the whole syllables instead.
+        ProblemKind::Initial if p.expected.is_empty() || heard.is_empty() => {
+            let verb_zh = if soft { "听起来像" } else { "你读成了" };
+            let verb_en = if soft { "it sounded like" } else { "you said" };
+            let said = r.heard.as_deref().map(marked).unwrap_or_default();
+            let should = marked(&r.expected);
+            (
+                format!("第{n}个字「{}」：应读 {should}，{verb_zh} {said}。", r.hanzi),
+                format!("Syllable {n} ({}): it should be {should}; {verb_en} {said}.", r.hanzi),
+            )
+        }
         ProblemKind::Initial | ProblemKind::Final => {
             let (part_zh, part_en) =
                 if p.kind == ProblemKind::Initial { ("声母", "initial") } else { ("韵母", "final") };
@@ -189,6 +201,11 @@ pub fn tip(results: &[SyllableResult]) -> Tip {
         }
     };
     Tip { zh, en, syllable: Some(i) }
+}
+
+/// A numbered syllable ("yi2") as a student reads it ("yí"); left as it is if it is not pinyin.
+fn marked(numbered: &str) -> String {
+    shiliu_pinyin::Syllable::parse(numbered).map(|s| s.to_marked()).unwrap_or_else(|_| numbered.to_owned())
 }
 
 #[cfg(test)]
@@ -248,6 +265,22 @@ mod tests {
         let results = vec![result("山", Verdict::Defect, 10.0, Some(d)), result("师", Verdict::Error, 35.0, Some(e))];
         let t = tip(&results);
         assert!(t.zh.starts_with("第2个字「师」：声母应为 sh（平翘舌），你读成了 s"), "{}", t.zh);
+    }
+
+    #[test]
+    fn a_syllable_without_an_initial_is_named_whole_rather_than_as_an_empty_initial() {
+        let p = Problem {
+            kind: ProblemKind::Initial,
+            expected: "".into(),
+            heard: Some("b".into()),
+            contrast: None,
+        };
+        let mut r = result("一", Verdict::Defect, 60.0, Some(p));
+        r.expected = "yi2".into();
+        r.heard = Some("bai1".into());
+        let t = tip(&[r]);
+        assert_eq!(t.zh, "第1个字「一」：应读 yí，听起来像 bāi。");
+        assert_eq!(t.en, "Syllable 1 (一): it should be yí; it sounded like bāi.");
     }
 
     #[test]
