@@ -58,6 +58,9 @@ impl Expected {
     /// From hanzi (pinyin looked up, polyphones resolved by word) or, when the lesson gives it,
     /// hanzi with its pinyin; or pinyin alone (a representative character is chosen).
     pub fn new(text: &str, pinyin: Option<&str>) -> Result<Expected, ExpectedError> {
+        // A target typed with digits ("3个人") is read as its number.
+        let spelled = crate::normalize::spell_numbers(text);
+        let text = spelled.as_str();
         let has_hanzi = text.chars().any(is_hanzi);
         let readings: Vec<Reading> = match (has_hanzi, pinyin) {
             (true, Some(p)) => shiliu_pinyin::align_pinyin(text, p)?,
@@ -116,6 +119,15 @@ fn representative_char(s: &Syllable) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digits_in_a_target_are_read_as_their_number() {
+        let e = Expected::new("8", None).unwrap();
+        assert_eq!(e.chars, vec!['八']);
+        let e = Expected::new("第15课", None).unwrap();
+        let read: Vec<String> = e.syllables.iter().map(|s| s.surface.citation.to_numbered()).collect();
+        assert_eq!(read, ["di4", "shi2", "wu3", "ke4"]);
+    }
 
     #[test]
     fn hanzi_give_surface_syllables_after_sandhi() {

@@ -19,7 +19,7 @@ fn digit_value(c: char) -> Option<u32> {
 }
 
 /// Writes runs of digits as a speaker would read them.
-fn spell_numbers(text: &str) -> String {
+pub(crate) fn spell_numbers(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;

@@ -269,12 +269,7 @@ mod tests {
 
     #[test]
     fn a_syllable_without_an_initial_is_named_whole_rather_than_as_an_empty_initial() {
-        let p = Problem {
-            kind: ProblemKind::Initial,
-            expected: "".into(),
-            heard: Some("b".into()),
-            contrast: None,
-        };
+        let p = Problem { kind: ProblemKind::Initial, expected: "".into(), heard: Some("b".into()), contrast: None };
         let mut r = result("一", Verdict::Defect, 60.0, Some(p));
         r.expected = "yi2".into();
         r.heard = Some("bai1".into());
