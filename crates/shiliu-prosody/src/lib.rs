@@ -72,7 +72,7 @@ pub use analyse::{ProsodyAnalysis, SyllableProsody, analyse, positions, score_sp
 pub use contour::{contour_points, syllable_pitch};
 pub use error::{Error, Result};
 pub use features::SyllablePitch;
-pub use onset::{OnsetFrames, is_stop};
+pub use onset::{Onset, OnsetFrames, is_stop};
 pub use pitch::{HOP_MS, MAX_F0_HZ, MIN_F0_HZ, PitchFrame, PitchTrack, SAMPLE_RATE, track_pitch};
 pub use profile::{Reference, ReferenceSource, SpeakerProfile};
 pub use segment::segment_syllables;

@@ -31,8 +31,8 @@ const ABOVE_FLOOR: f32 = 10.0;
 const LOOK_BEFORE_MS: u32 = 60;
 /// Fewer noisy frames than this is no measurement: every release makes some noise.
 const MIN_FRAMES: usize = 2;
-/// In a recording whose background noise sets the loudness bar, releases up to this long are
-/// inconclusive.
+/// In a recording whose background noise sets the loudness bar, releases up to this long show
+/// only that no breath was seen.
 const SHORT_UNDER_NOISE_MS: u32 = 40;
 
 /// b p d t g k: the initials whose release noise says whether they were aspirated.
@@ -87,19 +87,20 @@ impl<'a> OnsetFrames<'a> {
             / zero
     }
 
-    /// Milliseconds of noise (burst and aspiration) at the start of the syllable spanning
-    /// `span` (ms), or `None` when no release could be seen.
-    pub fn noise_ms(&self, span: (u32, u32)) -> Option<u32> {
+    /// What the start of the syllable spanning `span` (ms) shows, or `None` when it shows
+    /// nothing either way.
+    pub fn onset(&self, span: (u32, u32)) -> Option<Onset> {
         let (start, end) = span;
         let first = (start.saturating_sub(LOOK_BEFORE_MS) / HOP_MS) as usize;
         let last = ((start + end.saturating_sub(start) / 2) / HOP_MS) as usize;
-        let (mut best, mut run, mut voiced) = (0usize, 0usize, 0usize);
+        let (mut best, mut run, mut voiced, mut saw_vowel) = (0usize, 0usize, 0usize, false);
         for i in first..last.min(self.energy.len()) {
             let loud = self.energy[i] > self.loud_above;
             let periodicity = if loud { self.periodicity(i) } else { 0.0 };
             run = if loud && periodicity < PERIODIC_ABOVE { run + 1 } else { 0 };
             best = best.max(run);
             voiced = if loud && periodicity >= VOICED_FROM { voiced + 1 } else { 0 };
+            saw_vowel |= voiced >= VOWEL_FRAMES;
             // Once the vowel is under way the release is over: later noise is creak or breath
             // inside the vowel (a third tone's creaky dip), not aspiration.
             if best >= MIN_FRAMES && voiced >= VOWEL_FRAMES {
@@ -107,11 +108,30 @@ impl<'a> OnsetFrames<'a> {
             }
         }
         let ms = best as u32 * HOP_MS;
-        // Over background noise a short release may be a long one whose breath is drowned:
-        // only a long one is a measurement there.
-        let conclusive = best >= MIN_FRAMES && (!self.noise_bound || ms > SHORT_UNDER_NOISE_MS);
-        conclusive.then_some(ms)
+        if best >= MIN_FRAMES {
+            // Over background noise a short release may be a long one whose breath is drowned:
+            // only a long one is a measurement there.
+            return Some(if self.noise_bound && ms <= SHORT_UNDER_NOISE_MS {
+                Onset::NoBreathSeen
+            } else {
+                Onset::Noise(ms)
+            });
+        }
+        saw_vowel.then_some(Onset::NoBreathSeen)
     }
+}
+
+/// What the start of a stop syllable shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Onset {
+    /// Milliseconds of noise (burst and aspiration) before the vowel.
+    Noise(u32),
+    /// No breath before the vowel: its voicing began with no noise to speak of, or after a
+    /// short noise where background noise could hide the faint end of a breath. A plain b d g
+    /// shows this (in connected speech it is often voiced right through); so may a p t k whose
+    /// breath was drowned or whose span was placed late. So it corroborates a plain stop and
+    /// never convicts an aspirated one.
+    NoBreathSeen,
 }
 
 #[cfg(test)]
@@ -152,8 +172,8 @@ mod tests {
     fn an_aspirated_release_is_measured_long_and_an_unaspirated_one_short() {
         let breathed = syllable(90);
         let plain = syllable(10);
-        let long = OnsetFrames::new(&breathed).noise_ms((200, 590)).unwrap();
-        let short = OnsetFrames::new(&plain).noise_ms((200, 510)).unwrap();
+        let Some(Onset::Noise(long)) = OnsetFrames::new(&breathed).onset((200, 590)) else { panic!() };
+        let Some(Onset::Noise(short)) = OnsetFrames::new(&plain).onset((200, 510)) else { panic!() };
         assert!((90..=125).contains(&long), "{long}");
         assert!((10..=40).contains(&short), "{short}");
     }
@@ -167,12 +187,12 @@ mod tests {
         x.extend(noise(100 * 16, 0.2, &mut seed));
         x.extend(vowel(150));
         x.extend(vec![0.0; 100 * 16]);
-        let ms = OnsetFrames::new(&x).noise_ms((200, 540)).unwrap();
+        let Some(Onset::Noise(ms)) = OnsetFrames::new(&x).onset((200, 540)) else { panic!() };
         assert!(ms <= 40, "{ms}");
     }
 
     #[test]
-    fn over_background_noise_a_short_release_is_inconclusive_but_a_long_one_is_measured() {
+    fn over_background_noise_a_short_release_only_shows_no_breath_but_a_long_one_is_measured() {
         let mut seed = 5;
         let hiss = |x: &mut Vec<f32>, seed: &mut u32| {
             let n = noise(x.len(), 0.02, seed);
@@ -180,19 +200,27 @@ mod tests {
         };
         let mut plain = syllable(10);
         hiss(&mut plain, &mut seed);
-        assert_eq!(OnsetFrames::new(&plain).noise_ms((200, 510)), None);
+        assert_eq!(OnsetFrames::new(&plain).onset((200, 510)), Some(Onset::NoBreathSeen));
         let mut breathed = syllable(90);
         hiss(&mut breathed, &mut seed);
-        let ms = OnsetFrames::new(&breathed).noise_ms((200, 590)).unwrap();
+        let Some(Onset::Noise(ms)) = OnsetFrames::new(&breathed).onset((200, 590)) else { panic!() };
         assert!((90..=125).contains(&ms), "{ms}");
     }
 
     #[test]
-    fn a_vowel_without_a_release_has_no_measurement() {
+    fn a_vowel_that_starts_without_noise_shows_no_breath() {
         let mut x = vec![0.0; 200 * 16];
         x.extend(vowel(300));
         x.extend(vec![0.0; 100 * 16]);
-        assert_eq!(OnsetFrames::new(&x).noise_ms((200, 500)), None);
+        assert_eq!(OnsetFrames::new(&x).onset((200, 500)), Some(Onset::NoBreathSeen));
+    }
+
+    #[test]
+    fn a_span_with_neither_noise_nor_voice_shows_nothing() {
+        let mut x = vec![0.0; 200 * 16];
+        x.extend(vowel(300));
+        x.extend(vec![0.0; 400 * 16]);
+        assert_eq!(OnsetFrames::new(&x).onset((600, 800)), None);
     }
 
     #[test]
@@ -201,6 +229,6 @@ mod tests {
         let mut x = noise(200 * 16, 0.002, &mut seed);
         x.extend(vowel(300));
         x.extend(noise(100 * 16, 0.002, &mut seed));
-        assert_eq!(OnsetFrames::new(&x).noise_ms((200, 500)), None);
+        assert_eq!(OnsetFrames::new(&x).onset((200, 500)), Some(Onset::NoBreathSeen));
     }
 }

@@ -138,8 +138,8 @@ fn stop_releases(
     }
     let frames = OnsetFrames::new(audio);
     let release = |p: &shiliu_prosody::SyllableProsody| {
-        let noise_ms = frames.noise_ms((p.start_ms, p.end_ms))?;
-        Some(Release { noise_ms, syllable_ms: p.end_ms.saturating_sub(p.start_ms) })
+        let onset = frames.onset((p.start_ms, p.end_ms))?;
+        Some(Release { onset, syllable_ms: p.end_ms.saturating_sub(p.start_ms) })
     };
     expected
         .syllables
@@ -306,7 +306,7 @@ fn diagnostics(
                 },
                 tone_probs: prosody.syllables[k].tone.probs,
                 tone_fit: prosody.syllables[k].tone_score,
-                release_noise_ms: releases[k].map(|r| r.noise_ms),
+                release_noise_ms: releases[k].map(|r| r.noise_ms()),
             }
         })
         .collect()

@@ -4,6 +4,7 @@
 //! probability, chosen once for all items, not per clip.
 
 use shiliu_pinyin::{Contrast, Syllable, Tone, contrast_of};
+pub use shiliu_prosody::Onset;
 
 use crate::align::AlignOp;
 use crate::candidates::Candidate;
@@ -22,11 +23,21 @@ pub struct SegmentEvidence<'a> {
     pub release: Option<Release>,
 }
 
-/// How long a stop's release was noisy (burst and aspiration) and how long its syllable lasted.
+/// What a stop's release showed (see [`Onset`]) and how long its syllable lasted.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Release {
-    pub noise_ms: u32,
+    pub onset: Onset,
     pub syllable_ms: u32,
+}
+
+impl Release {
+    /// Milliseconds of release noise; 0 when no breath was seen.
+    pub fn noise_ms(&self) -> u32 {
+        match self.onset {
+            Onset::Noise(ms) => ms,
+            Onset::NoBreathSeen => 0,
+        }
+    }
 }
 
 /// Release noise, as measured (it reads about 20 ms long), that says a stop was aspirated: at
@@ -43,9 +54,10 @@ const BREATHED_RIVAL_FLOOR: f32 = -12.0;
 /// Whether the release was breathed (`Some(true)`), plainly released (`Some(false)`), or
 /// neither clearly.
 fn release_says_aspirated(r: Release) -> Option<bool> {
-    if r.noise_ms >= ASPIRATED_FROM_MS && r.noise_ms as f32 >= ASPIRATED_SHARE * r.syllable_ms as f32 {
+    let noise_ms = r.noise_ms();
+    if noise_ms >= ASPIRATED_FROM_MS && noise_ms as f32 >= ASPIRATED_SHARE * r.syllable_ms as f32 {
         Some(true)
-    } else if r.noise_ms <= UNASPIRATED_UP_TO_MS {
+    } else if noise_ms <= UNASPIRATED_UP_TO_MS {
         Some(false)
     } else {
         None
@@ -66,7 +78,12 @@ fn ruled_out_by_release(expected: &Syllable, ev: &SegmentEvidence) -> Option<usi
 
 /// The aspiration counterpart the release says was said instead of the expected stop, if any.
 fn release_contradicts(expected: &Syllable, ev: &SegmentEvidence) -> Option<Syllable> {
-    let aspirated = release_says_aspirated(ev.release?)?;
+    let release = ev.release?;
+    // Seeing no breath is also what a drowned breath or a late span shows: it never convicts.
+    if release.onset == Onset::NoBreathSeen {
+        return None;
+    }
+    let aspirated = release_says_aspirated(release)?;
     if expected.initial.aspirated()? == aspirated {
         return None;
     }

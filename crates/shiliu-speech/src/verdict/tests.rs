@@ -72,7 +72,12 @@ impl Heard {
     }
 
     fn release_noisy_for(mut self, noise_ms: u32, syllable_ms: u32) -> Heard {
-        self.release = Some(Release { noise_ms, syllable_ms });
+        self.release = Some(Release { onset: Onset::Noise(noise_ms), syllable_ms });
+        self
+    }
+
+    fn release_showing_no_breath(mut self, syllable_ms: u32) -> Heard {
+        self.release = Some(Release { onset: Onset::NoBreathSeen, syllable_ms });
         self
     }
 
@@ -236,6 +241,17 @@ fn the_release_names_the_problem_when_the_tone_is_only_doubtful_too() {
     let j = Heard::target("peng2", -0.4).release_noisy_for(15, 260).judge(&tone);
     assert_eq!(j.verdict, Verdict::Defect);
     assert_eq!(j.problem.unwrap().kind, ProblemKind::Initial);
+}
+
+#[test]
+fn a_release_showing_no_breath_settles_doubt_about_a_plain_stop_but_never_convicts_an_aspirated_one() {
+    // 不 in 不对: the recogniser half hears 普 and the transcript says pu.
+    let doubted = || Heard::target("bu2", -1.2).rival("pu2", -1.1).transcript_heard("pu3");
+    assert_ne!(doubted().judge(&tone_ok(Tone::Second)).verdict, Verdict::Ok, "without a release the rival counts");
+    assert_eq!(doubted().release_showing_no_breath(250).judge(&tone_ok(Tone::Second)).verdict, Verdict::Ok);
+    // A breath may be drowned by background noise: not seeing one is no proof it was missing.
+    let j = Heard::target("pao3", -0.5).release_showing_no_breath(250).judge(&tone_ok(Tone::Third));
+    assert_eq!(j.verdict, Verdict::Ok, "{j:?}");
 }
 
 #[test]
