@@ -36,12 +36,36 @@ pub(crate) struct Points {
     pub span_frames: usize,
 }
 
+/// A drop of this much between voiced frames at most CREAK_GAP_FRAMES apart is no pitch
+/// movement (the fastest falls move about 0.5 st in 10 ms): the tracker has jumped to a
+/// subharmonic, as it does in creaky voice, often after a few frames it could not track.
+const SUBHARMONIC_DROP_ST: f32 = 9.0;
+const CREAK_GAP_FRAMES: usize = 12;
+
+/// How many of the `voiced` frames come before a creaky ending that the tracker followed an
+/// octave down. Creak is how a low third tone often ends; tracked as pitch it would read as
+/// a fall of 15–20 semitones, the steepest fourth tone there is. Cut off, it counts as the
+/// creaky tail it is. Only an ending that stays down is cut: a stray low frame is not creak.
+fn before_creak_subharmonic(s: &SyllablePitch, voiced: &[usize]) -> usize {
+    let st = |k: usize| s.st[voiced[k]].unwrap_or(0.0);
+    for k in 1..voiced.len() {
+        let adjacent = voiced[k] - voiced[k - 1] <= CREAK_GAP_FRAMES;
+        let dropped = st(k) - st(k - 1) <= -SUBHARMONIC_DROP_ST;
+        let stays_down = (k..voiced.len()).all(|j| st(j) <= st(k - 1) - SUBHARMONIC_DROP_ST / 1.5);
+        if adjacent && dropped && stays_down {
+            return k;
+        }
+    }
+    voiced.len()
+}
+
 /// `voiced_onset`: the syllable starts with a sonorant (m n l r, or a vowel or glide), whose
 /// first voiced frames belong to the consonant and usually rise into the tone.
 /// `connected`: in connected speech the previous syllable's pitch carries over into this one's
 /// start, so more of the start is discounted.
 pub(crate) fn points(s: &SyllablePitch, voiced_onset: bool, connected: bool) -> Option<Points> {
-    let voiced: Vec<usize> = (0..s.st.len()).filter(|&i| s.st[i].is_some()).collect();
+    let mut voiced: Vec<usize> = (0..s.st.len()).filter(|&i| s.st[i].is_some()).collect();
+    voiced.truncate(before_creak_subharmonic(s, &voiced));
     let (&first, &last) = (voiced.first()?, voiced.last()?);
     if voiced.len() < 3 {
         return None;
@@ -178,6 +202,26 @@ mod tests {
         st[15] = Some(-8.0);
         let f = features(&frames(&st, 0), false, false).unwrap();
         assert!(f[3] > 3.0, "{f:?}");
+    }
+
+    #[test]
+    fn a_creaky_ending_tracked_an_octave_down_is_a_tail_not_a_fall() {
+        // 马 said alone: low and falling, then creak the tracker followed at half the pitch.
+        let mut st: Vec<Option<f32>> = (0..24).map(|i| Some(1.0 - i as f32 * 0.3)).collect();
+        st.extend((0..7).map(|_| None));
+        st.extend((0..10).map(|_| Some(-18.5)));
+        let f = features(&frames(&st, 0), false, false).unwrap();
+        assert!(f[3] > -8.0, "the low point is the voice's, not the subharmonic's: {f:?}");
+        assert!((f[9] - 17.0 / 41.0).abs() < 0.01, "the creak is the tail: {f:?}");
+    }
+
+    #[test]
+    fn a_fall_that_comes_back_up_is_not_cut_as_creak() {
+        let mut st: Vec<Option<f32>> = (0..20).map(|_| Some(2.0)).collect();
+        st.extend((0..3).map(|_| Some(-9.0)));
+        st.extend((0..10).map(|_| Some(1.5)));
+        let f = features(&frames(&st, 0), false, false).unwrap();
+        assert_eq!(f[9], 0.0, "{f:?}");
     }
 
     #[test]
