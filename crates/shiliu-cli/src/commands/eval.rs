@@ -226,9 +226,10 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
     }
     if err_total > 0 {
         println!(
-            "\nLabelled errors flagged at the right syllable: {:.1} % ({err_flagged}/{err_total}); right kind: {:.1} % ({err_kind_right}/{err_total})",
+            "\nLabelled errors flagged at the right syllable: {:.1} % ({err_flagged}/{err_total}); right kind: {:.1} % ({err_kind_right}/{err_total}), {:.1} % of those flagged",
             100.0 * err_flagged as f32 / err_total as f32,
-            100.0 * err_kind_right as f32 / err_total as f32
+            100.0 * err_kind_right as f32 / err_total as f32,
+            100.0 * err_kind_right as f32 / err_flagged.max(1) as f32
         );
         println!("  {:<18} {:>5} {:>9} {:>11}", "type", "n", "flagged", "right kind");
         for (k, (n, f, rk)) in &by_type {
