@@ -37,11 +37,13 @@ pub fn max_tokens_for(secs: f32) -> usize {
     ((secs * 14.0).ceil() as usize + 8).clamp(16, 220)
 }
 
-/// The budget when the expected text is known (scoring): up to two tokens a character and a
-/// few to spare. Beyond that the transcript is a loop or a hallucination, which the alignment
-/// cannot use and which costs a decoder step per token.
+/// The budget when the expected text is known (scoring): three tokens a character (a hanzi is
+/// three UTF-8 bytes, and a rare one is spelled byte by byte, so two a character could cut a
+/// sentence of rare characters short) and a few to spare for punctuation. Beyond that the
+/// transcript is a loop or a hallucination, which the alignment cannot use and which costs a
+/// decoder step per token.
 pub fn max_tokens_when_expecting(secs: f32, expected_chars: usize) -> usize {
-    max_tokens_for(secs).min(2 * expected_chars + 6)
+    max_tokens_for(secs).min(3 * expected_chars + 6)
 }
 
 /// Free transcription of one clip.
@@ -348,8 +350,10 @@ mod tests {
     }
 
     #[test]
-    fn scoring_caps_the_budget_at_two_tokens_a_character() {
-        assert_eq!(max_tokens_when_expecting(2.0, 2), 10);
+    fn scoring_caps_the_budget_at_three_tokens_a_character() {
+        assert_eq!(max_tokens_when_expecting(2.0, 2), 12);
+        // 32 characters in 9.6 s: room for every one spelled in three byte tokens.
+        assert_eq!(max_tokens_when_expecting(9.6, 32), 102);
         assert_eq!(max_tokens_when_expecting(1.0, 40), max_tokens_for(1.0));
     }
 
