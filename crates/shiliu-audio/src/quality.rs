@@ -100,6 +100,39 @@ const CLIPPED_RATIO: f32 = 0.002;
 /// A noise estimate needs this much steady non-speech audio.
 const MIN_NOISE_STRETCH_MS: u32 = 150;
 
+/// Where speech has faded but is still this far above the noise floor, and within
+/// EDGE_BELOW_TOP_DB of the loud speech (in a silent recording the floor is no guide), the span
+/// goes on.
+const EDGE_ABOVE_FLOOR_DB: f32 = 4.0;
+const EDGE_BELOW_TOP_DB: f32 = 50.0;
+/// Across gaps in such quiet speech up to this long (frames of 10 ms).
+const EDGE_GAP_FRAMES: usize = 12;
+
+/// Widens the speech span `first..=last` (frame indices) over quiet edges. A sentence's last
+/// syllables fade as breath and pitch run down, often under the loud-speech threshold of a
+/// noisy recording; trimming them away makes them "omitted" (THCHS-30 A2_4 lost its last
+/// 400 ms, 玩乐, that way).
+fn widen_to_quiet_edges(levels: &[f32], first: usize, last: usize, floor: f32, top: f32) -> (usize, usize) {
+    let audible = |i: usize| levels[i] > (floor + EDGE_ABOVE_FLOOR_DB).max(top - EDGE_BELOW_TOP_DB);
+    let mut end = last;
+    let mut i = last + 1;
+    while i < levels.len() && i - end <= EDGE_GAP_FRAMES {
+        if audible(i) {
+            end = i;
+        }
+        i += 1;
+    }
+    let mut start = first;
+    let mut i = first;
+    while i > 0 && start - (i - 1) <= EDGE_GAP_FRAMES {
+        i -= 1;
+        if audible(i) {
+            start = i;
+        }
+    }
+    (start, end)
+}
+
 fn power(x: &[f32]) -> f32 {
     x.iter().map(|v| v * v).sum::<f32>() / x.len().max(1) as f32
 }
@@ -128,7 +161,10 @@ pub fn assess(samples: &[f32]) -> QualityReport {
     let speech_ms = speech_frames as u32 * 10;
     let first = is_speech.iter().position(|s| *s);
     let last = is_speech.iter().rposition(|s| *s);
-    let speech_span = first.zip(last).map(|(a, b)| (a as u32 * 10, b as u32 * 10 + 20));
+    let speech_span = first.zip(last).map(|(a, b)| {
+        let (a, b) = if top - floor < 15.0 { (a, b) } else { widen_to_quiet_edges(&levels, a, b, floor, top) };
+        (a as u32 * 10, b as u32 * 10 + 20)
+    });
     let speech_power: f32 = {
         let p: Vec<f32> = frames.iter().zip(&is_speech).filter(|(_, s)| **s).map(|(f, _)| power(f)).collect();
         p.iter().sum::<f32>() / p.len().max(1) as f32
@@ -355,6 +391,18 @@ mod tests {
     fn more_than_thirty_seconds_is_too_long() {
         let long = clip(100, syllable(31_000, 0.5), 100);
         assert!(assess(&long).flags.contains(&QualityFlag::TooLong));
+    }
+
+    #[test]
+    fn a_quiet_ending_over_background_noise_stays_in_the_span() {
+        // Loud speech, then a last syllable 17 dB quieter, only some 6 dB above steady noise.
+        let mut x = clip(500, syllable(800, 0.5), 0);
+        x.extend(syllable(300, 0.07));
+        x.extend(vec![0.0; 700 * 16]);
+        let hiss = noise(x.len() / 16, 0.027, 3);
+        x.iter_mut().zip(hiss).for_each(|(a, b)| *a += b);
+        let (_, end) = assess(&x).speech_span.unwrap();
+        assert!((1450..=1700).contains(&end), "{end}");
     }
 
     #[test]
