@@ -111,12 +111,14 @@ fn contrast_zh(c: &Option<String>) -> String {
 }
 
 /// One sentence about the most important mistake: errors before defects, then the lowest
-/// score; praise when there is none.
+/// score, then the earliest (where a student stopped short, the first syllable not said);
+/// praise when there is none.
 pub fn tip(results: &[SyllableResult]) -> Tip {
     let worst = results
         .iter()
         .enumerate()
         .filter(|(_, r)| r.verdict != Verdict::Ok && r.problem.is_some())
+        .rev()
         .max_by(|(_, a), (_, b)| a.verdict.cmp(&b.verdict).then(b.score.total_cmp(&a.score)));
     let Some((i, r)) = worst else {
         let all_ok = results.iter().all(|r| r.verdict == Verdict::Ok);
@@ -276,6 +278,17 @@ mod tests {
         let t = tip(&[r]);
         assert_eq!(t.zh, "第1个字「一」：应读 yí，听起来像 bāi。");
         assert_eq!(t.en, "Syllable 1 (一): it should be yí; it sounded like bāi.");
+    }
+
+    #[test]
+    fn of_equal_mistakes_the_first_is_named() {
+        let omitted = || Problem { kind: ProblemKind::Omitted, expected: "hao3".into(), heard: None, contrast: None };
+        let results = vec![
+            result("老", Verdict::Ok, 95.0, None),
+            result("们", Verdict::Error, 0.0, Some(omitted())),
+            result("好", Verdict::Error, 0.0, Some(omitted())),
+        ];
+        assert_eq!(tip(&results).syllable, Some(1));
     }
 
     #[test]
