@@ -41,6 +41,9 @@ pub struct PositionEvidence {
     pub group_lp: Vec<f32>,
     /// The single most likely next character and its log-probability.
     pub top: Option<(char, f32)>,
+    /// Log-probability that the text ends here instead (the end-of-text token, which follows
+    /// the last character token in Whisper's vocabulary).
+    pub end_lp: f32,
 }
 
 fn log_sum(ps: impl IntoIterator<Item = f32>) -> f32 {
@@ -111,7 +114,8 @@ pub fn force<M: NextTokenModel>(
             .max_by(|a, b| a.1.total_cmp(b.1))
             .and_then(|(t, _)| vocab.first_char(t as TokenId))
             .map(|c| (c, log_sum([prob(c)])));
-        out.push(PositionEvidence { target_lp, group_lp, top });
+        let end_lp = lp.get(vocab.len()).copied().unwrap_or(f32::NEG_INFINITY);
+        out.push(PositionEvidence { target_lp, group_lp, top, end_lp });
 
         // Advance along the expected character.
         let mut rest = pos.tokens.as_slice();

@@ -152,6 +152,8 @@ pub struct SyllableDiagnostics {
     pub tone_fit: Option<f32>,
     /// A stop's release noise (burst and aspiration) in ms, when measured.
     pub release_noise_ms: Option<u32>,
+    /// Log-probability the recogniser gave the text ending just before this syllable.
+    pub end_lp: Option<f32>,
 }
 
 /// Milliseconds spent in each stage of one scoring.

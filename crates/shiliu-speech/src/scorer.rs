@@ -21,7 +21,9 @@ use crate::result::{
     ForcedChoice, Problem, ProblemKind, ScoreResult, SyllableDiagnostics, SyllableResult, Timings, Tip, Verdict,
 };
 use crate::summary::{self, Judged};
-use crate::verdict::{DEFECT_BAND, ERROR_CEILING, Release, SegmentEvidence, ToneEvidence, judge};
+use crate::verdict::{
+    DEFECT_BAND, ERROR_CEILING, Release, SegmentEvidence, ToneEvidence, judge, too_short_for, where_the_recording_ended,
+};
 
 /// What to score a recording against.
 #[derive(Debug, Clone, Default)]
@@ -165,13 +167,26 @@ fn combine(
     let surfaces: Vec<_> = expected.syllables.iter().map(|s| s.surface.clone()).collect();
     let target = target_contour(&surfaces);
     let connected = expected.syllables.len() > 1;
-    let missing = PositionEvidence { target_lp: f32::NEG_INFINITY, group_lp: vec![f32::NEG_INFINITY], top: None };
+    let speech_ms = match (prosody.syllables.first(), prosody.syllables.last()) {
+        (Some(first), Some(last)) => last.end_ms.saturating_sub(first.start_ms),
+        _ => 0,
+    };
+    let too_short_for_all = too_short_for(expected.syllables.len(), speech_ms);
+    let missing = PositionEvidence {
+        target_lp: f32::NEG_INFINITY,
+        group_lp: vec![f32::NEG_INFINITY],
+        top: None,
+        end_lp: f32::NEG_INFINITY,
+    };
+    let forced_at: Vec<&PositionEvidence> =
+        position_of.iter().map(|&p| recognition.positions.get(p).unwrap_or(&missing)).collect();
+    let ended_at = if connected { where_the_recording_ended(&forced_at) } else { None };
 
     let mut results = Vec::with_capacity(expected.syllables.len());
     let mut parts = Vec::with_capacity(expected.syllables.len());
     for (k, s) in expected.syllables.iter().enumerate() {
         let syl = s.syllable();
-        let forced = recognition.positions.get(position_of[k]).unwrap_or(&missing);
+        let forced = forced_at[k];
         let pros = &prosody.syllables[k];
         let tone_ev = ToneEvidence {
             expected: syl.tone,
@@ -186,6 +201,8 @@ fn combine(
             aligned: alignment.ops[k],
             alone: !connected,
             release: releases[k],
+            too_short_for_all,
+            after_the_end: ended_at.is_some_and(|e| k >= e),
         };
         let j = judge(&syl, &segs, &tone_ev);
         let tone_heard = pros.tone.heard.map(Tone::number);
@@ -307,6 +324,7 @@ fn diagnostics(
                 tone_probs: prosody.syllables[k].tone.probs,
                 tone_fit: prosody.syllables[k].tone_score,
                 release_noise_ms: releases[k].map(|r| r.noise_ms()),
+                end_lp: ev.map(|e| e.end_lp),
             }
         })
         .collect()

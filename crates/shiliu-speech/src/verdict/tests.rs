@@ -34,6 +34,8 @@ struct Heard {
     aligned: AlignOp,
     alone: bool,
     release: Option<Release>,
+    too_short_for_all: bool,
+    after_the_end: bool,
 }
 
 impl Heard {
@@ -42,7 +44,16 @@ impl Heard {
         let candidates = candidates_for(&expected);
         let mut groups = vec![-9.0; candidates.len()];
         groups[0] = lp;
-        Heard { expected, candidates, groups, aligned: AlignOp::Match(expected), alone: false, release: None }
+        Heard {
+            expected,
+            candidates,
+            groups,
+            aligned: AlignOp::Match(expected),
+            alone: false,
+            release: None,
+            too_short_for_all: false,
+            after_the_end: false,
+        }
     }
 
     fn rival(mut self, s: &str, lp: f32) -> Heard {
@@ -66,6 +77,16 @@ impl Heard {
         self
     }
 
+    fn after_the_recording_ended(mut self) -> Heard {
+        self.after_the_end = true;
+        self
+    }
+
+    fn in_speech_too_short_for_every_syllable(mut self) -> Heard {
+        self.too_short_for_all = true;
+        self
+    }
+
     fn said_alone(mut self) -> Heard {
         self.alone = true;
         self
@@ -82,13 +103,20 @@ impl Heard {
     }
 
     fn judge(&self, tone: &ToneEvidence) -> Judgement {
-        let forced = PositionEvidence { target_lp: self.groups[0], group_lp: self.groups.clone(), top: None };
+        let forced = PositionEvidence {
+            target_lp: self.groups[0],
+            group_lp: self.groups.clone(),
+            top: None,
+            end_lp: f32::NEG_INFINITY,
+        };
         let segments = SegmentEvidence {
             candidates: &self.candidates,
             forced: &forced,
             aligned: self.aligned,
             alone: self.alone,
             release: self.release,
+            too_short_for_all: self.too_short_for_all,
+            after_the_end: self.after_the_end,
         };
         judge(&self.expected, &segments, tone)
     }
@@ -181,6 +209,43 @@ fn an_omitted_syllable_is_an_error_with_nothing_heard() {
     assert_eq!(j.verdict, Verdict::Error);
     assert_eq!(j.heard, None);
     assert_eq!(j.problem.unwrap().kind, ProblemKind::Omitted);
+}
+
+#[test]
+fn a_syllable_the_transcript_missed_is_omitted_despite_a_fluent_recogniser_when_the_speech_was_too_short() {
+    // 老师 said once against 老师老师老师: the recogniser, walked along the text, repeats happily.
+    let heard = || Heard::target("lao3", -0.3).transcript_omitted();
+    assert_eq!(heard().judge(&tone_ok(Tone::Third)).verdict, Verdict::Ok, "the recogniser alone is believed");
+    let j = heard().in_speech_too_short_for_every_syllable().judge(&tone_ok(Tone::Third));
+    assert_eq!(j.verdict, Verdict::Error);
+    assert_eq!(j.problem.unwrap().kind, ProblemKind::Omitted);
+}
+
+#[test]
+fn the_recording_ended_where_the_recogniser_would_rather_end_the_text_than_say_the_syllable() {
+    let at = |target_lp: f32, end_lp: f32| PositionEvidence { target_lp, group_lp: vec![target_lp], top: None, end_lp };
+    // 老师们好 with only 老师 said: 们 is unlikely and an ending 150 times likelier; 好 after the
+    // forced 们 is likely again, but the recording had ended by then.
+    let evidence = [at(-0.01, -11.0), at(-0.03, -12.0), at(-10.8, -1.6), at(-0.5, -9.0)];
+    assert_eq!(where_the_recording_ended(&evidence.iter().collect::<Vec<_>>()), Some(2));
+    // A likely syllable is said, however likely an ending would also be.
+    let evidence = [at(-0.01, -11.0), at(-0.5, -0.1)];
+    assert_eq!(where_the_recording_ended(&evidence.iter().collect::<Vec<_>>()), None);
+}
+
+#[test]
+fn a_syllable_after_the_recording_ended_is_omitted_whatever_the_transcript_made_up() {
+    let j =
+        Heard::target("hao3", -0.5).transcript_heard("lao3").after_the_recording_ended().judge(&tone_ok(Tone::Third));
+    assert_eq!(j.verdict, Verdict::Error);
+    assert_eq!(j.problem.unwrap().kind, ProblemKind::Omitted);
+}
+
+#[test]
+fn no_one_reads_twelve_syllables_in_seven_tenths_of_a_second() {
+    assert!(too_short_for(12, 720));
+    assert!(!too_short_for(6, 850), "six syllables at 7 a second");
+    assert!(!too_short_for(1, 50), "a lone syllable is never too short for itself");
 }
 
 #[test]
