@@ -148,6 +148,10 @@ const ALT_PLAUSIBLE: f32 = -2.5;
 /// In context, a target whose margin over its neighbours plus its own log-probability falls
 /// below this is doubtful (a defect): about 5 % of native syllables, half of real errors.
 const DOUBT_BELOW: f32 = -1.0;
+/// A syllable the recogniser finds this unlikely (1 in 400), where the free transcript heard
+/// some other syllable, was not said as expected, even with no confusable neighbour to name
+/// (我 of 我的老师 said as 老师).
+const UNHEARD_BELOW: f32 = -6.0;
 /// The recogniser, walked along the expected text, would rather the text ended before this
 /// syllable by this much (150 times likelier), and the syllable itself is below OMITTED_BELOW:
 /// the recording stopped before it. (In both test sets, complete clips never have the end
@@ -286,7 +290,8 @@ fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, O
     // transcript that heard a confusable neighbour there.
     let doubtful = margin < 0.0
         || (!ev.alone && named_margin.min(10.0) + t < DOUBT_BELOW)
-        || (!ev.alone && transcript_rival.is_some() && t < TRANSCRIPT_AGREES_BELOW);
+        || (!ev.alone && transcript_rival.is_some() && t < TRANSCRIPT_AGREES_BELOW)
+        || (!ev.alone && matches!(ev.aligned, AlignOp::Substituted(_)) && t < UNHEARD_BELOW);
     if doubtful {
         let heard = match (best_alt, ev.aligned) {
             (Some((j, a)), _) if a > t - 2.0 => Some((ev.candidates[j].syllable, ev.candidates[j].contrast)),

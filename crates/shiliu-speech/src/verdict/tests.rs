@@ -242,6 +242,16 @@ fn a_syllable_after_the_recording_ended_is_omitted_whatever_the_transcript_made_
 }
 
 #[test]
+fn a_very_unlikely_syllable_the_transcript_heard_as_another_is_a_defect_without_a_named_neighbour() {
+    // 我的老师 with only 老师 said: 我 has no confusable neighbour to prefer.
+    let heard = || Heard::target("wo3", -8.8).every_rival_at(-20.0);
+    assert_eq!(heard().judge(&tone_ok(Tone::Third)).verdict, Verdict::Ok, "the likelihood alone is not enough");
+    let j = heard().transcript_heard("lao3").judge(&tone_ok(Tone::Third));
+    assert_eq!(j.verdict, Verdict::Defect);
+    assert_eq!(j.heard.map(|h| h.to_numbered()).as_deref(), Some("lao3"));
+}
+
+#[test]
 fn no_one_reads_twelve_syllables_in_seven_tenths_of_a_second() {
     assert!(too_short_for(12, 720));
     assert!(!too_short_for(6, 850), "six syllables at 7 a second");
