@@ -75,8 +75,9 @@ impl QualityFlag {
 pub struct QualityReport {
     pub flags: Vec<QualityFlag>,
     pub duration_ms: u32,
-    /// Where speech starts and ends (ms), if any was found.
+    /// Where speech starts and ends (ms), if any was found, quiet edges included.
     pub speech_span: Option<(u32, u32)>,
+    /// How much of the recording is loud speech (quiet edges not counted).
     pub speech_ms: u32,
     pub peak_dbfs: f32,
     /// RMS level over the speech frames.
