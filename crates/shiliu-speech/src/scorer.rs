@@ -286,9 +286,19 @@ fn combine(
 
 /// The free transcript lined up with the target. A transcript without any hanzi (the recogniser
 /// fell back to Latin letters) says nothing about which syllables were said.
+/// Whether the free transcript can be read as Chinese: it has hanzi, and no kana or hangul. In
+/// noise Whisper sometimes drifts into Japanese (觉得 came out as 适えた); the odd hanzi of
+/// such a transcript say nothing about which syllables were said.
+fn transcript_is_chinese(text: &str) -> bool {
+    let other_script = |c: char| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{AC00}'..='\u{D7AF}');
+    text.chars().any(crate::expected::is_hanzi) && !text.chars().any(other_script)
+}
+
+/// The free transcript aligned with the expected syllables; a transcript that is not Chinese
+/// counts as agreeing everywhere (it is no evidence either way).
 fn transcript_alignment(expected: &Expected, recognition: &Recognition) -> crate::align::Alignment {
     let expected_syls: Vec<_> = expected.syllables.iter().map(|s| s.syllable()).collect();
-    if !recognition.transcript.text.chars().any(crate::expected::is_hanzi) {
+    if !transcript_is_chinese(&recognition.transcript.text) {
         return crate::align::Alignment {
             ops: expected_syls.iter().map(|s| crate::align::AlignOp::Match(*s)).collect(),
             insertions: 0,
@@ -420,6 +430,15 @@ mod tests {
         assert!(c.options[0].1 > 0.99);
         let d = forced_choice(&[("四十".into(), -16.7), ("十四".into(), -4.0)]).unwrap();
         assert!(!d.target_said);
+    }
+
+    #[test]
+    fn a_transcript_that_drifted_into_japanese_or_korean_is_not_read_as_chinese() {
+        assert!(transcript_is_chinese("觉得"));
+        assert!(transcript_is_chinese("觉得ok"));
+        assert!(!transcript_is_chinese("适えた"));
+        assert!(!transcript_is_chinese("学生입니다"));
+        assert!(!transcript_is_chinese("sueta"));
     }
 
     #[test]
