@@ -27,18 +27,6 @@ pub struct SegmentEvidence<'a> {
     pub after_the_end: bool,
 }
 
-/// No one reads faster than this many milliseconds a syllable on average (fast Mandarin is
-/// about 7 syllables a second, 140 ms; the fastest clips in both test sets average 142 ms).
-const FASTEST_MS_PER_SYLLABLE: u32 = 90;
-
-/// Whether speech lasting `speech_ms` is too short for `syllables` syllables. The recogniser,
-/// walked along the expected text, happily "hears" a repeated or well-known continuation in
-/// audio that has already ended (老师 said once scores well against 老师老师老师); the free
-/// transcript's omissions are then the evidence to believe.
-pub fn too_short_for(syllables: usize, speech_ms: u32) -> bool {
-    syllables > 1 && speech_ms < FASTEST_MS_PER_SYLLABLE * syllables as u32
-}
-
 /// What a stop's release showed (see [`Onset`]) and how long its syllable lasted.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Release {
@@ -152,6 +140,35 @@ const DOUBT_BELOW: f32 = -1.0;
 /// some other syllable, was not said as expected, even with no confusable neighbour to name
 /// (我 of 我的老师 said as 老师).
 const UNHEARD_BELOW: f32 = -6.0;
+/// Below this the transcript's omission is believed (and always when the speech was too short
+/// for every syllable).
+const OMITTED_BELOW: f32 = -5.0;
+/// A transcript that heard the confusable neighbour, on a target this unlikely, is a defect:
+/// two independent readings of the audio agree on the same slip.
+const TRANSCRIPT_AGREES_BELOW: f32 = -2.0;
+/// A final slip outside the named contrasts (guan/gan, uo/ou) must beat the target by this much
+/// (e ≈ 2.7×) before it counts as a rival.
+const SLIP_PREFERRED_BY: f32 = 1.0;
+/// Scores follow the verdicts: nothing found wrong never scores below OK_FLOOR, a defect (half
+/// an error in PSC terms) scores within DEFECT_BAND, an error at most ERROR_CEILING.
+pub(crate) const OK_FLOOR: f32 = 80.0;
+pub(crate) const DEFECT_BAND: (f32, f32) = (55.0, 75.0);
+pub(crate) const ERROR_CEILING: f32 = 45.0;
+
+// Omissions the recogniser cannot see by itself: walked along the expected text, it happily
+// "hears" a repeated or well-known continuation in audio that has already ended (老师 said once
+// scores well against 老师好 or 老师老师老师).
+
+/// No one reads faster than this many milliseconds a syllable on average (fast Mandarin is
+/// about 7 syllables a second, 140 ms; the fastest clips in both test sets average 142 ms).
+const FASTEST_MS_PER_SYLLABLE: u32 = 90;
+
+/// Whether speech lasting `speech_ms` is too short for `syllables` syllables; the free
+/// transcript's omissions are then the evidence to believe.
+pub fn too_short_for(syllables: usize, speech_ms: u32) -> bool {
+    syllables > 1 && speech_ms < FASTEST_MS_PER_SYLLABLE * syllables as u32
+}
+
 /// The recogniser, walked along the expected text, would rather the text ended before this
 /// syllable by this much (150 times likelier), and the syllable itself is below OMITTED_BELOW:
 /// the recording stopped before it. (In both test sets, complete clips never have the end
@@ -167,21 +184,6 @@ pub fn where_the_recording_ended(forced: &[&PositionEvidence]) -> Option<usize> 
         t < OMITTED_BELOW && e.end_lp > t + END_PREFERRED_BY
     })
 }
-
-/// Below this the transcript's omission is believed (and always when the speech was too short
-/// for every syllable).
-const OMITTED_BELOW: f32 = -5.0;
-/// A transcript that heard the confusable neighbour, on a target this unlikely, is a defect:
-/// two independent readings of the audio agree on the same slip.
-const TRANSCRIPT_AGREES_BELOW: f32 = -2.0;
-/// A final slip outside the named contrasts (guan/gan, uo/ou) must beat the target by this much
-/// (e ≈ 2.7×) before it counts as a rival.
-const SLIP_PREFERRED_BY: f32 = 1.0;
-/// Scores follow the verdicts: nothing found wrong never scores below OK_FLOOR, a defect (half
-/// an error in PSC terms) scores within DEFECT_BAND, an error at most ERROR_CEILING.
-pub(crate) const OK_FLOOR: f32 = 80.0;
-pub(crate) const DEFECT_BAND: (f32, f32) = (55.0, 75.0);
-pub(crate) const ERROR_CEILING: f32 = 45.0;
 
 fn kind_of(contrast: Contrast, expected: &Syllable, heard: &Syllable) -> ProblemKind {
     match contrast {
