@@ -92,6 +92,24 @@ fn a_breathed_b_in_paobu_is_named_as_an_aspiration_problem_and_the_plain_one_is_
 }
 
 #[test]
+fn a_student_who_stops_short_is_told_the_rest_was_not_said() {
+    let shared = require_shared!();
+    let laoshi = shared.join("corpus/wav/words/yt_lao3shi1.wav");
+    let v = score(&["--text", "老师们好"], &laoshi);
+    let s = v["syllables"].as_array().unwrap();
+    assert!(s[..2].iter().all(|x| x["verdict"] != "error"), "{v}");
+    for x in &s[2..] {
+        assert_eq!(x["verdict"], "error", "{x}");
+        assert!(x["heard"].is_null(), "{x}");
+    }
+    assert!(v["tip"]["zh"].as_str().unwrap().starts_with("第3个字「们」没有读出来"), "{}", v["tip"]);
+    assert!(v["overall"].as_f64().unwrap() < 70.0, "{}", v["overall"]);
+    // Far more text than the speech can hold: what the transcript missed counts as not said.
+    let v = score(&["--text", "老师老师老师老师老师老师"], &laoshi);
+    assert!(v["completeness"].as_f64().unwrap() < 50.0, "{}", v["completeness"]);
+}
+
+#[test]
 fn silence_is_flagged_and_not_scored_as_speech() {
     let dir = tempfile::tempdir().unwrap();
     let silence = dir.path().join("silence.wav");
