@@ -2,6 +2,8 @@
 //! form after sandhi, one entry per spoken syllable.
 
 use serde::Serialize;
+/// What counts as a Chinese character is the phonology crate's to say.
+pub use shiliu_pinyin::is_hanzi;
 use shiliu_pinyin::{Reading, SurfaceSyllable, Syllable};
 
 use crate::candidates::{chars_for, segments};
@@ -100,10 +102,6 @@ impl Expected {
         };
         Ok(Expected { text: text.to_owned(), syllables, chars, task })
     }
-}
-
-pub fn is_hanzi(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
 }
 
 /// A character that is read exactly as `s` (same tone), for pinyin-only items.

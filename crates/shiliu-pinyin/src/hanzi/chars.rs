@@ -29,7 +29,7 @@ const NEUTRAL_BY_DEFAULT: &str = "的了着吗呢吧啊呀么嘛啦哇哦们";
 /// The unified ideograph blocks (basic, extension A, the supplementary-plane extensions and
 /// compatibility ideographs). Radicals and strokes are
 /// not words and pass through like punctuation.
-pub(crate) fn is_hanzi(c: char) -> bool {
+pub fn is_hanzi(c: char) -> bool {
     matches!(u32::from(c),
         0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x323AF | 0xF900..=0xFAFF)
         || c == '〇'

@@ -23,8 +23,8 @@ use serde::{Deserialize, Serialize};
 use crate::syllable::Syllable;
 use rules::TaggedWord;
 
-pub(crate) use chars::{ER5, is_hanzi};
-pub use chars::{char_readings, standard_characters};
+pub(crate) use chars::ER5;
+pub use chars::{char_readings, is_hanzi, standard_characters};
 pub use given::{align_pinyin, readings_from_pinyin};
 
 /// Where a reading came from, so tools know how far to trust it.
