@@ -111,8 +111,8 @@ const EDGE_GAP_FRAMES: usize = 12;
 
 /// Widens the speech span `first..=last` (frame indices) over quiet edges. A sentence's last
 /// syllables fade as breath and pitch run down, often under the loud-speech threshold of a
-/// noisy recording; trimming them away makes them "omitted" (THCHS-30 A2_4 lost its last
-/// 400 ms, 玩乐, that way).
+/// noisy recording; trimming them away makes them "omitted" (THCHS-30 A2_4 lost 玩乐 that
+/// way).
 fn widen_to_quiet_edges(levels: &[f32], first: usize, last: usize, floor: f32, top: f32) -> (usize, usize) {
     let audible = |i: usize| levels[i] > (floor + EDGE_ABOVE_FLOOR_DB).max(top - EDGE_BELOW_TOP_DB);
     let mut end = last;

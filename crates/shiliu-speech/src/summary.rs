@@ -140,6 +140,9 @@ pub fn tip(results: &[SyllableResult]) -> Tip {
     let n = i + 1;
     let heard = p.heard.clone().unwrap_or_default();
     let soft = r.verdict == Verdict::Defect;
+    // For initials and finals: a defect only sounded like the other sound, an error was it.
+    let verb_zh = if soft { "听起来像" } else { "你读成了" };
+    let verb_en = if soft { "it sounded like" } else { "you said" };
     let (zh, en) = match p.kind {
         ProblemKind::Omitted => (
             format!("第{n}个字「{}」没有读出来，注意不要漏读。", r.hanzi),
@@ -176,8 +179,6 @@ pub fn tip(results: &[SyllableResult]) -> Tip {
         // With no initial on one side (一 yi heard as bai), "the initial should be ''" says
         // nothing: name the whole syllables instead.
         ProblemKind::Initial if p.expected.is_empty() || heard.is_empty() => {
-            let verb_zh = if soft { "听起来像" } else { "你读成了" };
-            let verb_en = if soft { "it sounded like" } else { "you said" };
             let said = r.heard.as_deref().map(marked).unwrap_or_default();
             let should = marked(&r.expected);
             (
@@ -188,8 +189,6 @@ pub fn tip(results: &[SyllableResult]) -> Tip {
         ProblemKind::Initial | ProblemKind::Final => {
             let (part_zh, part_en) =
                 if p.kind == ProblemKind::Initial { ("声母", "initial") } else { ("韵母", "final") };
-            let verb_zh = if soft { "听起来像" } else { "你读成了" };
-            let verb_en = if soft { "it sounded like" } else { "you said" };
             (
                 format!(
                     "第{n}个字「{}」：{part_zh}应为 {}{}，{verb_zh} {}。",
