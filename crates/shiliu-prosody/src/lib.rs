@@ -25,7 +25,10 @@
 //!   heavy-tailed on purpose, so compressed native tones are not called wrong; the tone score
 //!   measures how strongly the evidence contradicts the expected tone, not template distance.
 //! * [`OnsetFrames`] measures how long a stop's release is noisy before its vowel (burst plus
-//!   aspiration, the voice onset time): long for p t k, short for b d g.
+//!   aspiration, the voice onset time): long for p t k, short for b d g. Its
+//!   [`OnsetFrames::hiss_low_share`] says how low a sibilant's hiss sits, which a
+//!   [`SibilantReference`] of the speaker's own hisses reads as flat (z c s) or retroflex
+//!   (zh ch sh).
 //! * [`analyse`] does all of it for one attempt and returns JSON-ready results.
 //!
 //! ```
@@ -64,6 +67,7 @@ mod profile;
 mod regress;
 mod rng;
 mod segment;
+mod sibilant;
 mod synth;
 mod tone;
 
@@ -76,5 +80,6 @@ pub use onset::{Onset, OnsetFrames, is_stop};
 pub use pitch::{HOP_MS, MAX_F0_HZ, MIN_F0_HZ, PitchFrame, PitchTrack, SAMPLE_RATE, track_pitch};
 pub use profile::{Reference, ReferenceSource, SpeakerProfile};
 pub use segment::segment_syllables;
+pub use sibilant::{Place, SibilantReference, place_of};
 pub use synth::Position;
 pub use tone::{ToneContext, ToneEstimate, classify, has_voiced_onset, prepare};

@@ -12,7 +12,7 @@ use shiliu_pinyin::Initial;
 use crate::pitch::SAMPLE_RATE;
 
 const HOP: usize = (SAMPLE_RATE / 200) as usize; // 5 ms
-const WINDOW: usize = (SAMPLE_RATE / 40) as usize; // 25 ms
+pub(crate) const WINDOW: usize = (SAMPLE_RATE / 40) as usize; // 25 ms
 const HOP_MS: u32 = 5;
 /// Lags of 70–500 Hz: a frame whose best normalised autocorrelation there stays below
 /// PERIODIC_ABOVE is noise, not voice.
@@ -74,7 +74,7 @@ impl<'a> OnsetFrames<'a> {
 
     /// Normalised autocorrelation peak of frame `i` at voice-like lags (0 for silence).
     fn periodicity(&self, i: usize) -> f32 {
-        let f = &self.samples[i * HOP..i * HOP + WINDOW];
+        let f = self.frame(i);
         let mean = f.iter().sum::<f32>() / WINDOW as f32;
         let x: Vec<f32> = f.iter().map(|v| v - mean).collect();
         let zero: f32 = x.iter().map(|v| v * v).sum();
@@ -87,28 +87,43 @@ impl<'a> OnsetFrames<'a> {
             / zero
     }
 
-    /// What the start of the syllable spanning `span` (ms) shows, or `None` when it shows
-    /// nothing either way.
-    pub fn onset(&self, span: (u32, u32)) -> Option<Onset> {
+    /// The longest run of loud, aperiodic frames at the start of the syllable spanning `span`
+    /// (ms), and whether the vowel was seen starting.
+    pub(crate) fn noise_run(&self, span: (u32, u32)) -> NoiseRun {
         let (start, end) = span;
         let first = (start.saturating_sub(LOOK_BEFORE_MS) / HOP_MS) as usize;
         let last = ((start + end.saturating_sub(start) / 2) / HOP_MS) as usize;
-        let (mut best, mut run, mut voiced, mut saw_vowel) = (0usize, 0usize, 0usize, false);
+        let (mut best, mut run, mut voiced, mut saw_vowel) = (NoiseRun::default(), 0usize, 0usize, false);
         for i in first..last.min(self.energy.len()) {
             let loud = self.energy[i] > self.loud_above;
             let periodicity = if loud { self.periodicity(i) } else { 0.0 };
             run = if loud && periodicity < PERIODIC_ABOVE { run + 1 } else { 0 };
-            best = best.max(run);
+            if run > best.frames.len() {
+                best.frames = i + 1 - run..i + 1;
+            }
             voiced = if loud && periodicity >= VOICED_FROM { voiced + 1 } else { 0 };
             saw_vowel |= voiced >= VOWEL_FRAMES;
-            // Once the vowel is under way the release is over: later noise is creak or breath
-            // inside the vowel (a third tone's creaky dip), not aspiration.
-            if best >= MIN_FRAMES && voiced >= VOWEL_FRAMES {
+            // Once the vowel is under way the onset is over: later noise is creak or breath
+            // inside the vowel (a third tone's creaky dip), not aspiration or frication.
+            if best.frames.len() >= MIN_FRAMES && voiced >= VOWEL_FRAMES {
                 break;
             }
         }
-        let ms = best as u32 * HOP_MS;
-        if best >= MIN_FRAMES {
+        best.saw_vowel = saw_vowel;
+        best
+    }
+
+    /// The samples of frame `i` (25 ms).
+    pub(crate) fn frame(&self, i: usize) -> &[f32] {
+        &self.samples[i * HOP..i * HOP + WINDOW]
+    }
+
+    /// What the start of the syllable spanning `span` (ms) shows, or `None` when it shows
+    /// nothing either way.
+    pub fn onset(&self, span: (u32, u32)) -> Option<Onset> {
+        let run = self.noise_run(span);
+        let ms = run.frames.len() as u32 * HOP_MS;
+        if run.is_measurement() {
             // Over background noise a short release may be a long one whose breath is drowned:
             // only a long one is a measurement there.
             return Some(if self.noise_bound && ms <= SHORT_UNDER_NOISE_MS {
@@ -117,7 +132,23 @@ impl<'a> OnsetFrames<'a> {
                 Onset::Noise(ms)
             });
         }
-        saw_vowel.then_some(Onset::NoBreathSeen)
+        run.saw_vowel.then_some(Onset::NoBreathSeen)
+    }
+}
+
+/// Loud, aperiodic frames in a row at a syllable's start: a stop's burst and breath, or a
+/// fricative's hiss.
+#[derive(Debug, Default)]
+pub(crate) struct NoiseRun {
+    /// Frame indices (5 ms apart, 25 ms long).
+    pub frames: std::ops::Range<usize>,
+    pub saw_vowel: bool,
+}
+
+impl NoiseRun {
+    /// Fewer frames than MIN_FRAMES is no measurement: every release makes some noise.
+    pub fn is_measurement(&self) -> bool {
+        self.frames.len() >= MIN_FRAMES
     }
 }
 

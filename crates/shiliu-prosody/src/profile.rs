@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::pitch::{PitchTrack, hz_to_st, st_to_hz};
+use crate::sibilant::SibilantReference;
 
 /// Frames of voiced speech after which a profile's range is trusted for rescaling (10 s).
 const TRUSTED_FRAMES: u32 = 1000;
@@ -45,6 +46,9 @@ pub struct SpeakerProfile {
     pub high_hz: f32,
     /// Voiced frames (10 ms) the profile has seen.
     pub n_frames: u32,
+    /// The speaker's own flat and retroflex hisses (profiles stored before it start empty).
+    #[serde(default)]
+    pub sibilants: SibilantReference,
 }
 
 impl SpeakerProfile {
@@ -62,6 +66,7 @@ impl SpeakerProfile {
             low_hz: st_to_hz(q(0.05)),
             high_hz: st_to_hz(q(0.95)),
             n_frames: st.len() as u32,
+            sibilants: SibilantReference::default(),
         })
     }
 
@@ -112,6 +117,9 @@ impl SpeakerProfile {
         }
         if !(self.low_hz <= self.median_hz && self.median_hz <= self.high_hz) {
             return Err(Error::InvalidProfile { reason: "low, median and high are out of order" });
+        }
+        if !self.sibilants.is_valid() {
+            return Err(Error::InvalidProfile { reason: "sibilant shares must lie between 0 and 1" });
         }
         Ok(())
     }
@@ -237,14 +245,26 @@ mod tests {
 
     #[test]
     fn an_old_profile_still_adapts() {
-        let mut p = SpeakerProfile { median_hz: 200.0, low_hz: 150.0, high_hz: 260.0, n_frames: 1_000_000 };
+        let mut p = SpeakerProfile {
+            median_hz: 200.0,
+            low_hz: 150.0,
+            high_hz: 260.0,
+            n_frames: 1_000_000,
+            sibilants: SibilantReference::default(),
+        };
         p.update(&track_at(&[300.0; 3000]));
         assert!(p.median_hz > 225.0, "{p:?}");
     }
 
     #[test]
     fn invalid_profiles_are_rejected_with_a_code() {
-        let p = SpeakerProfile { median_hz: 100.0, low_hz: 150.0, high_hz: 260.0, n_frames: 10 };
+        let p = SpeakerProfile {
+            median_hz: 100.0,
+            low_hz: 150.0,
+            high_hz: 260.0,
+            n_frames: 10,
+            sibilants: SibilantReference::default(),
+        };
         assert_eq!(p.validate().unwrap_err().code(), "prosody.invalid_profile");
         let q = SpeakerProfile { median_hz: f32::NAN, ..p };
         assert!(q.validate().is_err());
@@ -252,7 +272,13 @@ mod tests {
 
     #[test]
     fn a_trusted_wide_range_is_compressed_onto_the_drawing_scale() {
-        let p = SpeakerProfile { median_hz: 220.0, low_hz: 110.0, high_hz: 330.0, n_frames: 5000 };
+        let p = SpeakerProfile {
+            median_hz: 220.0,
+            low_hz: 110.0,
+            high_hz: 330.0,
+            n_frames: 5000,
+            sibilants: SibilantReference::default(),
+        };
         let r = Reference::choose(Some(&p), &track_at(&[]), 1);
         assert_eq!(r.source, ReferenceSource::Profile);
         // 19 st range, clamped to 14, mapped onto 10.

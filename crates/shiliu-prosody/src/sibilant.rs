@@ -1,0 +1,298 @@
+//! Where a sibilant was made: flat (平舌 z c s, the tongue tip behind the teeth) or retroflex
+//! (翘舌 zh ch sh, the tip curled back).
+//!
+//! The recogniser is a poor judge of this: it hears 吃饭 in "cifan" when it expects 吃饭. The
+//! hiss itself tells them apart: the longer front cavity of a retroflex puts its noise lower,
+//! so more of its energy falls in 2–4.5 kHz than a flat sibilant's, which peaks near 6–8 kHz.
+//! Where the boundary lies differs a lot between voices (one native speaker's sh has less low
+//! energy than a synthetic voice's s), so a hiss is only judged against the same speaker's own
+//! earlier flat and retroflex sibilants ([`SibilantReference`]).
+
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+use shiliu_pinyin::Initial;
+
+use crate::onset::{OnsetFrames, WINDOW};
+use crate::pitch::SAMPLE_RATE;
+
+/// Where a sibilant is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Place {
+    /// z c s
+    Flat,
+    /// zh ch sh
+    Retroflex,
+}
+
+/// The place of a sibilant initial; `None` for every other initial.
+pub fn place_of(initial: Initial) -> Option<Place> {
+    match initial {
+        Initial::Z | Initial::C | Initial::S => Some(Place::Flat),
+        Initial::Zh | Initial::Ch | Initial::Sh => Some(Place::Retroflex),
+        _ => None,
+    }
+}
+
+/// The band the share is taken of (sibilant noise lives above 2 kHz; 7.8 kHz is just under the
+/// Nyquist frequency of 16 kHz audio) and where it is split.
+const BAND_FROM_HZ: f32 = 2000.0;
+const SPLIT_HZ: f32 = 4500.0;
+const BAND_TO_HZ: f32 = 7800.0;
+
+/// Cosine and sine of 2πm/N for one analysis window, and its Hann taper.
+struct Tables {
+    cos: Vec<f32>,
+    sin: Vec<f32>,
+    hann: Vec<f32>,
+}
+
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let n = WINDOW as f32;
+        let angle = |m: usize| std::f32::consts::TAU * m as f32 / n;
+        Tables {
+            cos: (0..WINDOW).map(|m| angle(m).cos()).collect(),
+            sin: (0..WINDOW).map(|m| angle(m).sin()).collect(),
+            hann: (0..WINDOW).map(|m| 0.5 - 0.5 * angle(m).cos()).collect(),
+        }
+    })
+}
+
+/// Energy of one frame in DFT bins `bins` (a plain DFT: only ~150 bins of a few frames are
+/// needed, so no FFT).
+fn band_energy(frame: &[f32], bins: std::ops::Range<usize>) -> f32 {
+    let t = tables();
+    let mean = frame.iter().sum::<f32>() / frame.len() as f32;
+    let x: Vec<f32> = frame.iter().zip(&t.hann).map(|(v, w)| (v - mean) * w).collect();
+    bins.map(|k| {
+        let (mut re, mut im) = (0.0f32, 0.0f32);
+        for (m, v) in x.iter().enumerate() {
+            let idx = (k * m) % WINDOW;
+            re += v * t.cos[idx];
+            im -= v * t.sin[idx];
+        }
+        re * re + im * im
+    })
+    .sum()
+}
+
+fn bin_of(hz: f32) -> usize {
+    (hz * WINDOW as f32 / SAMPLE_RATE as f32).round() as usize
+}
+
+impl OnsetFrames<'_> {
+    /// The share of the hiss at the start of the syllable spanning `span` (ms) that lies in
+    /// 2–4.5 kHz, of all its energy in 2–7.8 kHz; `None` when no hiss was found.
+    pub fn hiss_low_share(&self, span: (u32, u32)) -> Option<f32> {
+        let run = self.noise_run(span);
+        if !run.is_measurement() {
+            return None;
+        }
+        let (from, split, to) = (bin_of(BAND_FROM_HZ), bin_of(SPLIT_HZ), bin_of(BAND_TO_HZ));
+        let (mut low, mut all) = (0.0f32, 0.0f32);
+        for i in run.frames {
+            let frame = self.frame(i);
+            let l = band_energy(frame, from..split);
+            low += l;
+            all += l + band_energy(frame, split..to);
+        }
+        (all > 0.0).then(|| low / all)
+    }
+}
+
+/// How many recent hisses of each place a reference keeps (it follows a changing voice).
+const KEPT: usize = 12;
+/// Hisses of each place needed before a reference judges anything.
+const JUDGES_FROM: usize = 4;
+/// A speaker whose two places differ by less than this share is not told apart reliably by
+/// the hiss (or merges them: then nothing is judged, rather than everything).
+const MIN_SEPARATION: f32 = 0.2;
+/// A hiss within this fraction of the way from the other place's median towards the expected
+/// one's sounded like the other place.
+const OTHER_SIDE_WITHIN: f32 = 0.3;
+
+/// The most recent hiss shares of one place.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct RecentShares {
+    values: [f32; KEPT],
+    len: u8,
+    next: u8,
+}
+
+impl RecentShares {
+    fn push(&mut self, share: f32) {
+        self.values[self.next as usize] = share;
+        self.next = ((self.next as usize + 1) % KEPT) as u8;
+        self.len = (self.len as usize + 1).min(KEPT) as u8;
+    }
+
+    fn median(&self) -> Option<f32> {
+        let n = self.len as usize;
+        if n < JUDGES_FROM {
+            return None;
+        }
+        let mut v = self.values[..n].to_vec();
+        v.sort_by(f32::total_cmp);
+        Some(if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 })
+    }
+
+    fn is_valid(&self) -> bool {
+        (self.len as usize) <= KEPT
+            && (self.next as usize) < KEPT
+            && self.values.iter().all(|v| v.is_finite() && (0.0..=1.0).contains(v))
+    }
+}
+
+/// One speaker's flat and retroflex hisses, kept with their pitch profile.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct SibilantReference {
+    pub flat: RecentShares,
+    pub retroflex: RecentShares,
+}
+
+impl SibilantReference {
+    /// Keeps the hiss of a sibilant that was judged to have been said as expected.
+    pub fn record(&mut self, place: Place, share: f32) {
+        if share.is_finite() {
+            let recent = match place {
+                Place::Flat => &mut self.flat,
+                Place::Retroflex => &mut self.retroflex,
+            };
+            recent.push(share.clamp(0.0, 1.0));
+        }
+    }
+
+    /// The other place, when a hiss expected at `expected` sounded like it against this
+    /// speaker's own references; `None` when it did not, or the references cannot tell.
+    pub fn contradicts(&self, expected: Place, share: f32) -> Option<Place> {
+        let (flat, retroflex) = (self.flat.median()?, self.retroflex.median()?);
+        let gap = retroflex - flat;
+        if gap < MIN_SEPARATION {
+            return None;
+        }
+        // 0 at the speaker's flat median, 1 at their retroflex median.
+        let position = (share - flat) / gap;
+        match expected {
+            Place::Retroflex if position < OTHER_SIDE_WITHIN => Some(Place::Flat),
+            Place::Flat if position > 1.0 - OTHER_SIDE_WITHIN => Some(Place::Retroflex),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn is_valid(&self) -> bool {
+        self.flat.is_valid() && self.retroflex.is_valid()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Deterministic noise, high-passed (`bright`, a flat hiss) or low-passed (a retroflex one)
+    /// by a first difference or a running sum.
+    fn hiss(n: usize, bright: bool, seed: &mut u32) -> Vec<f32> {
+        let white: Vec<f32> = (0..n)
+            .map(|_| {
+                *seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (*seed >> 8) as f32 / (1u32 << 24) as f32 - 0.5
+            })
+            .collect();
+        let mut prev = 0.0;
+        white
+            .iter()
+            .map(|&w| {
+                let y = if bright { w - prev } else { 0.5 * prev + w };
+                prev = if bright { w } else { y };
+                0.3 * y
+            })
+            .collect()
+    }
+
+    fn vowel(ms: usize) -> Vec<f32> {
+        let n = ms * SAMPLE_RATE as usize / 1000;
+        (0..n)
+            .map(|i| {
+                let p = std::f32::consts::TAU * 200.0 * i as f32 / SAMPLE_RATE as f32;
+                0.4 * (p.sin() + 0.4 * (2.0 * p).sin())
+            })
+            .collect()
+    }
+
+    /// Silence, 120 ms of hiss, a vowel: the syllable starts at 200 ms.
+    fn syllable(bright: bool) -> Vec<f32> {
+        let mut seed = 3;
+        let mut x = vec![0.0; 200 * 16];
+        x.extend(hiss(120 * 16, bright, &mut seed));
+        x.extend(vowel(250));
+        x.extend(vec![0.0; 100 * 16]);
+        x
+    }
+
+    #[test]
+    fn a_darker_hiss_has_more_of_its_energy_low() {
+        let flat = OnsetFrames::new(&syllable(true)).hiss_low_share((200, 570)).unwrap();
+        let retroflex = OnsetFrames::new(&syllable(false)).hiss_low_share((200, 570)).unwrap();
+        assert!(retroflex > flat + 0.2, "retroflex {retroflex}, flat {flat}");
+    }
+
+    #[test]
+    fn a_syllable_without_hiss_has_no_share() {
+        let mut x = vec![0.0; 200 * 16];
+        x.extend(vowel(300));
+        x.extend(vec![0.0; 100 * 16]);
+        assert_eq!(OnsetFrames::new(&x).hiss_low_share((200, 500)), None);
+    }
+
+    fn reference(flat: &[f32], retroflex: &[f32]) -> SibilantReference {
+        let mut r = SibilantReference::default();
+        flat.iter().for_each(|&s| r.record(Place::Flat, s));
+        retroflex.iter().for_each(|&s| r.record(Place::Retroflex, s));
+        r
+    }
+
+    #[test]
+    fn a_retroflex_said_with_the_speakers_own_flat_hiss_sounded_flat() {
+        let r = reference(&[0.05, 0.1, 0.08, 0.04, 0.12, 0.06], &[0.3, 0.35, 0.28, 0.4, 0.33, 0.31]);
+        assert_eq!(r.contradicts(Place::Retroflex, 0.07), Some(Place::Flat));
+        assert_eq!(r.contradicts(Place::Retroflex, 0.3), None);
+        assert_eq!(r.contradicts(Place::Flat, 0.34), Some(Place::Retroflex));
+        assert_eq!(r.contradicts(Place::Flat, 0.08), None);
+    }
+
+    #[test]
+    fn a_share_between_the_two_places_is_not_judged() {
+        let r = reference(&[0.2; 6], &[0.7; 6]);
+        assert_eq!(r.contradicts(Place::Retroflex, 0.45), None);
+        assert_eq!(r.contradicts(Place::Flat, 0.45), None);
+    }
+
+    #[test]
+    fn nothing_is_judged_before_the_speaker_has_said_enough_of_both_places() {
+        let r = reference(&[0.05; 5], &[0.8; 12]);
+        assert_eq!(r.contradicts(Place::Retroflex, 0.05), None);
+    }
+
+    #[test]
+    fn a_speaker_who_merges_the_places_is_not_judged_on_them() {
+        let r = reference(&[0.2; 8], &[0.3; 8]);
+        assert_eq!(r.contradicts(Place::Retroflex, 0.1), None);
+    }
+
+    #[test]
+    fn the_reference_follows_the_speakers_latest_hisses() {
+        let mut r = reference(&[0.05; 12], &[0.4; 12]);
+        (0..KEPT).for_each(|_| r.record(Place::Flat, 0.3));
+        assert_eq!(r.contradicts(Place::Retroflex, 0.1), None, "the old flat hisses are forgotten");
+    }
+
+    #[test]
+    fn a_reference_from_storage_with_impossible_shares_is_invalid() {
+        let mut r = reference(&[0.1; 3], &[]);
+        assert!(r.is_valid());
+        r.flat.values[0] = f32::NAN;
+        assert!(!r.is_valid());
+    }
+}
