@@ -92,6 +92,58 @@ fn a_breathed_b_in_paobu_is_named_as_an_aspiration_problem_and_the_plain_one_is_
 }
 
 #[test]
+fn chi_said_as_ci_is_caught_once_the_students_own_hisses_are_known() {
+    let shared = require_shared!();
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("profile.json");
+    let p = profile.to_str().unwrap();
+    let clip = |name: &str| shared.join(format!("corpus-synth/wav/{name}.wav"));
+    // Earlier attempts, said right, teach the profile this voice's flat and retroflex hisses.
+    for (name, text) in [
+        ("a027_syl_correct_clean", "四"),
+        ("a006_syl_correct_clean", "知"),
+        ("a031_word_correct_clean", "蓝色"),
+        ("a007_syl_correct_clean", "吃"),
+        ("a035_word_correct_clean", "资料"),
+        ("a034_word_correct_clean", "知道"),
+        ("a039_word_correct_clean", "私人"),
+        ("a038_word_correct_clean", "诗人"),
+        ("a064_word_correct_clean", "昨天"),
+        ("a063_word_correct_clean", "中国"),
+    ] {
+        score(&["--text", text, "--profile", p], &clip(name));
+    }
+    let kept: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&profile).unwrap()).unwrap();
+    for place in ["flat", "retroflex"] {
+        assert!(kept["sibilants"][place]["len"].as_u64().unwrap() >= 4, "{kept}");
+    }
+
+    let said_ci = score(&["--text", "吃饭", "--profile", p], &clip("a037_word_initial_clean"));
+    let chi = &said_ci["syllables"][0];
+    assert_ne!(chi["verdict"], "ok", "{chi}");
+    assert_eq!(chi["initial_ok"], false);
+    assert_eq!(chi["heard"], "ci1");
+    let said_chi = score(&["--text", "吃饭", "--profile", p], &clip("a037_word_correct_clean"));
+    assert_eq!(said_chi["syllables"][0]["verdict"], "ok", "{said_chi}");
+}
+
+#[test]
+fn a_damaged_profile_is_refused_with_a_clear_error_and_left_as_it_was() {
+    let shared = require_shared!();
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("profile.json");
+    std::fs::write(&profile, "{\"median_hz\": 1}").unwrap();
+    let out = run(shiliu(data_dir_with_model())
+        .args(["score", "--text", "吃饭", "--profile"])
+        .arg(&profile)
+        .arg(shared.join("corpus-synth/wav/a037_word_correct_clean.wav")));
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is not a speaker profile"), "{err}");
+    assert_eq!(std::fs::read_to_string(&profile).unwrap(), "{\"median_hz\": 1}");
+}
+
+#[test]
 fn a_student_who_stops_short_is_told_the_rest_was_not_said() {
     let shared = require_shared!();
     let laoshi = shared.join("corpus/wav/words/yt_lao3shi1.wav");

@@ -131,7 +131,8 @@ pub struct ScoreResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(skip))]
     pub diagnostics: Option<Vec<SyllableDiagnostics>>,
-    /// The speaker's pitch profile after this attempt, to keep for the next one.
+    /// The speaker's profile (pitch range, own flat and retroflex hisses) after this attempt,
+    /// to keep for the next one.
     #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub speaker: Option<shiliu_prosody::SpeakerProfile>,
 }
@@ -152,6 +153,8 @@ pub struct SyllableDiagnostics {
     pub tone_fit: Option<f32>,
     /// A stop's release noise (burst and aspiration) in ms, when measured.
     pub release_noise_ms: Option<u32>,
+    /// A sibilant's hiss: the share of its 2–7.8 kHz energy below 4.5 kHz, when measured.
+    pub hiss_low_share: Option<f32>,
     /// Log-probability the recogniser gave the text ending just before this syllable.
     pub end_lp: Option<f32>,
 }

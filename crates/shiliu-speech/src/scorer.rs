@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use shiliu_audio::quality::{self, QualityReport};
 use shiliu_pinyin::{Tone, target_contour};
-use shiliu_prosody::{OnsetFrames, ProsodyAnalysis, SpeakerProfile, is_stop};
+use shiliu_prosody::{OnsetFrames, Place, ProsodyAnalysis, SpeakerProfile, is_stop, place_of};
 
 use crate::align::{align, transcript_syllables};
 use crate::candidates::{Candidate, candidates_for, char_groups};
@@ -34,7 +34,7 @@ pub struct ScoreRequest {
     pub pinyin: Option<String>,
     /// Confusable items to choose between (老鼠 for 老师): a forced choice is reported.
     pub contrasts: Vec<String>,
-    /// The student's pitch profile from earlier attempts.
+    /// The student's profile from earlier attempts (pitch range, flat and retroflex hisses).
     pub speaker: Option<SpeakerProfile>,
     /// Include the raw evidence per syllable in the result.
     pub diagnostics: bool,
@@ -104,51 +104,48 @@ impl Scorer {
                 ));
             }
         };
-        let releases = stop_releases(&expected, &audio, &prosody, &report);
-        let mut result = combine(
-            &expected,
-            &candidates,
-            &position_of,
-            &recognition,
-            &prosody,
-            &releases,
-            &report,
-            offset_ms,
-            started,
-        );
+        let onsets = measure_onsets(&expected, &audio, &prosody, &report);
+        let mut result =
+            combine(&expected, &candidates, &position_of, &recognition, &prosody, &onsets, &report, offset_ms, started);
         if request.diagnostics {
             result.diagnostics =
-                Some(diagnostics(&expected, &candidates, &position_of, &recognition, &prosody, &releases));
+                Some(diagnostics(&expected, &candidates, &position_of, &recognition, &prosody, &onsets));
         }
         Ok(result)
     }
 }
 
-/// Each syllable's stop release (see [`OnsetFrames`]), measured only in syllables and
-/// words: in reading, syllables are short and their boundaries loose, so a release measured
-/// there mixes in its neighbours' noise. Background noise drowns the faint end of an aspiration
-/// (with white noise 20 dB under the speech, 4 of 36 native p/t/k read as unaspirated), so a
-/// recording flagged noisy is not judged on it either.
-fn stop_releases(
-    expected: &Expected,
-    audio: &[f32],
-    prosody: &ProsodyAnalysis,
-    report: &QualityReport,
-) -> Vec<Option<Release>> {
+/// What the start of each syllable shows in the audio itself, independently of the recogniser
+/// (which often hears the word it expects).
+struct Onsets {
+    /// A stop's release.
+    releases: Vec<Option<Release>>,
+    /// A sibilant's place and the low share of its hiss
+    /// ([`OnsetFrames::hiss_low_share`]).
+    hisses: Vec<Option<(Place, f32)>>,
+}
+
+/// Measures each syllable's onset, only in syllables and words: in reading, syllables are short
+/// and their boundaries loose, so an onset measured there mixes in its neighbours' noise.
+/// Background noise drowns the faint end of an aspiration (with white noise 20 dB under the
+/// speech, 4 of 36 native p/t/k read as unaspirated) and masks a hiss's spectrum, so a
+/// recording flagged noisy is not measured either.
+fn measure_onsets(expected: &Expected, audio: &[f32], prosody: &ProsodyAnalysis, report: &QualityReport) -> Onsets {
+    let n = expected.syllables.len();
     if expected.task == Task::Reading || report.flags.contains(&shiliu_audio::QualityFlag::Noisy) {
-        return vec![None; expected.syllables.len()];
+        return Onsets { releases: vec![None; n], hisses: vec![None; n] };
     }
     let frames = OnsetFrames::new(audio);
-    let release = |p: &shiliu_prosody::SyllableProsody| {
-        let onset = frames.onset((p.start_ms, p.end_ms))?;
-        Some(Release { onset, syllable_ms: p.end_ms.saturating_sub(p.start_ms) })
-    };
-    expected
-        .syllables
-        .iter()
-        .zip(&prosody.syllables)
-        .map(|(s, p)| if is_stop(s.syllable().initial) { release(p) } else { None })
-        .collect()
+    let spans =
+        || expected.syllables.iter().zip(&prosody.syllables).map(|(s, p)| (s.syllable(), (p.start_ms, p.end_ms)));
+    let releases = spans()
+        .map(|(syl, (start, end))| {
+            let onset = if is_stop(syl.initial) { frames.onset((start, end))? } else { return None };
+            Some(Release { onset, syllable_ms: end.saturating_sub(start) })
+        })
+        .collect();
+    let hisses = spans().map(|(syl, span)| Some((place_of(syl.initial)?, frames.hiss_low_share(span)?))).collect();
+    Onsets { releases, hisses }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -158,7 +155,7 @@ fn combine(
     position_of: &[usize],
     recognition: &Recognition,
     prosody: &ProsodyAnalysis,
-    releases: &[Option<Release>],
+    onsets: &Onsets,
     report: &QualityReport,
     offset_ms: u32,
     started: Instant,
@@ -182,6 +179,15 @@ fn combine(
         position_of.iter().map(|&p| recognition.positions.get(p).unwrap_or(&missing)).collect();
     let ended_at = if connected { where_the_recording_ended(&forced_at) } else { None };
 
+    // Hisses are judged against the speaker's hisses from earlier attempts, and this attempt's
+    // are kept for next time.
+    let mut speaker = prosody.speaker;
+    let hiss_sounded = |k: usize| {
+        let (place, share) = onsets.hisses[k]?;
+        speaker?.sibilants.contradicts(place, share)
+    };
+    let hiss_sounded: Vec<Option<Place>> = (0..expected.syllables.len()).map(hiss_sounded).collect();
+
     let mut results = Vec::with_capacity(expected.syllables.len());
     let mut parts = Vec::with_capacity(expected.syllables.len());
     for (k, s) in expected.syllables.iter().enumerate() {
@@ -200,7 +206,8 @@ fn combine(
             forced,
             aligned: alignment.ops[k],
             alone: !connected,
-            release: releases[k],
+            release: onsets.releases[k],
+            hiss_sounded: hiss_sounded[k],
             too_short_for_all,
             after_the_end: ended_at.is_some_and(|e| k >= e),
         };
@@ -240,6 +247,12 @@ fn combine(
             problem: j.problem,
         });
         parts.push((j.segment_score, j.tone_score));
+        // Kept unless the initial was judged an error or the hiss itself sounded wrong: the
+        // recogniser's mere doubt is weak evidence on this very contrast.
+        let initial_kept = j.initial_ok || (j.verdict != Verdict::Error && hiss_sounded[k].is_none());
+        if let (Some((place, share)), Some(p), true) = (onsets.hisses[k], speaker.as_mut(), initial_kept) {
+            p.sibilants.record(place, share);
+        }
     }
     let judged: Vec<Judged> = expected
         .syllables
@@ -274,7 +287,7 @@ fn combine(
         forced_choice: forced_choice(&recognition.choices),
         syllables_per_second: prosody.fluency.syllables_per_second,
         pause_count: prosody.fluency.pause_count,
-        speaker: prosody.speaker,
+        speaker,
         timings: Timings {
             recognise_ms: recognition.recognise.as_secs_f32() * 1000.0,
             forcing_ms: recognition.forcing.as_secs_f32() * 1000.0,
@@ -313,7 +326,7 @@ fn diagnostics(
     position_of: &[usize],
     recognition: &Recognition,
     prosody: &ProsodyAnalysis,
-    releases: &[Option<Release>],
+    onsets: &Onsets,
 ) -> Vec<SyllableDiagnostics> {
     let alignment = transcript_alignment(expected, recognition);
     (0..expected.syllables.len())
@@ -333,7 +346,8 @@ fn diagnostics(
                 },
                 tone_probs: prosody.syllables[k].tone.probs,
                 tone_fit: prosody.syllables[k].tone_score,
-                release_noise_ms: releases[k].map(|r| r.noise_ms()),
+                release_noise_ms: onsets.releases[k].map(|r| r.noise_ms()),
+                hiss_low_share: onsets.hisses[k].map(|(_, share)| share),
                 end_lp: ev.map(|e| e.end_lp),
             }
         })

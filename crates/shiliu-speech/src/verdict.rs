@@ -4,7 +4,8 @@
 //! probability, chosen once for all items, not per clip.
 
 use shiliu_pinyin::{Contrast, Syllable, Tone, contrast_of};
-pub use shiliu_prosody::Onset;
+use shiliu_prosody::place_of;
+pub use shiliu_prosody::{Onset, Place};
 
 use crate::align::AlignOp;
 use crate::candidates::Candidate;
@@ -21,6 +22,10 @@ pub struct SegmentEvidence<'a> {
     /// The stop's release, measured in the audio; `None` for other initials, when nothing was
     /// measured, or in sentences, where syllable boundaries are too loose for it.
     pub release: Option<Release>,
+    /// Where a sibilant's hiss sounded made, when that contradicts the expected initial against
+    /// the speaker's own earlier hisses (see [`shiliu_prosody::SibilantReference`]); `None`
+    /// otherwise, and where it was not measured (as for `release`).
+    pub hiss_sounded: Option<Place>,
     /// The speech is too short to hold every expected syllable (see [`too_short_for`]).
     pub too_short_for_all: bool,
     /// The recording had ended before this syllable (see [`where_the_recording_ended`]).
@@ -101,6 +106,28 @@ fn release_contradicts(expected: &Syllable, ev: &SegmentEvidence) -> Option<Syll
     Some(ev.candidates[j].syllable)
 }
 
+/// The flat/retroflex counterpart the hiss says was said instead of the expected sibilant.
+fn hiss_contradicts(ev: &SegmentEvidence) -> Option<Syllable> {
+    let sounded = ev.hiss_sounded?;
+    ev.candidates
+        .iter()
+        .find(|c| c.contrast == Some(Contrast::FlatRetroflex) && place_of(c.syllable.initial) == Some(sounded))
+        .map(|c| c.syllable)
+}
+
+/// Whether the free transcript's syllable `heard` has the part that `contrast` changes in
+/// common with the candidate `rival`: 出租车 heard as 初作菜 has the c of the rival ce for che.
+/// Aspiration and tone are left out: the recogniser mixes up b/p and tones too freely.
+fn shares_contrasted_part(contrast: Contrast, rival: &Syllable, heard: &Syllable) -> bool {
+    match contrast {
+        Contrast::FlatRetroflex | Contrast::NasalLateral | Contrast::LabiodentalVelar | Contrast::RetroflexLateral => {
+            rival.initial == heard.initial
+        }
+        Contrast::FrontBackNasal | Contrast::UnroundedRounded => rival.final_ == heard.final_,
+        Contrast::Aspiration | Contrast::Tone => false,
+    }
+}
+
 /// The pitch's view of one syllable.
 #[derive(Debug, Clone, Copy)]
 pub struct ToneEvidence {
@@ -143,8 +170,8 @@ const UNHEARD_BELOW: f32 = -6.0;
 /// Below this the transcript's omission is believed (and always when the speech was too short
 /// for every syllable).
 const OMITTED_BELOW: f32 = -5.0;
-/// A transcript that heard the confusable neighbour, on a target this unlikely, is a defect:
-/// two independent readings of the audio agree on the same slip.
+/// A transcript that heard the confusable neighbour (or just its contrasted sound), on a target
+/// this unlikely, is a defect: two independent readings of the audio agree on the same slip.
 const TRANSCRIPT_AGREES_BELOW: f32 = -2.0;
 /// A final slip outside the named contrasts (guan/gan, uo/ou) must beat the target by this much
 /// (e ≈ 2.7×) before it counts as a rival.
@@ -266,6 +293,14 @@ fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, O
             .filter(|&j| Some(j) != ruled_out),
         _ => None,
     };
+    // Failing that, the named rival whose contrasted sound the transcript heard (only in doubt).
+    let transcript_leans_to = transcript_rival.or_else(|| match ev.aligned {
+        AlignOp::Substituted(h) => ev.candidates.iter().enumerate().skip(1).find_map(|(j, c)| {
+            let contrast = c.contrast?;
+            (Some(j) != ruled_out && shares_contrasted_part(contrast, &c.syllable, &h)).then_some(j)
+        }),
+        _ => None,
+    });
     // The transcript and a close likelihood agreeing makes an error for the classic confusions;
     // the rarer final slips need the likelihood alone to say so (they still become a defect below).
     if let Some(j) = transcript_rival
@@ -287,15 +322,24 @@ fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, O
         let problem = segment_problem(expected, &heard, Some(Contrast::Aspiration));
         return (Verdict::Defect, score.clamp(DEFECT_BAND.0, DEFECT_BAND.1), Some(heard), Some(problem));
     }
+    // So is a hiss that sounded like the speaker's own hiss for the other place of articulation.
+    if let Some(heard) = hiss_contradicts(ev) {
+        let problem = segment_problem(expected, &heard, Some(Contrast::FlatRetroflex));
+        return (Verdict::Defect, score.clamp(DEFECT_BAND.0, DEFECT_BAND.1), Some(heard), Some(problem));
+    }
     // A lone syllable gets low likelihoods from the recogniser whatever is said: only a rival
     // doing better counts against it. In context its own likelihood counts too, and so does a
     // transcript that heard a confusable neighbour there.
     let doubtful = margin < 0.0
         || (!ev.alone && named_margin.min(10.0) + t < DOUBT_BELOW)
-        || (!ev.alone && transcript_rival.is_some() && t < TRANSCRIPT_AGREES_BELOW)
+        || (!ev.alone && transcript_leans_to.is_some() && t < TRANSCRIPT_AGREES_BELOW)
         || (!ev.alone && matches!(ev.aligned, AlignOp::Substituted(_)) && t < UNHEARD_BELOW);
     if doubtful {
         let heard = match (best_alt, ev.aligned) {
+            // Two readings of the audio leaning the same way name the rival best.
+            _ if transcript_leans_to.is_some() && t < TRANSCRIPT_AGREES_BELOW => {
+                transcript_leans_to.map(|j| (ev.candidates[j].syllable, ev.candidates[j].contrast))
+            }
             (Some((j, a)), _) if a > t - 2.0 => Some((ev.candidates[j].syllable, ev.candidates[j].contrast)),
             // The counterpart a clear release ruled out is not what the transcript "heard".
             (_, AlignOp::Substituted(h)) if ruled_out.is_none_or(|j| !ev.candidates[j].syllable.same_segments(&h)) => {

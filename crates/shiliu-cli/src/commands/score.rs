@@ -2,10 +2,11 @@
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 use shiliu_model::ModelStore;
 use shiliu_paths::DataDir;
+use shiliu_prosody::SpeakerProfile;
 use shiliu_speech::result::{ScoreResult, Verdict};
 use shiliu_speech::{ScoreRequest, Scorer};
 
@@ -37,8 +38,36 @@ pub struct ScoreArgs {
     /// Channels of the raw PCM (with --pcm-rate).
     #[arg(long, value_name = "N", default_value_t = 1, requires = "pcm_rate")]
     pcm_channels: u16,
+    /// The speaker's profile (pitch range, own flat and retroflex hisses) as JSON: read from
+    /// this file if it exists, and the profile updated by this attempt written back, as the app
+    /// keeps one per student.
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
     /// The recording (WAV, any rate or channel count; raw PCM with --pcm-rate).
     file: PathBuf,
+}
+
+/// The profile stored at `path`, `None` when there is none yet.
+fn read_profile(path: &std::path::Path) -> Result<Option<SpeakerProfile>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("cannot read the profile {}", path.display())),
+    };
+    let profile: SpeakerProfile = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a speaker profile written by shiliu score", path.display()))?;
+    profile.validate().with_context(|| format!("the profile in {} is damaged", path.display()))?;
+    Ok(Some(profile))
+}
+
+/// Replaces the profile at `path` whole (a new file renamed over the old), so an interrupted
+/// write never leaves half a profile.
+fn write_profile(path: &std::path::Path, profile: &SpeakerProfile) -> Result<()> {
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(&tmp, serde_json::to_string_pretty(profile)?)
+        .with_context(|| format!("cannot write the profile {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write the profile {}", path.display()))?;
+    Ok(())
 }
 
 pub fn load_scorer(model: Option<PathBuf>, threads: usize, data: &DataDir) -> Result<Scorer> {
@@ -59,10 +88,13 @@ pub fn run(args: ScoreArgs, data: &DataDir) -> Result<()> {
         text: args.text,
         pinyin: args.pinyin,
         contrasts: args.contrasts,
-        speaker: None,
+        speaker: args.profile.as_deref().map(read_profile).transpose()?.flatten(),
         diagnostics: args.diagnostics,
     };
     let result = scorer.score(&samples, &request)?;
+    if let (Some(path), Some(profile)) = (&args.profile, &result.speaker) {
+        write_profile(path, profile)?;
+    }
     if args.json {
         println!("{}", serde_json::to_string(&result)?);
     } else {

@@ -34,6 +34,7 @@ struct Heard {
     aligned: AlignOp,
     alone: bool,
     release: Option<Release>,
+    hiss_sounded: Option<Place>,
     too_short_for_all: bool,
     after_the_end: bool,
 }
@@ -51,6 +52,7 @@ impl Heard {
             aligned: AlignOp::Match(expected),
             alone: false,
             release: None,
+            hiss_sounded: None,
             too_short_for_all: false,
             after_the_end: false,
         }
@@ -102,6 +104,11 @@ impl Heard {
         self
     }
 
+    fn hiss_sounding(mut self, place: Place) -> Heard {
+        self.hiss_sounded = Some(place);
+        self
+    }
+
     fn judge(&self, tone: &ToneEvidence) -> Judgement {
         let forced = PositionEvidence {
             target_lp: self.groups[0],
@@ -115,6 +122,7 @@ impl Heard {
             aligned: self.aligned,
             alone: self.alone,
             release: self.release,
+            hiss_sounded: self.hiss_sounded,
             too_short_for_all: self.too_short_for_all,
             after_the_end: self.after_the_end,
         };
@@ -373,4 +381,38 @@ fn a_doubtful_syllable_does_not_name_the_counterpart_a_clear_release_ruled_out()
         Heard::target("dan4", -6.0).transcript_heard("tan4").release_noisy_for(15, 300).judge(&tone_ok(Tone::Fourth));
     assert_eq!(j.verdict, Verdict::Defect, "the low likelihood alone is still doubtful");
     assert!(j.problem.is_none() && j.initial_ok, "{j:?}");
+}
+
+#[test]
+fn a_retroflex_whose_hiss_sounded_flat_is_a_defect_naming_the_flat_sibilant() {
+    let j = Heard::target("chi1", -0.02).hiss_sounding(Place::Flat).judge(&tone_ok(Tone::First));
+    assert_eq!(j.verdict, Verdict::Defect);
+    assert_problem(&j, ProblemKind::Initial, "ch", "c", "flat_retroflex");
+}
+
+#[test]
+fn a_flat_sibilant_whose_hiss_sounded_retroflex_is_a_defect_too() {
+    let j = Heard::target("si4", -0.1).hiss_sounding(Place::Retroflex).judge(&tone_ok(Tone::Fourth));
+    assert_eq!(j.verdict, Verdict::Defect);
+    assert_problem(&j, ProblemKind::Initial, "s", "sh", "flat_retroflex");
+}
+
+#[test]
+fn a_transcript_that_heard_the_rivals_initial_in_another_syllable_makes_an_unlikely_target_doubtful() {
+    // 展 said as zan: the transcript heard 怎 (zen), whose z is the flat rival's.
+    let j = Heard::target("zhan3", -2.9).rival("zhuan3", -4.8).transcript_heard("zen3").judge(&tone_ok(Tone::Third));
+    assert_eq!(j.verdict, Verdict::Defect);
+    assert_problem(&j, ProblemKind::Initial, "zh", "z", "flat_retroflex");
+}
+
+#[test]
+fn a_transcript_sharing_only_an_aspiration_rivals_initial_is_no_evidence() {
+    let j = Heard::target("peng2", -2.9).transcript_heard("bang3").judge(&tone_ok(Tone::Second));
+    assert_eq!(j.verdict, Verdict::Ok);
+}
+
+#[test]
+fn a_likely_target_is_not_doubted_for_a_transcript_that_shares_a_rivals_initial() {
+    let j = Heard::target("zhan3", -0.5).transcript_heard("zen3").judge(&tone_ok(Tone::Third));
+    assert_eq!(j.verdict, Verdict::Ok);
 }
