@@ -26,6 +26,7 @@ syllables_per_second: number, pause_count: number,
  */
 timings: Timings, 
 /**
- * The speaker's pitch profile after this attempt, to keep for the next one.
+ * The speaker's profile (pitch range, own flat and retroflex hisses) after this attempt,
+ * to keep for the next one.
  */
 speaker: unknown, };
