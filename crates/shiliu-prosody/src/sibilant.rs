@@ -271,7 +271,7 @@ mod tests {
 
     #[test]
     fn nothing_is_judged_before_the_speaker_has_said_enough_of_both_places() {
-        let r = reference(&[0.05; 5], &[0.8; 12]);
+        let r = reference(&[0.05; JUDGES_FROM - 1], &[0.8; KEPT]);
         assert_eq!(r.contradicts(Place::Retroflex, 0.05), None);
     }
 
