@@ -26,8 +26,9 @@ pub enum Task {
 pub struct ExpectedSyllable {
     /// The character(s) it is written with (two for 儿化 such as 这儿).
     pub hanzi: String,
-    /// The character that stands for it in teacher forcing.
-    pub forcing_char: char,
+    /// The character(s) forced for it in teacher forcing: simplified, or for a pinyin-only item
+    /// one character read that way.
+    pub forced: String,
     pub surface: SurfaceSyllable,
 }
 
@@ -64,9 +65,16 @@ impl Expected {
         let spelled = crate::normalize::spell_numbers(text);
         let text = spelled.as_str();
         let has_hanzi = text.chars().any(is_hanzi);
+        // Words are looked up, and forced, in their simplified form (謝謝 is the word 谢谢 with
+        // its neutral tone, and the recogniser writes simplified), and shown as written. The text
+        // is converted as a whole, so 乾坤 stays and 一乾二淨 becomes 一干二净.
+        let written: Vec<char> = text.chars().collect();
+        let simplified = Some(fast2s::convert(text))
+            .filter(|s| s.chars().count() == written.len())
+            .unwrap_or_else(|| text.to_owned());
         let readings: Vec<Reading> = match (has_hanzi, pinyin) {
-            (true, Some(p)) => shiliu_pinyin::align_pinyin(text, p)?,
-            (true, None) => shiliu_pinyin::to_pinyin(text),
+            (true, Some(p)) => shiliu_pinyin::align_pinyin(&simplified, p)?,
+            (true, None) => shiliu_pinyin::to_pinyin(&simplified),
             (false, Some(p)) => shiliu_pinyin::readings_from_pinyin(p)?,
             (false, None) => shiliu_pinyin::readings_from_pinyin(text)?,
         };
@@ -77,21 +85,24 @@ impl Expected {
         let mut syllables = Vec::with_capacity(surface.len());
         let mut chars = Vec::new();
         for s in surface {
-            let written: String = readings[s.readings.clone()].iter().map(|r| r.text.as_str()).collect();
-            let hanzi: String = written.chars().filter(|c| is_hanzi(*c)).collect();
-            let forcing_char = match hanzi.chars().next() {
-                Some(c) => c,
-                None => representative_char(&s.syllable)
-                    .ok_or_else(|| ExpectedError::NoCharacter(s.syllable.to_numbered()))?,
-            };
-            if hanzi.is_empty() {
-                chars.push(forcing_char);
+            let parts = &readings[s.readings.clone()];
+            let forced: String = parts.iter().flat_map(|r| r.text.chars()).filter(|c| is_hanzi(*c)).collect();
+            // (Offsets are into `text` only when it has the hanzi; pinyin-only items have none.)
+            let shown: String = if has_hanzi {
+                parts.iter().flat_map(|r| &written[r.start..r.end]).copied().filter(|c| is_hanzi(*c)).collect()
             } else {
-                chars.extend(hanzi.chars());
-            }
+                String::new()
+            };
+            let forced = match forced.is_empty() {
+                false => forced,
+                true => representative_char(&s.syllable)
+                    .ok_or_else(|| ExpectedError::NoCharacter(s.syllable.to_numbered()))?
+                    .to_string(),
+            };
+            chars.extend(forced.chars());
             syllables.push(ExpectedSyllable {
-                hanzi: if hanzi.is_empty() { forcing_char.to_string() } else { hanzi },
-                forcing_char,
+                hanzi: if shown.is_empty() { forced.clone() } else { shown },
+                forced,
                 surface: s,
             });
         }
@@ -138,6 +149,17 @@ mod tests {
     }
 
     #[test]
+    fn traditional_characters_are_read_as_their_simplified_word_and_shown_as_written() {
+        let e = Expected::new("謝謝", None).unwrap();
+        let surface: Vec<String> = e.syllables.iter().map(|s| s.syllable().to_numbered()).collect();
+        assert_eq!(surface, ["xie4", "xie5"]);
+        assert_eq!(e.syllables[0].hanzi, "謝");
+        assert_eq!(e.chars, ['谢', '谢']);
+        // Converted as a whole: 乾 stays 乾 in 乾坤.
+        assert_eq!(Expected::new("乾坤", None).unwrap().chars, ['乾', '坤']);
+    }
+
+    #[test]
     fn given_pinyin_overrides_the_dictionary() {
         let e = Expected::new("行", Some("hang2")).unwrap();
         assert_eq!(e.syllables[0].syllable().to_numbered(), "hang2");
@@ -147,7 +169,7 @@ mod tests {
     #[test]
     fn pinyin_alone_gets_a_character_read_that_way() {
         let e = Expected::new("", Some("ma3")).unwrap();
-        let c = e.syllables[0].forcing_char;
+        let c = e.syllables[0].forced.chars().next().unwrap();
         assert!(shiliu_pinyin::char_readings(c).iter().any(|r| r.to_numbered() == "ma3"), "{c}");
     }
 

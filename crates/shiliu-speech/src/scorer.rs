@@ -82,14 +82,14 @@ impl Scorer {
         let mut position_of = Vec::with_capacity(expected.syllables.len());
         for (s, cands) in expected.syllables.iter().zip(&candidates) {
             position_of.push(forcing.positions.len());
-            for (k, c) in s.hanzi.chars().enumerate() {
+            for (k, c) in s.forced.chars().enumerate() {
                 let groups = if k == 0 { char_groups(c, cands) } else { vec![vec![c]] };
                 forcing.positions.push((c, groups));
             }
         }
         if !request.contrasts.is_empty() {
             forcing.choices = std::iter::once(expected.chars.iter().collect::<String>())
-                .chain(request.contrasts.iter().cloned())
+                .chain(request.contrasts.iter().map(|c| fast2s::convert(c)))
                 .collect();
         }
         let recognition = self.engine.recognise(&audio, &forcing)?;
