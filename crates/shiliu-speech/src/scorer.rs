@@ -94,7 +94,8 @@ impl Scorer {
         }
         let recognition = self.engine.recognise(&audio, &forcing)?;
         let surfaces: Vec<_> = expected.syllables.iter().map(|s| s.surface.clone()).collect();
-        let prosody = match shiliu_prosody::analyse(&audio, &surfaces, request.speaker.as_ref(), None) {
+        let speaker = usable_profile(request.speaker);
+        let prosody = match shiliu_prosody::analyse(&audio, &surfaces, speaker.as_ref(), None) {
             Ok(p) => p,
             Err(_) => {
                 return Ok(unscored(
@@ -113,6 +114,12 @@ impl Scorer {
         }
         Ok(result)
     }
+}
+
+/// The stored profile, unless it is damaged: then the student is scored as a new speaker (and
+/// the profile this attempt returns replaces it) rather than not at all.
+fn usable_profile(profile: Option<SpeakerProfile>) -> Option<SpeakerProfile> {
+    profile.filter(|p| p.validate().is_ok())
 }
 
 /// What the start of each syllable shows in the audio itself, independently of the recogniser
@@ -463,5 +470,14 @@ mod tests {
         assert!(r.syllables.iter().all(|s| s.verdict == Verdict::Error && s.heard.is_none()));
         assert_eq!(r.overall, 0.0);
         assert!(r.tip.zh.contains("没有听到"));
+    }
+
+    #[test]
+    fn a_damaged_stored_profile_is_set_aside_instead_of_failing_every_attempt() {
+        let good: SpeakerProfile =
+            serde_json::from_str(r#"{"median_hz": 220.0, "low_hz": 180.0, "high_hz": 300.0, "n_frames": 500}"#).unwrap();
+        assert_eq!(usable_profile(Some(good)), Some(good), "a stored profile from before the hisses still loads");
+        let damaged = SpeakerProfile { low_hz: 400.0, ..good };
+        assert_eq!(usable_profile(Some(damaged)), None);
     }
 }
