@@ -475,7 +475,8 @@ mod tests {
     #[test]
     fn a_damaged_stored_profile_is_set_aside_instead_of_failing_every_attempt() {
         let good: SpeakerProfile =
-            serde_json::from_str(r#"{"median_hz": 220.0, "low_hz": 180.0, "high_hz": 300.0, "n_frames": 500}"#).unwrap();
+            serde_json::from_str(r#"{"median_hz": 220.0, "low_hz": 180.0, "high_hz": 300.0, "n_frames": 500}"#)
+                .unwrap();
         assert_eq!(usable_profile(Some(good)), Some(good), "a stored profile from before the hisses still loads");
         let damaged = SpeakerProfile { low_hz: 400.0, ..good };
         assert_eq!(usable_profile(Some(damaged)), None);

@@ -424,3 +424,14 @@ fn a_likely_target_is_not_doubted_for_a_transcript_that_shares_a_rivals_initial(
     let j = Heard::target("zhan3", -0.5).transcript_heard("zen3").judge(&tone_ok(Tone::Third));
     assert_eq!(j.verdict, Verdict::Ok);
 }
+
+#[test]
+fn in_a_word_an_n_the_recogniser_prefers_only_narrowly_to_l_is_doubtful() {
+    let j = Heard::target("niu2", -0.8).rival("liu2", -3.3).judge(&tone_ok(Tone::Second));
+    assert_eq!(j.verdict, Verdict::Defect);
+    assert_problem(&j, ProblemKind::Initial, "n", "l", "n_l");
+    let clear = Heard::target("niu2", -0.2).rival("liu2", -4.5).judge(&tone_ok(Tone::Second));
+    assert_eq!(clear.verdict, Verdict::Ok);
+    let alone = Heard::target("niu2", -0.8).rival("liu2", -3.3).said_alone().judge(&tone_ok(Tone::Second));
+    assert_eq!(alone.verdict, Verdict::Ok, "a lone syllable's likelihoods are weaker evidence");
+}
