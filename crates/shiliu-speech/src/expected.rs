@@ -42,7 +42,7 @@ impl ExpectedSyllable {
 pub struct Expected {
     pub text: String,
     pub syllables: Vec<ExpectedSyllable>,
-    /// Every hanzi of the target in order (what teacher forcing walks through).
+    /// Every character teacher forcing walks through, in order (simplified).
     pub chars: Vec<char>,
     pub task: Task,
 }
@@ -93,11 +93,12 @@ impl Expected {
             } else {
                 String::new()
             };
-            let forced = match forced.is_empty() {
-                false => forced,
-                true => representative_char(&s.syllable)
+            let forced = if forced.is_empty() {
+                representative_char(&s.syllable)
                     .ok_or_else(|| ExpectedError::NoCharacter(s.syllable.to_numbered()))?
-                    .to_string(),
+                    .to_string()
+            } else {
+                forced
             };
             chars.extend(forced.chars());
             syllables.push(ExpectedSyllable {

@@ -147,8 +147,10 @@ fn measure_onsets(expected: &Expected, audio: &[f32], prosody: &ProsodyAnalysis,
         || expected.syllables.iter().zip(&prosody.syllables).map(|(s, p)| (s.syllable(), (p.start_ms, p.end_ms)));
     let releases = spans()
         .map(|(syl, (start, end))| {
-            let onset = if is_stop(syl.initial) { frames.onset((start, end))? } else { return None };
-            Some(Release { onset, syllable_ms: end.saturating_sub(start) })
+            if !is_stop(syl.initial) {
+                return None;
+            }
+            Some(Release { onset: frames.onset((start, end))?, syllable_ms: end.saturating_sub(start) })
         })
         .collect();
     let hisses = spans().map(|(syl, span)| Some((place_of(syl.initial)?, frames.hiss_low_share(span)?))).collect();

@@ -331,15 +331,15 @@ fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, O
         let problem = segment_problem(expected, &heard, Some(Contrast::FlatRetroflex));
         return (Verdict::Defect, score.clamp(DEFECT_BAND.0, DEFECT_BAND.1), Some(heard), Some(problem));
     }
-    // A lone syllable gets low likelihoods from the recogniser whatever is said: only a rival
-    // doing better counts against it. In context its own likelihood counts too, and so does a
-    // transcript that heard a confusable neighbour there.
     // The n/l rival the recogniser does not put far enough behind (see NASAL_LATERAL_MARGIN).
     let close_nasal_lateral = rivals()
         .filter(|(j, a)| ev.candidates[*j].contrast == Some(Contrast::NasalLateral) && t - **a < NASAL_LATERAL_MARGIN)
         .map(|(j, _)| j)
         .next()
         .filter(|_| !ev.alone);
+    // A lone syllable gets low likelihoods from the recogniser whatever is said: only a rival
+    // doing better counts against it. In context its own likelihood counts too, and so does a
+    // transcript that heard a confusable neighbour there, or a close n/l rival.
     let doubtful = margin < 0.0
         || (!ev.alone && named_margin.min(10.0) + t < DOUBT_BELOW)
         || (!ev.alone && transcript_leans_to.is_some() && t < TRANSCRIPT_AGREES_BELOW)
@@ -351,7 +351,7 @@ fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, O
             // Two readings of the audio leaning the same way name the rival best.
             _ if transcript_leans_to.is_some() && t < TRANSCRIPT_AGREES_BELOW => transcript_leans_to.map(named),
             _ if close_nasal_lateral.is_some() => close_nasal_lateral.map(named),
-            (Some((j, a)), _) if a > t - 2.0 => Some((ev.candidates[j].syllable, ev.candidates[j].contrast)),
+            (Some((j, a)), _) if a > t - 2.0 => Some(named(j)),
             // The counterpart a clear release ruled out is not what the transcript "heard".
             (_, AlignOp::Substituted(h)) if ruled_out.is_none_or(|j| !ev.candidates[j].syllable.same_segments(&h)) => {
                 Some((h, contrast_of(expected, &h)))
