@@ -165,12 +165,13 @@ pub enum Onset {
     NoBreathSeen,
 }
 
+/// Synthetic sounds for the onset tests here and in the `sibilant` module.
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(crate) mod test_audio {
+    use crate::pitch::SAMPLE_RATE;
 
     /// Deterministic white-ish noise from a linear congruential generator.
-    fn noise(n: usize, amplitude: f32, seed: &mut u32) -> Vec<f32> {
+    pub fn noise(n: usize, amplitude: f32, seed: &mut u32) -> Vec<f32> {
         (0..n)
             .map(|_| {
                 *seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
@@ -179,7 +180,8 @@ mod tests {
             .collect()
     }
 
-    fn vowel(ms: usize) -> Vec<f32> {
+    /// A steady vowel-like tone at 220 Hz with its second harmonic.
+    pub fn vowel(ms: usize) -> Vec<f32> {
         let n = ms * SAMPLE_RATE as usize / 1000;
         (0..n)
             .map(|i| {
@@ -188,6 +190,12 @@ mod tests {
             })
             .collect()
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_audio::{noise, vowel};
+    use super::*;
 
     /// Silence, a release of `noise_ms` of noise, then a vowel; the syllable starts at 200 ms.
     fn syllable(noise_ms: usize) -> Vec<f32> {

@@ -190,33 +190,18 @@ impl SibilantReference {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::onset::test_audio::{noise, vowel};
 
-    /// Deterministic noise, high-passed (`bright`, a flat hiss) or low-passed (a retroflex one)
-    /// by a first difference or a running sum.
+    /// White noise high-passed (`bright`, a flat hiss) or low-passed (a retroflex one) by a
+    /// first difference or a leaky sum.
     fn hiss(n: usize, bright: bool, seed: &mut u32) -> Vec<f32> {
-        let white: Vec<f32> = (0..n)
-            .map(|_| {
-                *seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-                (*seed >> 8) as f32 / (1u32 << 24) as f32 - 0.5
-            })
-            .collect();
         let mut prev = 0.0;
-        white
+        noise(n, 1.0, seed)
             .iter()
             .map(|&w| {
                 let y = if bright { w - prev } else { 0.5 * prev + w };
                 prev = if bright { w } else { y };
                 0.3 * y
-            })
-            .collect()
-    }
-
-    fn vowel(ms: usize) -> Vec<f32> {
-        let n = ms * SAMPLE_RATE as usize / 1000;
-        (0..n)
-            .map(|i| {
-                let p = std::f32::consts::TAU * 200.0 * i as f32 / SAMPLE_RATE as f32;
-                0.4 * (p.sin() + 0.4 * (2.0 * p).sin())
             })
             .collect()
     }
