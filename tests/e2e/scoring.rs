@@ -189,9 +189,14 @@ fn eval_prints_the_accuracy_tables_for_a_manifest() {
         .args(["--only", "a00"]));
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    for heading in
-        ["Tone heard vs tone said", "Labelled errors flagged", "Clean correct clips", "Latency", "Peak memory"]
-    {
+    for heading in [
+        "Tone heard vs tone said",
+        "Labelled errors flagged",
+        "Clean correct clips",
+        "false alarms",
+        "Latency",
+        "Peak memory",
+    ] {
         assert!(text.contains(heading), "missing {heading}:\n{text}");
     }
 }

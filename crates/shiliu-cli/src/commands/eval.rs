@@ -117,6 +117,8 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
     let mut by_type: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
     let (mut clean_correct, mut clean_correct_error, mut clean_correct_defect) = (0usize, 0usize, 0usize);
     let mut correct_scores: BTreeMap<String, Vec<f32>> = BTreeMap::new();
+    // Syllables of correct clean (or real) clips: how many were flagged, by kind — (n, defect, error).
+    let mut false_alarms: BTreeMap<&'static str, (usize, usize, usize)> = BTreeMap::new();
     let mut latency_short: Vec<f32> = Vec::new();
     let mut latency_all: Vec<f32> = Vec::new();
     let mut flags: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
@@ -173,6 +175,12 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
         match row.label.as_deref() {
             Some("correct") | None => {
                 correct_scores.entry(format!("{kind} ({})", row.variant)).or_default().push(r.overall);
+                if row.variant == "clean" || row.variant == "real" {
+                    let t = false_alarms.entry(kind).or_default();
+                    t.0 += r.syllables.len();
+                    t.1 += r.syllables.iter().filter(|s| s.verdict == Verdict::Defect).count();
+                    t.2 += r.syllables.iter().filter(|s| s.verdict == Verdict::Error).count();
+                }
                 if row.variant == "clean" {
                     clean_correct += 1;
                     if r.syllables.iter().any(|s| s.verdict == Verdict::Error) {
@@ -246,6 +254,14 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
             100.0 * clean_correct_error as f32 / clean_correct as f32,
             100.0 * clean_correct_defect as f32 / clean_correct as f32
         );
+    }
+    if !false_alarms.is_empty() {
+        println!("\nSyllables of correct clips flagged anyway (false alarms):");
+        println!("  {:<10} {:>5} {:>8} {:>8}", "kind", "n", "defect", "error");
+        for (k, (n, d, e)) in &false_alarms {
+            let pct = |x: usize| 100.0 * x as f32 / (*n).max(1) as f32;
+            println!("  {k:<10} {n:>5} {:>7.1}% {:>7.1}%", pct(*d), pct(*e));
+        }
     }
     println!("\nOverall score of correct clips:");
     println!("  {:<22} {:>4} {:>6} {:>6} {:>6} {:>6} {:>8}", "kind", "n", "p5", "p25", "median", "min", "≥85");
