@@ -119,7 +119,7 @@ impl SpeakerProfile {
             return Err(Error::InvalidProfile { reason: "low, median and high are out of order" });
         }
         if !self.sibilants.is_valid() {
-            return Err(Error::InvalidProfile { reason: "sibilant shares must lie between 0 and 1" });
+            return Err(Error::InvalidProfile { reason: "the sibilant record is out of range (shares lie in 0–1, at most 12 of each kind)" });
         }
         Ok(())
     }

@@ -92,13 +92,14 @@ pub fn run(args: ScoreArgs, data: &DataDir) -> Result<()> {
         diagnostics: args.diagnostics,
     };
     let result = scorer.score(&samples, &request)?;
-    if let (Some(path), Some(profile)) = (&args.profile, &result.speaker) {
-        write_profile(path, profile)?;
-    }
     if args.json {
         println!("{}", serde_json::to_string(&result)?);
     } else {
         print_human(&result);
+    }
+    // After the result is shown: a profile that cannot be written does not hide the score.
+    if let (Some(path), Some(profile)) = (&args.profile, &result.speaker) {
+        write_profile(path, profile)?;
     }
     Ok(())
 }
