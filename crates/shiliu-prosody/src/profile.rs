@@ -119,7 +119,9 @@ impl SpeakerProfile {
             return Err(Error::InvalidProfile { reason: "low, median and high are out of order" });
         }
         if !self.sibilants.is_valid() {
-            return Err(Error::InvalidProfile { reason: "the sibilant record is out of range (shares lie in 0–1, at most 12 of each kind)" });
+            return Err(Error::InvalidProfile {
+                reason: "the sibilant record is out of range (shares lie in 0–1, at most 12 of each kind)",
+            });
         }
         Ok(())
     }

@@ -114,6 +114,15 @@ const MIN_SEPARATION: f32 = 0.2;
 /// one's sounded like the other place.
 const OTHER_SIDE_WITHIN: f32 = 0.3;
 
+/// Until the speaker has said enough flat sibilants, a retroflex hiss is judged against their
+/// own retroflex hisses alone: with at least this many kept, one this far below their median
+/// sounded flat. Retroflex hisses sit steadily within a speaker (0.67–0.91 for one native
+/// voice, 0.13–0.42 for another, 0.54–0.89 for the synthetic one; a native's lowest lies 0.4
+/// under their median), while flat ones vary more between recordings, so only this direction
+/// is judged alone. A speaker who merges the two has a low retroflex median and is not judged.
+const OWN_ONLY_FROM: usize = 6;
+const FAR_BELOW_OWN: f32 = 0.5;
+
 /// The most recent hiss shares of one place.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct RecentShares {
@@ -168,7 +177,14 @@ impl SibilantReference {
     /// The other place, when a hiss expected at `expected` sounded like it against this
     /// speaker's own references; `None` when it did not, or the references cannot tell.
     pub fn contradicts(&self, expected: Place, share: f32) -> Option<Place> {
-        let (flat, retroflex) = (self.flat.median()?, self.retroflex.median()?);
+        let retroflex = self.retroflex.median()?;
+        let Some(flat) = self.flat.median() else {
+            // Before any flat reference: only a retroflex far below the speaker's own.
+            let far_below = expected == Place::Retroflex
+                && self.retroflex.len as usize >= OWN_ONLY_FROM
+                && share < retroflex - FAR_BELOW_OWN;
+            return far_below.then_some(Place::Flat);
+        };
         let gap = retroflex - flat;
         if gap < MIN_SEPARATION {
             return None;
@@ -248,6 +264,18 @@ mod tests {
     }
 
     #[test]
+    fn before_any_flat_reference_only_a_retroflex_far_below_the_speakers_own_sounded_flat() {
+        let r = reference(&[], &[0.7, 0.8, 0.75, 0.85, 0.72, 0.78]);
+        assert_eq!(r.contradicts(Place::Retroflex, 0.2), Some(Place::Flat));
+        assert_eq!(r.contradicts(Place::Retroflex, 0.4), None, "a low native retroflex");
+        assert_eq!(r.contradicts(Place::Flat, 0.9), None, "flat hisses are not judged alone");
+        let few = reference(&[], &[0.7, 0.8, 0.75, 0.85, 0.72]);
+        assert_eq!(few.contradicts(Place::Retroflex, 0.1), None, "too few of the speaker's own yet");
+        let merger = reference(&[], &[0.2; 8]);
+        assert_eq!(merger.contradicts(Place::Retroflex, 0.05), None);
+    }
+
+    #[test]
     fn a_share_between_the_two_places_is_not_judged() {
         let r = reference(&[0.2; 6], &[0.7; 6]);
         assert_eq!(r.contradicts(Place::Retroflex, 0.45), None);
@@ -255,9 +283,10 @@ mod tests {
     }
 
     #[test]
-    fn nothing_is_judged_before_the_speaker_has_said_enough_of_both_places() {
-        let r = reference(&[0.05; JUDGES_FROM - 1], &[0.8; KEPT]);
+    fn nothing_is_judged_before_the_speaker_has_said_enough_retroflex_sibilants() {
+        let r = reference(&[0.05; KEPT], &[0.8; JUDGES_FROM - 1]);
         assert_eq!(r.contradicts(Place::Retroflex, 0.05), None);
+        assert_eq!(r.contradicts(Place::Flat, 0.8), None);
     }
 
     #[test]
