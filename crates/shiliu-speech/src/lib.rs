@@ -9,7 +9,8 @@
 //!    characters against the characters of each syllable's confusable neighbours (`candidates`).
 //! 3. The transcript is aligned syllable by syllable (`align`), the pitch is tracked and
 //!    classified into tones, and in syllables and words each stop's release noise (burst plus
-//!    aspiration) is measured (both in shiliu-prosody).
+//!    aspiration) and each sibilant's hiss are measured (both in shiliu-prosody); the hiss is
+//!    read against the speaker's own earlier hisses, kept in their profile.
 //! 4. `verdict` judges each syllable (ok / defect / error, with the problem named), and `summary`
 //!    turns the verdicts into scores, a PSC band and one tip.
 //!
