@@ -180,6 +180,14 @@ pub(crate) mod test_audio {
             .collect()
     }
 
+    /// `parts` one after another, with `lead_ms` of silence before and `tail_ms` after.
+    pub fn in_silence(lead_ms: usize, parts: &[Vec<f32>], tail_ms: usize) -> Vec<f32> {
+        let mut x = vec![0.0; lead_ms * SAMPLE_RATE as usize / 1000];
+        parts.iter().for_each(|p| x.extend(p));
+        x.extend(vec![0.0; tail_ms * SAMPLE_RATE as usize / 1000]);
+        x
+    }
+
     /// A steady vowel-like tone at 220 Hz with its second harmonic.
     pub fn vowel(ms: usize) -> Vec<f32> {
         let n = ms * SAMPLE_RATE as usize / 1000;
@@ -194,17 +202,12 @@ pub(crate) mod test_audio {
 
 #[cfg(test)]
 mod tests {
-    use super::test_audio::{noise, vowel};
+    use super::test_audio::{in_silence, noise, vowel};
     use super::*;
 
     /// Silence, a release of `noise_ms` of noise, then a vowel; the syllable starts at 200 ms.
     fn syllable(noise_ms: usize) -> Vec<f32> {
-        let mut seed = 7;
-        let mut x = vec![0.0; 200 * 16];
-        x.extend(noise(noise_ms * 16, 0.3, &mut seed));
-        x.extend(vowel(300));
-        x.extend(vec![0.0; 100 * 16]);
-        x
+        in_silence(200, &[noise(noise_ms * 16, 0.3, &mut 7), vowel(300)], 100)
     }
 
     #[test]
@@ -220,12 +223,9 @@ mod tests {
     #[test]
     fn breathy_noise_inside_the_vowel_is_not_part_of_the_release() {
         let mut seed = 11;
-        let mut x = vec![0.0; 200 * 16];
-        x.extend(noise(10 * 16, 0.3, &mut seed));
-        x.extend(vowel(80));
-        x.extend(noise(100 * 16, 0.2, &mut seed));
-        x.extend(vowel(150));
-        x.extend(vec![0.0; 100 * 16]);
+        let release = noise(10 * 16, 0.3, &mut seed);
+        let breath = noise(100 * 16, 0.2, &mut seed);
+        let x = in_silence(200, &[release, vowel(80), breath, vowel(150)], 100);
         let Some(Onset::Noise(ms)) = OnsetFrames::new(&x).onset((200, 540)) else { panic!() };
         assert!(ms <= 40, "{ms}");
     }
@@ -248,17 +248,13 @@ mod tests {
 
     #[test]
     fn a_vowel_that_starts_without_noise_shows_no_breath() {
-        let mut x = vec![0.0; 200 * 16];
-        x.extend(vowel(300));
-        x.extend(vec![0.0; 100 * 16]);
+        let x = in_silence(200, &[vowel(300)], 100);
         assert_eq!(OnsetFrames::new(&x).onset((200, 500)), Some(Onset::NoBreathSeen));
     }
 
     #[test]
     fn a_span_with_neither_noise_nor_voice_shows_nothing() {
-        let mut x = vec![0.0; 200 * 16];
-        x.extend(vowel(300));
-        x.extend(vec![0.0; 400 * 16]);
+        let x = in_silence(200, &[vowel(300)], 400);
         assert_eq!(OnsetFrames::new(&x).onset((600, 800)), None);
     }
 

@@ -206,7 +206,7 @@ impl SibilantReference {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::onset::test_audio::{noise, vowel};
+    use crate::onset::test_audio::{in_silence, noise, vowel};
 
     /// White noise high-passed (`bright`, a flat hiss) or low-passed (a retroflex one) by a
     /// first difference or a leaky sum.
@@ -224,12 +224,7 @@ mod tests {
 
     /// Silence, 120 ms of hiss, a vowel: the syllable starts at 200 ms.
     fn syllable(bright: bool) -> Vec<f32> {
-        let mut seed = 3;
-        let mut x = vec![0.0; 200 * 16];
-        x.extend(hiss(120 * 16, bright, &mut seed));
-        x.extend(vowel(250));
-        x.extend(vec![0.0; 100 * 16]);
-        x
+        in_silence(200, &[hiss(120 * 16, bright, &mut 3), vowel(250)], 100)
     }
 
     #[test]
@@ -241,9 +236,7 @@ mod tests {
 
     #[test]
     fn a_syllable_without_hiss_has_no_share() {
-        let mut x = vec![0.0; 200 * 16];
-        x.extend(vowel(300));
-        x.extend(vec![0.0; 100 * 16]);
+        let x = in_silence(200, &[vowel(300)], 100);
         assert_eq!(OnsetFrames::new(&x).hiss_low_share((200, 500)), None);
     }
 
