@@ -191,11 +191,14 @@ fn combine(
     // Hisses are judged against the speaker's hisses from earlier attempts, and this attempt's
     // are kept for next time.
     let mut speaker = prosody.speaker;
-    let hiss_sounded = |k: usize| {
-        let (place, share) = onsets.hisses[k]?;
-        speaker?.sibilants.contradicts(place, share)
-    };
-    let hiss_sounded: Vec<Option<Place>> = (0..expected.syllables.len()).map(hiss_sounded).collect();
+    let hiss_sounded: Vec<Option<Place>> = onsets
+        .hisses
+        .iter()
+        .map(|hiss| {
+            let (place, share) = (*hiss)?;
+            speaker?.sibilants.contradicts(place, share)
+        })
+        .collect();
 
     let mut results = Vec::with_capacity(expected.syllables.len());
     let mut parts = Vec::with_capacity(expected.syllables.len());
