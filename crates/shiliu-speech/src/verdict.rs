@@ -173,6 +173,9 @@ const OMITTED_BELOW: f32 = -5.0;
 /// A transcript that heard the confusable neighbour (or just its contrasted sound), on a target
 /// this unlikely, is a defect: two independent readings of the audio agree on the same slip.
 const TRANSCRIPT_AGREES_BELOW: f32 = -2.0;
+/// The same for a lone syllable, whose likelihoods run lower whatever is said (native lone
+/// syllables' median is -2.4, against -0.1 in context): it needs the target below 1 in 33.
+const LONE_TRANSCRIPT_AGREES_BELOW: f32 = -3.5;
 /// Whisper-base tells n from l poorly and leans hard towards the expected one: natives' n and l
 /// in words are preferred over their counterpart by 4 nats or more in 9 cases out of 10. In
 /// words and sentences, a lead of less than this (20×) is doubt.
@@ -338,18 +341,21 @@ fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, O
         .next()
         .filter(|_| !ev.alone);
     // A lone syllable gets low likelihoods from the recogniser whatever is said: only a rival
-    // doing better counts against it. In context its own likelihood counts too, and so does a
-    // transcript that heard a confusable neighbour there, or a close n/l rival.
+    // doing better counts against it, or a transcript that heard a confusable neighbour's sound
+    // on a very unlikely target. In context its own likelihood counts too, the transcript
+    // sooner, and so does a close n/l rival.
+    let agrees_below = if ev.alone { LONE_TRANSCRIPT_AGREES_BELOW } else { TRANSCRIPT_AGREES_BELOW };
+    let transcript_agrees = transcript_leans_to.is_some() && t < agrees_below;
     let doubtful = margin < 0.0
         || (!ev.alone && named_margin.min(10.0) + t < DOUBT_BELOW)
-        || (!ev.alone && transcript_leans_to.is_some() && t < TRANSCRIPT_AGREES_BELOW)
+        || transcript_agrees
         || (!ev.alone && matches!(ev.aligned, AlignOp::Substituted(_)) && t < UNHEARD_BELOW)
         || close_nasal_lateral.is_some();
     if doubtful {
         let named = |j: usize| (ev.candidates[j].syllable, ev.candidates[j].contrast);
         let heard = match (best_alt, ev.aligned) {
             // Two readings of the audio leaning the same way name the rival best.
-            _ if transcript_leans_to.is_some() && t < TRANSCRIPT_AGREES_BELOW => transcript_leans_to.map(named),
+            _ if transcript_agrees => transcript_leans_to.map(named),
             _ if close_nasal_lateral.is_some() => close_nasal_lateral.map(named),
             (Some((j, a)), _) if a > t - 2.0 => Some(named(j)),
             // The counterpart a clear release ruled out is not what the transcript "heard".

@@ -414,6 +414,17 @@ fn a_transcript_that_heard_the_rivals_initial_in_another_syllable_makes_an_unlik
 }
 
 #[test]
+fn a_lone_syllable_the_transcript_heard_with_the_rivals_final_is_doubtful_only_when_very_unlikely() {
+    // 新 said as xing: the transcript heard 轻 (qing), whose -ng is the back-nasal rival's.
+    let said = |lp| Heard::target("xin1", lp).rival("xing1", -5.6).transcript_heard("qing1").said_alone();
+    let j = said(-4.1).judge(&tone_ok(Tone::First));
+    assert_eq!(j.verdict, Verdict::Defect);
+    assert_problem(&j, ProblemKind::Final, "in", "ing", "front_back_nasal");
+    // A lone syllable's likelihood runs low even when said well: -2.9 is no evidence yet.
+    assert_eq!(said(-2.9).judge(&tone_ok(Tone::First)).verdict, Verdict::Ok);
+}
+
+#[test]
 fn a_transcript_sharing_only_an_aspiration_rivals_initial_is_no_evidence() {
     let j = Heard::target("peng2", -2.9).transcript_heard("bang3").judge(&tone_ok(Tone::Second));
     assert_eq!(j.verdict, Verdict::Ok);
