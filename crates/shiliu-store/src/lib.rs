@@ -45,7 +45,9 @@ mod store;
 mod sync;
 mod time;
 
-pub use attempt::{Attempt, NO_SPEECH, NewAttempt, ProblemKind, Scores, SyllableOutcome, SyllableProblem, Verdict};
+pub use attempt::{
+    Attempt, NO_SPEECH, NewAttempt, ProblemKind, Scores, SyllableOutcome, SyllableProblem, Verdict, WRONG_TEXT,
+};
 pub use audio::{NewRecording, NewReferenceAudio, PruneReport, Recording, ReferenceAudio, RetentionPolicy};
 pub use backup::{BackupFile, KEEP_DAILY, KEEP_WEEKLY, RestoreReport, list_backups, restore};
 pub use derived::SoundKind;

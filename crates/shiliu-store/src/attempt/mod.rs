@@ -10,7 +10,10 @@
 
 mod types;
 
-pub use types::{Attempt, NO_SPEECH, NewAttempt, ProblemKind, Scores, SyllableOutcome, SyllableProblem, Verdict};
+pub(crate) use types::counts_for_progress;
+pub use types::{
+    Attempt, NO_SPEECH, NewAttempt, ProblemKind, Scores, SyllableOutcome, SyllableProblem, Verdict, WRONG_TEXT,
+};
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 

@@ -139,14 +139,22 @@ pub struct Attempt {
     pub syllables: Vec<SyllableOutcome>,
 }
 
-/// The quality flag of a recording with nothing said: it tells nothing about pronunciation, so
-/// it is saved but moves no statistics and no review card.
+/// The quality flag of a recording with nothing said.
 pub const NO_SPEECH: &str = "no_speech";
+/// The quality flag of a recording of another text than the item's (the wrong line read).
+pub const WRONG_TEXT: &str = "wrong_text";
+
+/// Whether an attempt with these quality flags tells anything about the student's
+/// pronunciation. One with nothing said, or another text read, is saved but moves no
+/// statistics and no review card.
+pub(crate) fn counts_for_progress<'a>(mut quality: impl Iterator<Item = &'a str>) -> bool {
+    !quality.any(|q| q == NO_SPEECH || q == WRONG_TEXT)
+}
 
 impl NewAttempt {
     /// Whether the attempt says anything about the student's pronunciation.
     pub fn counts_for_progress(&self) -> bool {
-        !self.quality.iter().any(|q| q == NO_SPEECH)
+        counts_for_progress(self.quality.iter().map(String::as_str))
     }
 
     pub(crate) fn validate(&self) -> Result<()> {

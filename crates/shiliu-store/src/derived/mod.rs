@@ -472,7 +472,7 @@ fn replay(db: &Connection, fsrs: &fsrs::FSRS, mut rows: rusqlite::Rows<'_>) -> R
             overall: r.get(6)?,
             psc_band: &psc_band,
             psc_percent: r.get(10)?,
-            counts: !quality.split_whitespace().any(|q| q == crate::attempt::NO_SPEECH),
+            counts: crate::attempt::counts_for_progress(quality.split_whitespace()),
             syllables: parse_syllables(&outcomes)?,
         };
         apply_to(t, fsrs, attempt_key, &facts)?;

@@ -19,7 +19,7 @@
 //! as *weak* once it is due and has been missed on at least [`WEAK_AFTER_LAPSES`] attempts: one
 //! slip is noise, a student who "keeps missing it across items" gets drills.
 //!
-//! Recordings with nothing said (`no_speech`) move no card.
+//! Recordings with nothing said (`no_speech`) or another text read (`wrong_text`) move no card.
 
 mod next;
 

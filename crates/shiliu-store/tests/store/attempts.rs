@@ -1,4 +1,4 @@
-use shiliu_store::{NO_SPEECH, SoundKind, StudentId};
+use shiliu_store::{NO_SPEECH, SoundKind, StudentId, WRONG_TEXT};
 
 use crate::helpers::{T0, add, at_day, attempt, fresh, ok, school, wrong_initial, wrong_tone};
 
@@ -94,4 +94,17 @@ fn a_recording_with_nothing_said_is_kept_but_moves_no_progress() {
     assert_eq!(store.get_attempt(id).unwrap().quality, [NO_SPEECH, "too_quiet"]);
     assert!(store.student_progress(s.students[0], T0, None).unwrap().is_empty());
     assert!(store.psc_trend(s.students[0]).unwrap().is_empty());
+}
+
+#[test]
+fn a_recording_of_another_text_is_kept_but_moves_no_progress() {
+    let (_dir, mut store) = fresh();
+    let s = school(&mut store, &["卓玛"]);
+    let mut a = attempt(s.students[0], "u1-01", T0, 0.0, vec![wrong_initial("南", "nan2", "lan2", "n", "l", "n_l")]);
+    a.quality = vec![WRONG_TEXT.into()];
+    let id = add(&mut store, &a);
+    assert_eq!(store.get_attempt(id).unwrap().quality, [WRONG_TEXT]);
+    assert!(store.student_progress(s.students[0], T0, None).unwrap().is_empty());
+    assert!(store.psc_trend(s.students[0]).unwrap().is_empty());
+    assert_eq!(store.count_attempts().unwrap(), 1);
 }
