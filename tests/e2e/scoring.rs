@@ -162,6 +162,24 @@ fn a_student_who_stops_short_is_told_the_rest_was_not_said() {
 }
 
 #[test]
+fn a_student_who_reads_another_word_is_told_so_and_it_is_not_scored_as_a_reading() {
+    let shared = require_shared!();
+    let gongsi = shared.join("corpus/wav/words/se_gong1si1.wav");
+    let v = score(&["--text", "大学"], &gongsi);
+    assert_eq!(v["quality"], serde_json::json!(["wrong_text"]), "{v}");
+    assert_eq!(v["overall"], 0.0);
+    assert!(v["tip"]["zh"].as_str().unwrap().contains("「公司」"), "{}", v["tip"]);
+    // The same recording read against its own text is a reading like any other.
+    let v = score(&["--text", "公司"], &gongsi);
+    assert_eq!(v["quality"].as_array().unwrap().len(), 0, "{v}");
+    assert!(v["overall"].as_f64().unwrap() >= 85.0, "{}", v["overall"]);
+    // A sentence read for another one.
+    let sentence = shared.join("corpus/wav/sentences/aishell1_BAC009S0764W0121.wav");
+    let v = score(&["--text", "一二线城市虽然也处于调整中"], &sentence);
+    assert_eq!(v["quality"], serde_json::json!(["wrong_text"]), "{v}");
+}
+
+#[test]
 fn silence_is_flagged_and_not_scored_as_speech() {
     let dir = tempfile::tempdir().unwrap();
     let silence = dir.path().join("silence.wav");

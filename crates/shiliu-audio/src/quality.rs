@@ -28,6 +28,9 @@ pub enum QualityFlag {
     TooShort,
     /// Longer than the 30 s the recogniser can take at once.
     TooLong,
+    /// Speech, but of another text than the one shown (the student read the wrong line, or
+    /// something else entirely). Set by the scorer after recognition, not by this analysis.
+    WrongText,
 }
 
 impl QualityFlag {
@@ -39,12 +42,13 @@ impl QualityFlag {
             QualityFlag::Noisy => "noisy",
             QualityFlag::TooShort => "too_short",
             QualityFlag::TooLong => "too_long",
+            QualityFlag::WrongText => "wrong_text",
         }
     }
 
     /// Flags after which the clip cannot be scored as speech at all.
     pub fn prevents_scoring(self) -> bool {
-        matches!(self, QualityFlag::NoSpeech | QualityFlag::TooShort | QualityFlag::TooLong)
+        matches!(self, QualityFlag::NoSpeech | QualityFlag::TooShort | QualityFlag::TooLong | QualityFlag::WrongText)
     }
 
     pub fn message_zh(self) -> &'static str {
@@ -55,6 +59,7 @@ impl QualityFlag {
             QualityFlag::Noisy => "周围太吵了，请到安静的地方再试。",
             QualityFlag::TooShort => "录音太短了，请把整个词说完。",
             QualityFlag::TooLong => "录音太长了（超过30秒），请分段朗读。",
+            QualityFlag::WrongText => "读的好像不是这段内容，请看清楚再读一遍。",
         }
     }
 
@@ -66,6 +71,7 @@ impl QualityFlag {
             QualityFlag::Noisy => "Too much background noise. Try again somewhere quieter.",
             QualityFlag::TooShort => "The recording is too short. Say the whole item.",
             QualityFlag::TooLong => "The recording is longer than 30 seconds. Read it in parts.",
+            QualityFlag::WrongText => "That did not sound like the text shown. Look again and read it once more.",
         }
     }
 }

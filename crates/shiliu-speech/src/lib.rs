@@ -7,7 +7,8 @@
 //! 2. Audio quality and trimming (shiliu-audio), then one Whisper pass (`engine`): a bounded free
 //!    transcript, and on the same encoded audio, teacher forcing (`forcing`) of the expected
 //!    characters against the characters of each syllable's confusable neighbours (`candidates`).
-//! 3. The transcript is aligned syllable by syllable (`align`), the pitch is tracked and
+//! 3. The transcript is aligned syllable by syllable (`align`); a recording of another text
+//!    altogether stops here, flagged `wrong_text`. Otherwise the pitch is tracked and
 //!    classified into tones, and in syllables and words each stop's release noise (burst plus
 //!    aspiration) and each sibilant's hiss are measured (both in shiliu-prosody); the hiss is
 //!    read against the speaker's own earlier hisses, kept in their profile.

@@ -22,7 +22,8 @@ use crate::result::{
 };
 use crate::summary::{self, Judged};
 use crate::verdict::{
-    DEFECT_BAND, ERROR_CEILING, Release, SegmentEvidence, ToneEvidence, judge, too_short_for, where_the_recording_ended,
+    DEFECT_BAND, ERROR_CEILING, ReadSyllable, Release, SegmentEvidence, ToneEvidence, another_text_was_read, judge,
+    too_short_for, where_the_recording_ended,
 };
 
 /// What to score a recording against.
@@ -93,6 +94,9 @@ impl Scorer {
                 .collect();
         }
         let recognition = self.engine.recognise(&audio, &forcing)?;
+        if another_text_was_read(&as_read(&expected, &position_of, &recognition)) {
+            return Ok(wrong_text(&expected, report, &recognition, started));
+        }
         let surfaces: Vec<_> = expected.syllables.iter().map(|s| s.surface.clone()).collect();
         let speaker = usable_profile(request.speaker);
         let prosody = match shiliu_prosody::analyse(&audio, &surfaces, speaker.as_ref(), None) {
@@ -385,6 +389,40 @@ fn forced_choice(choices: &[(String, f32)]) -> Option<ForcedChoice> {
 
 fn round3(x: f32) -> f32 {
     (x * 1000.0).round() / 1000.0
+}
+
+/// Each expected syllable as the recogniser heard it, to tell whether the target was read at all.
+fn as_read(expected: &Expected, position_of: &[usize], recognition: &Recognition) -> Vec<ReadSyllable> {
+    let alignment = transcript_alignment(expected, recognition);
+    let syllables = &expected.syllables;
+    (0..syllables.len())
+        .map(|k| ReadSyllable {
+            expected: syllables[k].syllable(),
+            repeats_previous: k > 0 && syllables[k - 1].forced == syllables[k].forced,
+            target_lp: recognition
+                .positions
+                .get(position_of[k])
+                .and_then(|e| e.group_lp.first().copied())
+                .unwrap_or(f32::NEG_INFINITY),
+            aligned: alignment.ops[k],
+        })
+        .collect()
+}
+
+/// The answer for a recording of another text: not scored as a reading of the target, with
+/// what it sounded like instead.
+fn wrong_text(expected: &Expected, report: QualityReport, recognition: &Recognition, started: Instant) -> ScoreResult {
+    let mut flags = report.flags.clone();
+    flags.push(shiliu_audio::QualityFlag::WrongText);
+    let mut result = unscored(expected, &QualityReport { flags, ..report }, started);
+    result.transcript = recognition.transcript.text.clone();
+    result.tip = summary::wrong_text_tip(&expected.text, &result.transcript);
+    result.timings = Timings {
+        recognise_ms: recognition.recognise.as_secs_f32() * 1000.0,
+        forcing_ms: recognition.forcing.as_secs_f32() * 1000.0,
+        pitch_ms: 0.0,
+    };
+    result
 }
 
 /// The answer for a recording that cannot be scored as speech (silence, a click, too long):

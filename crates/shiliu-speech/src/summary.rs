@@ -110,6 +110,37 @@ fn contrast_zh(c: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
+/// The tip for a recording of another text: what it sounded like, so the student sees the
+/// line they read by mistake.
+pub fn wrong_text_tip(target: &str, heard: &str) -> Tip {
+    let (target, heard) = (shortened(target), shortened(said_once(heard)));
+    Tip {
+        zh: format!("读的好像不是「{target}」，听起来像「{heard}」。请看清楚再读一遍。"),
+        en: format!("That did not sound like “{target}”; it sounded like “{heard}”. Look again and read it once more."),
+        syllable: None,
+    }
+}
+
+/// A transcript the recogniser looped on, as said once: "公司公司" is "公司" (a repeated single
+/// character such as 妈妈 is left alone: it is often what was said).
+fn said_once(text: &str) -> &str {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let n = chars.len();
+    (2..=n / 2)
+        .filter(|&unit| n.is_multiple_of(unit))
+        .find(|&unit| (unit..n).all(|i| chars[i].1 == chars[i % unit].1))
+        .map_or(text, |unit| &text[..chars[unit].0])
+}
+
+/// At most a dozen characters of a text, for a one-line tip.
+fn shortened(text: &str) -> String {
+    const MAX_CHARS: usize = 12;
+    match text.char_indices().nth(MAX_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
 /// One sentence about the most important mistake: errors before defects, then the lowest
 /// score, then the earliest (where a student stopped short, the first syllable not said);
 /// praise when there is none.
@@ -312,5 +343,17 @@ mod tests {
         assert_eq!(fluency_score(Task::Word, 1.0, 0, 2), 100.0);
         assert!(fluency_score(Task::Reading, 1.0, 3, 10) < 60.0);
         assert_eq!(fluency_score(Task::Reading, 4.0, 1, 16), 100.0);
+    }
+
+    #[test]
+    fn the_wrong_text_tip_says_what_was_read_instead_and_keeps_to_one_line() {
+        let tip = wrong_text_tip("大学", "公司");
+        assert!(tip.zh.contains("「大学」") && tip.zh.contains("「公司」"), "{}", tip.zh);
+        assert!(tip.en.contains("大学") && tip.en.contains("公司"), "{}", tip.en);
+        assert!(wrong_text_tip("大学", "公司公司").zh.contains("「公司」"));
+        assert!(wrong_text_tip("奶奶", "妈妈").zh.contains("「妈妈」"));
+        assert!(wrong_text_tip("你好", "我们我们我们").zh.contains("「我们」"));
+        let long = wrong_text_tip("一二三四五六七八九十一二三四五", "好");
+        assert!(long.zh.contains("「一二三四五六七八九十一二…」"), "{}", long.zh);
     }
 }

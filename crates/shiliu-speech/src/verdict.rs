@@ -219,6 +219,60 @@ pub fn where_the_recording_ended(forced: &[&PositionEvidence]) -> Option<usize> 
     })
 }
 
+// Another text read altogether (the wrong line, another word): not a pronunciation to judge.
+
+/// One expected syllable as the recogniser heard it, for telling whether it was read at all.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReadSyllable {
+    pub expected: Syllable,
+    /// The same character as the syllable before (妈妈): the recogniser, walked along the
+    /// target, predicts the repeat from the first, so its own likelihood says nothing.
+    pub repeats_previous: bool,
+    /// Log-probability of the target's segments at its position (teacher forcing).
+    pub target_lp: f32,
+    pub aligned: AlignOp,
+}
+
+/// A syllable the recogniser, walked along the target, finds this unlikely, where the free
+/// transcript heard nothing or a syllable with neither initial nor final in common, was not
+/// read: no mispronunciation makes both readings of the audio miss it so widely. Each of a
+/// word's few syllables must be very unlikely (1 in 150); in a longer text the verdict rests
+/// on many syllables, each of which may say less (1 in 20).
+const NOT_READ_IN_A_WORD_BELOW: f32 = -5.0;
+const NOT_READ_IN_A_TEXT_BELOW: f32 = -3.0;
+/// Up to this many syllables the target is judged as a word.
+const WORD_SYLLABLES: usize = 4;
+
+fn not_read(s: &ReadSyllable, below: f32) -> bool {
+    let unlike = match s.aligned {
+        AlignOp::Omitted => true,
+        AlignOp::Substituted(h) => h.initial != s.expected.initial && h.final_ != s.expected.final_,
+        AlignOp::Match(_) => false,
+    };
+    unlike && s.target_lp < below
+}
+
+/// Whether the recording is of another text than the target: of a word, at least three
+/// quarters of the syllables were not read; of a longer text, half (a few syllables of the
+/// wrong line agree with the right one by chance, and a genuine reading with every other
+/// syllable lost that badly is no reading to judge syllable by syllable either). A lone
+/// syllable is never judged so: its evidence is too weak to tell a slip from another word.
+pub fn another_text_was_read(syllables: &[ReadSyllable]) -> bool {
+    if syllables.len() < 2 {
+        return false;
+    }
+    let word = syllables.len() <= WORD_SYLLABLES;
+    let below = if word { NOT_READ_IN_A_WORD_BELOW } else { NOT_READ_IN_A_TEXT_BELOW };
+    let mut unread = 0;
+    let mut previous = false;
+    for s in syllables {
+        previous = if s.repeats_previous { previous } else { not_read(s, below) };
+        unread += usize::from(previous);
+    }
+    let share = unread as f32 / syllables.len() as f32;
+    share >= if word { 0.75 } else { 0.5 }
+}
+
 fn kind_of(contrast: Contrast, expected: &Syllable, heard: &Syllable) -> ProblemKind {
     match contrast {
         Contrast::FrontBackNasal | Contrast::UnroundedRounded => ProblemKind::Final,

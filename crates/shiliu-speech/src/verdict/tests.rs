@@ -446,3 +446,63 @@ fn in_a_word_an_n_the_recogniser_prefers_only_narrowly_to_l_is_doubtful() {
     let alone = Heard::target("niu2", -0.8).rival("liu2", -3.3).said_alone().judge(&tone_ok(Tone::Second));
     assert_eq!(alone.verdict, Verdict::Ok, "a lone syllable's likelihoods are weaker evidence");
 }
+
+/// A target read as `heard` (pinyin, "-" for nothing heard) with the recogniser's `lp` for it.
+fn read(target: &str, lp: f32, heard: &str) -> ReadSyllable {
+    let aligned = match heard {
+        "-" => AlignOp::Omitted,
+        h if syl(h).same_segments(&syl(target)) => AlignOp::Match(syl(h)),
+        h => AlignOp::Substituted(syl(h)),
+    };
+    ReadSyllable { expected: syl(target), repeats_previous: false, target_lp: lp, aligned }
+}
+
+fn repeated(mut s: ReadSyllable) -> ReadSyllable {
+    s.repeats_previous = true;
+    s
+}
+
+#[test]
+fn a_word_read_as_another_word_is_another_text() {
+    // 大学 read as 公司.
+    assert!(another_text_was_read(&[read("da4", -7.9, "gong1"), read("xue2", -7.2, "si1")]));
+}
+
+#[test]
+fn a_word_with_one_syllable_misread_is_still_judged_syllable_by_syllable() {
+    assert!(!another_text_was_read(&[read("da4", -7.9, "gong1"), read("xue2", -0.3, "xue2")]));
+}
+
+#[test]
+fn a_repeated_character_shares_the_fate_of_the_one_before() {
+    // 奶奶 read as 姐姐: the recogniser, walked along 奶奶, predicts the second 奶 from the first.
+    let jiejie = [read("nai3", -12.5, "jie3"), repeated(read("nai5", -2.6, "jie5"))];
+    assert!(another_text_was_read(&jiejie));
+    let nainai = [read("nai3", -0.4, "nai3"), repeated(read("nai5", -2.6, "jie5"))];
+    assert!(!another_text_was_read(&nainai));
+}
+
+#[test]
+fn near_misses_and_likely_syllables_are_mispronunciations_not_another_text() {
+    // Sharing the initial or the final is what mispronouncing looks like.
+    assert!(!another_text_was_read(&[read("lao3", -8.0, "nao3"), read("shi1", -7.0, "si1")]));
+    // A different syllable the recogniser still finds plausible along the target.
+    assert!(!another_text_was_read(&[read("da4", -4.0, "gong1"), read("xue2", -4.5, "si1")]));
+}
+
+#[test]
+fn half_of_a_sentence_not_read_is_another_text_and_a_third_is_not() {
+    // In a sentence each syllable counts on weaker evidence than in a word (1 in 20).
+    let unread = || read("da4", -3.5, "gong1");
+    let said = || read("ma1", -0.2, "ma1");
+    assert!(another_text_was_read(&[unread(), said(), unread(), said(), unread(), said()]));
+    assert!(!another_text_was_read(&[unread(), said(), said(), unread(), said(), said()]));
+    let in_a_word = [read("da4", -3.5, "gong1"), read("xue2", -3.5, "si1")];
+    assert!(!another_text_was_read(&in_a_word));
+}
+
+#[test]
+fn a_lone_syllable_is_never_another_text() {
+    assert!(!another_text_was_read(&[read("da4", -12.0, "gong1")]));
+    assert!(!another_text_was_read(&[]));
+}
