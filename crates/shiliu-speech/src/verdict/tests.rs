@@ -474,6 +474,16 @@ fn a_word_with_one_syllable_misread_is_still_judged_syllable_by_syllable() {
 }
 
 #[test]
+fn a_word_whose_first_syllable_is_very_unlikely_and_shares_nothing_with_the_transcript_is_another() {
+    // 女儿 read as 今天: the recogniser, walked along 女儿, expects 儿 after 女 whatever was said.
+    assert!(another_text_was_read(&[read("nü3", -14.4, "jin1"), read("er2", -3.2, "tian1")]));
+    // A transcript sharing something with one syllable keeps it a reading to judge.
+    assert!(!another_text_was_read(&[read("nü3", -14.4, "jin1"), read("er2", -3.2, "er2")]));
+    // 朋友 heard as 绑绿 by a native: unlikely, but not that unlikely, at its start.
+    assert!(!another_text_was_read(&[read("peng2", -5.1, "bang3"), read("you5", -2.5, "lü4")]));
+}
+
+#[test]
 fn a_repeated_character_shares_the_fate_of_the_one_before() {
     // 奶奶 read as 姐姐: the recogniser, walked along 奶奶, predicts the second 奶 from the first.
     let jiejie = [read("nai3", -12.5, "jie3"), repeated(read("nai5", -2.6, "jie5"))];
