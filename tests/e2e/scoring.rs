@@ -191,6 +191,21 @@ fn silence_is_flagged_and_not_scored_as_speech() {
 }
 
 #[test]
+fn a_steady_beep_is_not_scored_as_speech_even_for_a_lone_syllable() {
+    let dir = tempfile::tempdir().unwrap();
+    let beep = dir.path().join("beep.wav");
+    let mut samples = vec![0.0f32; 4_800];
+    samples.extend((0..24_000).map(|i| 0.3 * (std::f32::consts::TAU * 440.0 * i as f32 / 16_000.0).sin()));
+    samples.extend(vec![0.0; 4_800]);
+    shiliu_audio::wav::write_wav_16k(&beep, &samples).unwrap();
+    for text in ["妈", "老师"] {
+        let v = score(&["--text", text], &beep);
+        assert_eq!(v["quality"], serde_json::json!(["no_speech"]), "{text}: {v}");
+        assert_eq!(v["overall"], 0.0);
+    }
+}
+
+#[test]
 fn a_noisy_recording_is_flagged_but_still_scored() {
     let shared = require_shared!();
     let v = score(&["--text", "山"], &shared.join("corpus-synth/wav/a012_syl_final_noise20.wav"));

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::pitch::PitchTrack;
+use crate::pitch::{PitchTrack, hz_to_st};
 
 /// Frames this far below the speech level are never speech.
 const SPEECH_REL_DB: f32 = -35.0;
@@ -70,6 +70,31 @@ pub fn speech_span(track: &PitchTrack) -> Option<(u32, u32)> {
     let first = speech.iter().position(|&s| s)?;
     let last = speech.iter().rposition(|&s| s)?;
     Some((first as u32 * track.hop_ms, (last as u32 + 1) * track.hop_ms))
+}
+
+/// A voice never holds its pitch still: even the steadiest first tone of a trained speaker
+/// moves by 0.02 semitones a frame (median) and 0.28 over a syllable. A beep, a hum or a
+/// tuning fork moves by less than a quarter of that.
+const STEADIEST_VOICE_STEP_ST: f32 = 0.01;
+const STEADIEST_VOICE_RANGE_ST: f32 = 0.2;
+/// Fewer voiced frames than this are too few to call anything steady.
+const STEADY_MIN_FRAMES: usize = 15;
+
+/// Whether the voiced part of the clip is a steady machine tone rather than a voice: its
+/// pitch barely moves from frame to frame and stays within a fifth of a semitone.
+pub fn is_steady_tone(track: &PitchTrack) -> bool {
+    let st: Vec<(usize, f32)> =
+        track.frames.iter().enumerate().filter_map(|(i, f)| f.f0_hz.map(|hz| (i, hz_to_st(hz)))).collect();
+    if st.len() < STEADY_MIN_FRAMES {
+        return false;
+    }
+    let mut steps: Vec<f32> = st.windows(2).filter(|w| w[1].0 == w[0].0 + 1).map(|w| (w[1].1 - w[0].1).abs()).collect();
+    if steps.len() < STEADY_MIN_FRAMES {
+        return false;
+    }
+    steps.sort_by(f32::total_cmp);
+    let (low, high) = st.iter().fold((f32::MAX, f32::MIN), |(lo, hi), &(_, v)| (lo.min(v), hi.max(v)));
+    steps[steps.len() / 2] < STEADIEST_VOICE_STEP_ST && high - low < STEADIEST_VOICE_RANGE_ST
 }
 
 /// Silences inside the speech span longer than [`PAUSE_MS`], as (start, end) ms.
@@ -158,5 +183,32 @@ mod tests {
         // 4 syllables in ~1.3 s of speaking time.
         assert!((2.7..=3.4).contains(&f.syllables_per_second), "{f:?}");
         assert!(f.speech_rate < f.syllables_per_second);
+    }
+
+    /// A voice-like harmonic sound whose pitch wanders as a speaker's does: a slow drift of
+    /// `drift_st` semitones and a small frame-to-frame wobble.
+    fn voice_like(drift_st: f32) -> Vec<f32> {
+        let n = 16_000;
+        let mut phase = 0.0f32;
+        (0..n)
+            .map(|i| {
+                let t = i as f32 / 16_000.0;
+                let wobble = 0.05 * (t * 53.0).sin() + 0.04 * (t * 131.0).sin();
+                let f0 = 220.0 * 2f32.powf((drift_st * t + wobble) / 12.0);
+                phase += std::f32::consts::TAU * f0 / 16_000.0;
+                0.3 * (phase.sin() + 0.5 * (2.0 * phase).sin() + 0.3 * (3.0 * phase).sin())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_steady_beep_is_not_a_voice_and_a_held_first_tone_is() {
+        let beep: Vec<f32> =
+            (0..16_000).map(|i| 0.3 * (std::f32::consts::TAU * 440.0 * i as f32 / 16_000.0).sin()).collect();
+        assert!(is_steady_tone(&track_pitch(&beep)));
+        assert!(is_steady_tone(&track_pitch(&bursts(200, &[(800, 200)]))), "a steady hum with harmonics");
+        assert!(!is_steady_tone(&track_pitch(&voice_like(0.3))));
+        assert!(!is_steady_tone(&track_pitch(&voice_like(3.0))));
+        assert!(!is_steady_tone(&track_pitch(&vec![0.0; 16_000])), "silence is not a tone");
     }
 }

@@ -45,6 +45,9 @@ pub struct ProsodyAnalysis {
     pub reference: Reference,
     /// Speech from first to last sound, ms.
     pub speech_span: (u32, u32),
+    /// The "voice" is a steady machine tone (a beep, a hum, a tuning fork), not a person: see
+    /// [`crate::activity::is_steady_tone`].
+    pub steady_tone: bool,
     /// Wall time of the whole analysis, ms.
     pub analysis_ms: f32,
 }
@@ -115,6 +118,7 @@ pub fn analyse(
         speaker,
         reference,
         speech_span,
+        steady_tone: crate::activity::is_steady_tone(&track),
         analysis_ms: started.elapsed().as_secs_f32() * 1000.0,
     })
 }

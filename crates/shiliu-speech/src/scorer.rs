@@ -94,14 +94,13 @@ impl Scorer {
                 .collect();
         }
         let recognition = self.engine.recognise(&audio, &forcing)?;
-        if another_text_was_read(&as_read(&expected, &position_of, &recognition)) {
-            return Ok(wrong_text(&expected, report, &recognition, started));
-        }
         let surfaces: Vec<_> = expected.syllables.iter().map(|s| s.surface.clone()).collect();
         let speaker = usable_profile(request.speaker);
+        // No voice found, or only a steady machine tone (a beep or hum the recogniser would
+        // happily "hear" words in): nothing was said.
         let prosody = match shiliu_prosody::analyse(&audio, &surfaces, speaker.as_ref(), None) {
-            Ok(p) => p,
-            Err(_) => {
+            Ok(p) if !p.steady_tone => p,
+            _ => {
                 return Ok(unscored(
                     &expected,
                     &QualityReport { flags: vec![shiliu_audio::QualityFlag::NoSpeech], ..report },
@@ -109,6 +108,9 @@ impl Scorer {
                 ));
             }
         };
+        if another_text_was_read(&as_read(&expected, &position_of, &recognition)) {
+            return Ok(wrong_text(&expected, report, &recognition, started));
+        }
         let onsets = measure_onsets(&expected, &audio, &prosody, &report);
         let mut result =
             combine(&expected, &candidates, &position_of, &recognition, &prosody, &onsets, &report, offset_ms, started);
