@@ -108,12 +108,12 @@ impl Scorer {
                 ));
             }
         };
-        if another_text_was_read(&as_read(&expected, &position_of, &recognition)) {
-            return Ok(wrong_text(&expected, report, &recognition, started));
-        }
         let onsets = measure_onsets(&expected, &audio, &prosody, &report);
-        let mut result =
-            combine(&expected, &candidates, &position_of, &recognition, &prosody, &onsets, &report, offset_ms, started);
+        let mut result = if another_text_was_read(&as_read(&expected, &position_of, &recognition)) {
+            wrong_text(&expected, report, &recognition, started)
+        } else {
+            combine(&expected, &candidates, &position_of, &recognition, &prosody, &onsets, &report, offset_ms, started)
+        };
         if request.diagnostics {
             result.diagnostics =
                 Some(diagnostics(&expected, &candidates, &position_of, &recognition, &prosody, &onsets));

@@ -242,9 +242,9 @@ const NOT_READ_IN_A_WORD_BELOW: f32 = -5.0;
 const NOT_READ_IN_A_TEXT_BELOW: f32 = -3.0;
 /// The recogniser, walked along a word, predicts its later syllables from the first (女 makes
 /// 儿 likely whatever was said), so the first syllable's likelihood is the telling one: below
-/// 1 in 400, with a transcript that shares no initial or final with any syllable, the word was
+/// 1 in 1000, with a transcript that shares no initial or final with any syllable, the word was
 /// another.
-const FIRST_NOT_READ_BELOW: f32 = -6.0;
+const FIRST_NOT_READ_BELOW: f32 = -7.0;
 /// Up to this many syllables the target is judged as a word.
 const WORD_SYLLABLES: usize = 4;
 
@@ -257,27 +257,10 @@ fn nothing_in_common(s: &ReadSyllable) -> bool {
     }
 }
 
-/// Per syllable, `judge` of it, or of the character it repeats (妈妈: the recogniser predicts
-/// the repeat from the first, so the repeat's own evidence says nothing).
-fn judged_with_repeats(syllables: &[ReadSyllable], judge: impl Fn(&ReadSyllable) -> bool) -> Vec<bool> {
-    let mut previous = false;
-    syllables
-        .iter()
-        .map(|s| {
-            previous = if s.repeats_previous { previous } else { judge(s) };
-            previous
-        })
-        .collect()
-}
-
-fn share_not_read(syllables: &[ReadSyllable], below: f32) -> f32 {
-    let unread = judged_with_repeats(syllables, |s| nothing_in_common(s) && s.target_lp < below);
-    unread.iter().filter(|&&u| u).count() as f32 / syllables.len() as f32
-}
-
 /// Whether the recording is of another text than the target:
-/// - of a word, at least three quarters of the syllables were not read, or the transcript has
-///   nothing in common with any syllable and the first is very unlikely;
+/// - of a word, at least three quarters of its syllables were not read (counting a repeated
+///   character once: 妈妈 has one syllable of evidence, and the recogniser predicts the repeat),
+///   or the transcript has nothing in common with any syllable and the first is very unlikely;
 /// - of a longer text, half were not read (a few syllables of the wrong line agree with the
 ///   right one by chance, and a genuine reading with every other syllable lost that badly is
 ///   no reading to judge syllable by syllable either).
@@ -285,15 +268,19 @@ fn share_not_read(syllables: &[ReadSyllable], below: f32) -> f32 {
 /// A lone syllable is never judged so: its evidence is too weak to tell a slip from another word.
 pub fn another_text_was_read(syllables: &[ReadSyllable]) -> bool {
     let Some(first) = syllables.first() else { return false };
-    match syllables.len() {
-        1 => false,
-        n if n <= WORD_SYLLABLES => {
-            let unlike_throughout = judged_with_repeats(syllables, nothing_in_common).iter().all(|&u| u);
-            share_not_read(syllables, NOT_READ_IN_A_WORD_BELOW) >= 0.75
-                || (unlike_throughout && first.target_lp < FIRST_NOT_READ_BELOW)
-        }
-        _ => share_not_read(syllables, NOT_READ_IN_A_TEXT_BELOW) >= 0.5,
+    if syllables.len() < 2 {
+        return false;
     }
+    let word = syllables.len() <= WORD_SYLLABLES;
+    let below = if word { NOT_READ_IN_A_WORD_BELOW } else { NOT_READ_IN_A_TEXT_BELOW };
+    let own: Vec<&ReadSyllable> = syllables.iter().filter(|s| !s.repeats_previous).collect();
+    let unread = own.iter().filter(|s| nothing_in_common(s) && s.target_lp < below).count();
+    let share = unread as f32 / own.len() as f32;
+    if !word {
+        return share >= 0.5;
+    }
+    let unlike_throughout = own.iter().all(|s| nothing_in_common(s));
+    (own.len() >= 2 && share >= 0.75) || (unlike_throughout && first.target_lp < FIRST_NOT_READ_BELOW)
 }
 
 fn kind_of(contrast: Contrast, expected: &Syllable, heard: &Syllable) -> ProblemKind {

@@ -477,6 +477,7 @@ fn a_word_with_one_syllable_misread_is_still_judged_syllable_by_syllable() {
 fn a_word_whose_first_syllable_is_very_unlikely_and_shares_nothing_with_the_transcript_is_another() {
     // 女儿 read as 今天: the recogniser, walked along 女儿, expects 儿 after 女 whatever was said.
     assert!(another_text_was_read(&[read("nü3", -14.4, "jin1"), read("er2", -3.2, "tian1")]));
+    assert!(!another_text_was_read(&[read("nü3", -6.5, "jin1"), read("er2", -3.2, "tian1")]));
     // A transcript sharing something with one syllable keeps it a reading to judge.
     assert!(!another_text_was_read(&[read("nü3", -14.4, "jin1"), read("er2", -3.2, "er2")]));
     // 朋友 heard as 绑绿 by a native: unlikely, but not that unlikely, at its start.
@@ -490,6 +491,10 @@ fn a_repeated_character_shares_the_fate_of_the_one_before() {
     assert!(another_text_was_read(&jiejie));
     let nainai = [read("nai3", -0.4, "nai3"), repeated(read("nai5", -2.6, "jie5"))];
     assert!(!another_text_was_read(&nainai));
+    // One syllable of evidence is held to the first syllable's stricter line: 爷爷 in a
+    // child's voice, heard as 对对对, at -5.5.
+    let yeye = [read("ye2", -5.5, "dui4"), repeated(read("ye5", -0.1, "dui4"))];
+    assert!(!another_text_was_read(&yeye));
 }
 
 #[test]
