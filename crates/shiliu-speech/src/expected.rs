@@ -61,10 +61,16 @@ impl Expected {
     /// From hanzi (pinyin looked up, polyphones resolved by word) or, when the lesson gives it,
     /// hanzi with its pinyin; or pinyin alone (a representative character is chosen).
     pub fn new(text: &str, pinyin: Option<&str>) -> Result<Expected, ExpectedError> {
-        // A target typed with digits ("3个人") is read as its number.
-        let spelled = crate::normalize::spell_numbers(text);
+        // A target typed with digits ("3个人", "15") is read as its number; in pinyin typed as
+        // the target ("lao3 shi1") the digits are tones.
+        let is_pinyin = !text.chars().any(is_hanzi) && text.chars().any(char::is_alphabetic);
+        let spelled = if is_pinyin { text.to_owned() } else { crate::normalize::spell_numbers(text) };
         let text = spelled.as_str();
         let has_hanzi = text.chars().any(is_hanzi);
+        let has_pinyin = pinyin.is_some_and(|p| p.chars().any(char::is_alphabetic));
+        if !has_hanzi && !has_pinyin && !text.chars().any(char::is_alphabetic) {
+            return Err(ExpectedError::Empty(text.to_owned()));
+        }
         // Words are looked up, and forced, in their simplified form (謝謝 is the word 谢谢 with
         // its neutral tone, and the recogniser writes simplified), and shown as written. The text
         // is converted as a whole, so 乾坤 stays and 一乾二淨 becomes 一干二净.
@@ -137,6 +143,21 @@ mod tests {
         let e = Expected::new("第15课", None).unwrap();
         let read: Vec<String> = e.syllables.iter().map(|s| s.surface.citation.to_numbered()).collect();
         assert_eq!(read, ["di4", "shi2", "wu3", "ke4"]);
+    }
+
+    #[test]
+    fn a_target_with_nothing_to_read_is_refused_as_empty() {
+        for text in ["", "  ", "😀", "？！"] {
+            assert!(matches!(Expected::new(text, None), Err(ExpectedError::Empty(_))), "{text:?}");
+        }
+        assert!(Expected::new("", Some("lao3 shi1")).is_ok(), "pinyin alone is a target");
+    }
+
+    #[test]
+    fn pinyin_typed_as_the_target_keeps_its_tone_digits() {
+        let e = Expected::new("lao3 shi1", None).unwrap();
+        let read: Vec<String> = e.syllables.iter().map(|s| s.surface.citation.to_numbered()).collect();
+        assert_eq!(read, ["lao3", "shi1"]);
     }
 
     #[test]
