@@ -214,6 +214,24 @@ fn a_noisy_recording_is_flagged_but_still_scored() {
 }
 
 #[test]
+fn eval_with_other_texts_measures_how_often_a_wrong_line_is_caught() {
+    let shared = require_shared!();
+    let out = run(shiliu(data_dir_with_model()).arg("eval").arg(shared.join("corpus/manifest.tsv")).args([
+        "--other-texts",
+        "--only",
+        "sentences/aishell1",
+    ]));
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Clips scored against another clip's text"), "{text}");
+    let row = text.lines().find(|l| l.trim_start().starts_with("sentence")).expect("a sentence row");
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(cells[1], "3", "{row}");
+    let caught: f32 = cells[2].trim_end_matches('%').parse().unwrap();
+    assert!(caught > 50.0, "most wrong lines are caught: {row}");
+}
+
+#[test]
 fn eval_prints_the_accuracy_tables_for_a_manifest() {
     let shared = require_shared!();
     let out = run(shiliu(data_dir_with_model())

@@ -30,6 +30,10 @@ pub struct EvalArgs {
     /// Only rows whose file path contains this.
     #[arg(long)]
     only: Option<String>,
+    /// Score each correct clip against another clip's text of the same kind instead (a
+    /// student reading the wrong line), to measure how often that is caught as `wrong_text`.
+    #[arg(long)]
+    other_texts: bool,
 }
 
 struct Row {
@@ -73,6 +77,49 @@ fn read_manifest(path: &PathBuf) -> Result<Vec<Row>> {
         .collect())
 }
 
+/// What a target is, by its number of syllables.
+fn kind_of(syllables: usize) -> &'static str {
+    match syllables {
+        1 => "syllable",
+        2..=4 => "word",
+        _ => "sentence",
+    }
+}
+
+/// The correct clips, each with the text of another correct clip of the same kind (the one
+/// half the list further on, or the next with a different text): a student reading the
+/// wrong line. Labelled mispronunciations are left out.
+fn with_other_texts(rows: Vec<Row>) -> Vec<Row> {
+    let (correct, _): (Vec<Row>, Vec<Row>) =
+        rows.into_iter().partition(|r| r.label.as_deref().is_none_or(|l| l == "correct"));
+    let mut by_kind: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
+    for r in &correct {
+        by_kind.entry(kind_of(r.pinyin.split_whitespace().count())).or_default().push(r);
+    }
+    let mut out = Vec::new();
+    for group in by_kind.values() {
+        for (i, r) in group.iter().enumerate() {
+            let n = group.len();
+            let other = (1..n).map(|k| group[(i + n / 2 + k) % n]).find(|o| o.text != r.text);
+            if let Some(o) = other {
+                out.push(Row {
+                    file: r.file.clone(),
+                    text: o.text.clone(),
+                    pinyin: o.pinyin.clone(),
+                    label: Some(OTHER_TEXT.into()),
+                    error_index: None,
+                    variant: r.variant.clone(),
+                    spoken: Some(r.pinyin.clone()),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The label of a clip scored against another clip's text (`--other-texts`).
+const OTHER_TEXT: &str = "other_text";
+
 /// The speaker a clip belongs to: its file-name prefix (cw_, yt_, se_, …); the synthetic set is
 /// one voice.
 fn speaker_of(row: &Row) -> String {
@@ -105,6 +152,7 @@ fn peak_memory_mib() -> Option<f32> {
 
 pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
     let rows = read_manifest(&args.manifest)?;
+    let rows = if args.other_texts { with_other_texts(rows) } else { rows };
     let base = args.manifest.parent().map(PathBuf::from).unwrap_or_default();
     let scorer = super::score::load_scorer(args.model.clone(), args.threads, data)?;
     let progressive = args.profile == "progressive";
@@ -122,6 +170,9 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
     let mut latency_short: Vec<f32> = Vec::new();
     let mut latency_all: Vec<f32> = Vec::new();
     let mut flags: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    // Clips scored against another clip's text, by kind: overall scores, and how many were
+    // flagged wrong_text.
+    let mut other_text: BTreeMap<&'static str, (Vec<f32>, usize)> = BTreeMap::new();
 
     let started = std::time::Instant::now();
     for row in rows.iter().filter(|r| args.only.as_ref().is_none_or(|o| r.file.contains(o))) {
@@ -161,18 +212,17 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
         // Tone accuracy on isolated syllables: heard vs the tone actually said.
         let said_pinyin = row.spoken.as_deref().unwrap_or(&row.pinyin);
         let said = tone_digits(said_pinyin);
-        if r.syllables.len() == 1 && said.len() == 1 {
+        if r.syllables.len() == 1 && said.len() == 1 && row.label.as_deref() != Some(OTHER_TEXT) {
             let heard = r.syllables[0].tone_heard.map_or(5, |t| t as usize - 1);
             tone_confusion[said[0] as usize - 1][heard] += 1;
         }
-        let kind = if r.syllables.len() == 1 {
-            "syllable"
-        } else if r.syllables.len() <= 4 {
-            "word"
-        } else {
-            "sentence"
-        };
+        let kind = kind_of(r.syllables.len());
         match row.label.as_deref() {
+            Some(OTHER_TEXT) => {
+                let t = other_text.entry(kind).or_default();
+                t.0.push(r.overall);
+                t.1 += r.quality.contains(&shiliu_audio::QualityFlag::WrongText) as usize;
+            }
             Some("correct") | None => {
                 correct_scores.entry(format!("{kind} ({})", row.variant)).or_default().push(r.overall);
                 if row.variant == "clean" || row.variant == "real" {
@@ -263,8 +313,26 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
             println!("  {k:<10} {n:>5} {:>7.1}% {:>7.1}%", pct(*d), pct(*e));
         }
     }
-    println!("\nOverall score of correct clips:");
-    println!("  {:<22} {:>4} {:>6} {:>6} {:>6} {:>6} {:>8}", "kind", "n", "p5", "p25", "median", "min", "≥85");
+    if !other_text.is_empty() {
+        println!("\nClips scored against another clip's text (the wrong line read):");
+        println!("  {:<10} {:>5} {:>11} {:>7} {:>6} {:>6}", "kind", "n", "wrong_text", "median", "≥60", "≥85");
+        for (k, (scores, flagged)) in other_text.iter_mut() {
+            scores.sort_by(f32::total_cmp);
+            let n = scores.len();
+            let pct = |x: usize| 100.0 * x as f32 / n.max(1) as f32;
+            println!(
+                "  {k:<10} {n:>5} {:>10.1}% {:>7.1} {:>5.0}% {:>5.0}%",
+                pct(*flagged),
+                percentile(scores, 0.5),
+                pct(scores.iter().filter(|s| **s >= 60.0).count()),
+                pct(scores.iter().filter(|s| **s >= 85.0).count())
+            );
+        }
+    }
+    if !correct_scores.is_empty() {
+        println!("\nOverall score of correct clips:");
+        println!("  {:<22} {:>4} {:>6} {:>6} {:>6} {:>6} {:>8}", "kind", "n", "p5", "p25", "median", "min", "≥85");
+    }
     for (k, v) in correct_scores.iter_mut() {
         v.sort_by(f32::total_cmp);
         let good = v.iter().filter(|s| **s >= 85.0).count();
