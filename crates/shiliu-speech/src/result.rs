@@ -157,6 +157,8 @@ pub struct SyllableDiagnostics {
     pub hiss_low_share: Option<f32>,
     /// Log-probability the recogniser gave the text ending just before this syllable.
     pub end_lp: Option<f32>,
+    /// The character the recogniser found likeliest at this position, and its log-probability.
+    pub top: Option<(char, f32)>,
 }
 
 /// Milliseconds spent in each stage of one scoring.

@@ -367,6 +367,7 @@ fn diagnostics(
                 release_noise_ms: onsets.releases[k].map(|r| r.noise_ms()),
                 hiss_low_share: onsets.hisses[k].map(|(_, share)| share),
                 end_lp: ev.map(|e| e.end_lp),
+                top: ev.and_then(|e| e.top),
             }
         })
         .collect()
