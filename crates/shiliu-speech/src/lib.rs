@@ -7,11 +7,12 @@
 //! 2. Audio quality and trimming (shiliu-audio), then one Whisper pass (`engine`): a bounded free
 //!    transcript, and on the same encoded audio, teacher forcing (`forcing`) of the expected
 //!    characters against the characters of each syllable's confusable neighbours (`candidates`).
-//! 3. The transcript is aligned syllable by syllable (`align`); a recording of another text
-//!    altogether stops here, flagged `wrong_text`. Otherwise the pitch is tracked and
+//! 3. The transcript is aligned syllable by syllable (`align`), the pitch is tracked and
 //!    classified into tones, and in syllables and words each stop's release noise (burst plus
 //!    aspiration) and each sibilant's hiss are measured (both in shiliu-prosody); the hiss is
-//!    read against the speaker's own earlier hisses, kept in their profile.
+//!    read against the speaker's own earlier hisses, kept in their profile. A steady machine
+//!    tone stops here as no speech, and a recording of another text altogether as
+//!    `wrong_text` (`wrong_text`).
 //! 4. `verdict` judges each syllable (ok / defect / error, with the problem named), and `summary`
 //!    turns the verdicts into scores, a PSC band and one tip.
 //!
@@ -35,6 +36,7 @@ mod scorer;
 pub mod summary;
 pub mod verdict;
 pub mod vocab;
+pub mod wrong_text;
 
 pub use engine::{Engine, ForcingRequest, Recognition, Transcript, audio_ctx_for, is_looping, max_tokens_for};
 pub use error::{Result, SpeechError};

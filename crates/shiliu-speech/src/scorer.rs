@@ -17,14 +17,15 @@ use crate::engine::{Engine, ForcingRequest, Recognition};
 use crate::error::{Result, SpeechError};
 use crate::expected::{Expected, Task};
 use crate::forcing::PositionEvidence;
-use crate::result::{
-    ForcedChoice, Problem, ProblemKind, ScoreResult, SyllableDiagnostics, SyllableResult, Timings, Tip, Verdict,
-};
+use crate::result::{ForcedChoice, ScoreResult, SyllableDiagnostics, SyllableResult, Timings, Verdict};
 use crate::summary::{self, Judged};
 use crate::verdict::{
-    DEFECT_BAND, ERROR_CEILING, ReadSyllable, Release, SegmentEvidence, ToneEvidence, another_text_was_read, judge,
-    too_short_for, where_the_recording_ended,
+    DEFECT_BAND, ERROR_CEILING, Release, SegmentEvidence, ToneEvidence, judge, too_short_for, where_the_recording_ended,
 };
+use crate::wrong_text::{ReadSyllable, another_text_was_read};
+
+mod unscored;
+use unscored::{unscored, wrong_text};
 
 /// What to score a recording against.
 #[derive(Debug, Clone, Default)]
@@ -410,79 +411,6 @@ fn as_read(expected: &Expected, position_of: &[usize], recognition: &Recognition
             aligned: alignment.ops[k],
         })
         .collect()
-}
-
-/// The answer for a recording of another text: not scored as a reading of the target, with
-/// what it sounded like instead.
-fn wrong_text(expected: &Expected, report: QualityReport, recognition: &Recognition, started: Instant) -> ScoreResult {
-    let mut flags = report.flags.clone();
-    flags.push(shiliu_audio::QualityFlag::WrongText);
-    let mut result = unscored(expected, &QualityReport { flags, ..report }, started);
-    result.transcript = recognition.transcript.text.clone();
-    result.tip = summary::wrong_text_tip(&expected.text, &result.transcript);
-    result.timings = Timings {
-        recognise_ms: recognition.recognise.as_secs_f32() * 1000.0,
-        forcing_ms: recognition.forcing.as_secs_f32() * 1000.0,
-        pitch_ms: 0.0,
-    };
-    result
-}
-
-/// The answer for a recording that cannot be scored as speech (silence, a click, too long):
-/// nothing counts as said, and the tip is the recording problem.
-fn unscored(expected: &Expected, report: &QualityReport, started: Instant) -> ScoreResult {
-    let results: Vec<SyllableResult> = expected
-        .syllables
-        .iter()
-        .map(|s| SyllableResult {
-            hanzi: s.hanzi.clone(),
-            expected: s.syllable().to_numbered(),
-            citation: s.surface.citation.to_numbered(),
-            heard: None,
-            initial_ok: false,
-            final_ok: false,
-            tone_expected: s.syllable().tone.number(),
-            tone_heard: None,
-            verdict: Verdict::Error,
-            score: 0.0,
-            start_ms: 0,
-            end_ms: 0,
-            pitch: vec![],
-            target_pitch: vec![],
-            problem: Some(Problem {
-                kind: ProblemKind::Omitted,
-                expected: s.syllable().to_numbered(),
-                heard: None,
-                contrast: None,
-            }),
-        })
-        .collect();
-    let flag = report.flags.iter().find(|f| f.prevents_scoring()).or(report.flags.first()).copied();
-    let tip = match flag {
-        Some(f) => Tip { zh: f.message_zh().into(), en: f.message_en().into(), syllable: None },
-        None => Tip { zh: "没有听到说话声。".into(), en: "No speech was heard.".into(), syllable: None },
-    };
-    ScoreResult {
-        text: expected.text.clone(),
-        task: expected.task,
-        overall: 0.0,
-        accuracy: 0.0,
-        completeness: 0.0,
-        fluency: 0.0,
-        tone: 0.0,
-        quality: report.flags.clone(),
-        elapsed_ms: started.elapsed().as_secs_f32() * 1000.0,
-        psc: summary::psc(expected.task, &results, 0.0),
-        syllables: results,
-        transcript: String::new(),
-        tip,
-        forced_choice: None,
-        syllables_per_second: 0.0,
-        pause_count: 0,
-        speaker: None,
-        timings: Timings::default(),
-        diagnostics: None,
-    }
 }
 
 #[cfg(test)]
