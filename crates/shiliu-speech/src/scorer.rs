@@ -111,7 +111,7 @@ impl Scorer {
         };
         let onsets = measure_onsets(&expected, &audio, &prosody, &report);
         let mut result = if another_text_was_read(&as_read(&expected, &position_of, &recognition)) {
-            wrong_text(&expected, report, &recognition, started)
+            wrong_text(&expected, report, &recognition, prosody.analysis_ms, started)
         } else {
             combine(&expected, &candidates, &position_of, &recognition, &prosody, &onsets, &report, offset_ms, started)
         };

@@ -90,8 +90,7 @@ fn kind_of(syllables: usize) -> &'static str {
 /// half the list further on, or the next with a different text): a student reading the
 /// wrong line. Labelled mispronunciations are left out.
 fn with_other_texts(rows: Vec<Row>) -> Vec<Row> {
-    let (correct, _): (Vec<Row>, Vec<Row>) =
-        rows.into_iter().partition(|r| r.label.as_deref().is_none_or(|l| l == "correct"));
+    let correct: Vec<Row> = rows.into_iter().filter(|r| r.label.as_deref().is_none_or(|l| l == "correct")).collect();
     let mut by_kind: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
     for r in &correct {
         by_kind.entry(kind_of(r.pinyin.split_whitespace().count())).or_default().push(r);

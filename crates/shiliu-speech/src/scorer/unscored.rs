@@ -16,6 +16,7 @@ pub(super) fn wrong_text(
     expected: &Expected,
     report: QualityReport,
     recognition: &Recognition,
+    pitch_ms: f32,
     started: Instant,
 ) -> ScoreResult {
     let mut flags = report.flags.clone();
@@ -26,7 +27,7 @@ pub(super) fn wrong_text(
     result.timings = Timings {
         recognise_ms: recognition.recognise.as_secs_f32() * 1000.0,
         forcing_ms: recognition.forcing.as_secs_f32() * 1000.0,
-        pitch_ms: 0.0,
+        pitch_ms,
     };
     result
 }
