@@ -79,6 +79,7 @@ fn outcome(s: &shiliu_speech::result::SyllableResult) -> SyllableOutcome {
                 shiliu_speech::result::ProblemKind::Final => ProblemKind::Final,
                 shiliu_speech::result::ProblemKind::Tone => ProblemKind::Tone,
                 shiliu_speech::result::ProblemKind::Omitted => ProblemKind::Omitted,
+                shiliu_speech::result::ProblemKind::Misread => ProblemKind::Misread,
             },
             expected: p.expected.clone(),
             heard: p.heard.clone(),

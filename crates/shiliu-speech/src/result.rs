@@ -26,6 +26,9 @@ pub enum ProblemKind {
     Final,
     Tone,
     Omitted,
+    /// Read as another syllable altogether, with neither initial nor final in common (百 read
+    /// as 院): `expected` and `heard` are whole syllables, not parts.
+    Misread,
 }
 
 /// The most important thing wrong with a syllable.

@@ -174,6 +174,14 @@ pub fn tip(results: &[SyllableResult]) -> Tip {
     // For initials and finals: a defect only sounded like the other sound, an error was it.
     let verb_zh = if soft { "听起来像" } else { "你读成了" };
     let verb_en = if soft { "it sounded like" } else { "you said" };
+    let whole_syllables = || {
+        let said = r.heard.as_deref().map(marked).unwrap_or_default();
+        let should = marked(&r.expected);
+        (
+            format!("第{n}个字「{}」：应读 {should}，{verb_zh} {said}。", r.hanzi),
+            format!("Syllable {n} ({}): it should be {should}; {verb_en} {said}.", r.hanzi),
+        )
+    };
     let (zh, en) = match p.kind {
         ProblemKind::Omitted => (
             format!("第{n}个字「{}」没有读出来，注意不要漏读。", r.hanzi),
@@ -207,16 +215,10 @@ pub fn tip(results: &[SyllableResult]) -> Tip {
                 tone_name_en(&heard)
             ),
         ),
-        // With no initial on one side (一 yi heard as bai), "the initial should be ''" says
-        // nothing: name the whole syllables instead.
-        ProblemKind::Initial if p.expected.is_empty() || heard.is_empty() => {
-            let said = r.heard.as_deref().map(marked).unwrap_or_default();
-            let should = marked(&r.expected);
-            (
-                format!("第{n}个字「{}」：应读 {should}，{verb_zh} {said}。", r.hanzi),
-                format!("Syllable {n} ({}): it should be {should}; {verb_en} {said}.", r.hanzi),
-            )
-        }
+        // Another syllable altogether, or no initial on one side (一 yi heard as bai, where "the
+        // initial should be ''" says nothing): name the whole syllables.
+        ProblemKind::Misread => whole_syllables(),
+        ProblemKind::Initial if p.expected.is_empty() || heard.is_empty() => whole_syllables(),
         ProblemKind::Initial | ProblemKind::Final => {
             let (part_zh, part_en) =
                 if p.kind == ProblemKind::Initial { ("声母", "initial") } else { ("韵母", "final") };
@@ -355,5 +357,17 @@ mod tests {
         assert!(wrong_text_tip("你好", "我们我们我们").zh.contains("「我们」"));
         let long = wrong_text_tip("一二三四五六七八九十一二三四五", "好");
         assert!(long.zh.contains("「一二三四五六七八九十一二…」"), "{}", long.zh);
+    }
+
+    #[test]
+    fn a_misread_syllable_is_named_as_whole_syllables() {
+        let problem =
+            Problem { kind: ProblemKind::Misread, expected: "bai".into(), heard: Some("yuan".into()), contrast: None };
+        let mut r = result("百", Verdict::Error, 30.0, Some(problem));
+        r.expected = "bai3".into();
+        r.heard = Some("yuan4".into());
+        let t = tip(&[r]);
+        assert!(t.zh.contains("应读 bǎi") && t.zh.contains("你读成了 yuàn"), "{}", t.zh);
+        assert!(t.en.contains("it should be bǎi; you said yuàn"), "{}", t.en);
     }
 }

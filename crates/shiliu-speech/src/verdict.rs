@@ -167,6 +167,10 @@ const DOUBT_BELOW: f32 = -1.0;
 /// some other syllable, was not said as expected, even with no confusable neighbour to name
 /// (我 of 我的老师 said as 老师).
 const UNHEARD_BELOW: f32 = -6.0;
+/// Below this (1 in 3000), where the transcript heard a syllable with neither initial nor final
+/// in common, the syllable was misread: an error. No correct syllable in context, native or
+/// synthetic, went below -7.7 with such a transcript.
+const MISREAD_BELOW: f32 = -8.0;
 /// Below this the transcript's omission is believed (and always when the speech was too short
 /// for every syllable).
 const OMITTED_BELOW: f32 = -5.0;
@@ -231,14 +235,21 @@ fn kind_of(contrast: Contrast, expected: &Syllable, heard: &Syllable) -> Problem
 fn segment_problem(expected: &Syllable, heard: &Syllable, contrast: Option<Contrast>) -> Problem {
     let kind = match contrast {
         Some(c) => kind_of(c, expected, heard),
+        None if nothing_in_common(expected, heard) => ProblemKind::Misread,
         None if expected.initial != heard.initial => ProblemKind::Initial,
         None => ProblemKind::Final,
     };
     let (e, h) = match kind {
         ProblemKind::Initial => (expected.initial.spelling().to_owned(), heard.initial.spelling().to_owned()),
+        ProblemKind::Misread => (expected.spelling(), heard.spelling()),
         _ => (expected.final_.name().to_owned(), heard.final_.name().to_owned()),
     };
     Problem { kind, expected: e, heard: Some(h), contrast: contrast.map(|c| c.name().to_owned()) }
+}
+
+/// Neither initial nor final in common: another syllable altogether, not a slip.
+pub(crate) fn nothing_in_common(expected: &Syllable, heard: &Syllable) -> bool {
+    expected.initial != heard.initial && expected.final_ != heard.final_
 }
 
 fn sigmoid(x: f32) -> f32 {
@@ -322,6 +333,14 @@ fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, O
             Some(c.syllable),
             Some(segment_problem(expected, &c.syllable, c.contrast)),
         );
+    }
+    // Another syllable altogether, by both readings of the audio.
+    if let AlignOp::Substituted(h) = ev.aligned
+        && !ev.alone
+        && nothing_in_common(expected, &h)
+        && t < MISREAD_BELOW
+    {
+        return (Verdict::Error, score.min(40.0), Some(h), Some(segment_problem(expected, &h, None)));
     }
     // The release measured in the audio contradicting the expected aspiration is a defect, and
     // names the problem, whatever the recogniser (which hears the word it expects) preferred.
@@ -412,8 +431,9 @@ pub fn judge(expected: &Syllable, segments: &SegmentEvidence, tone: &ToneEvidenc
         if heard.is_none() { (Verdict::Error, Some(0.0), None) } else { judge_tone(tone) };
     let verdict = sv.max(tv);
     let seg_kind = seg_problem.as_ref().map(|p| p.kind);
-    let initial_ok = heard.is_some() && seg_kind != Some(ProblemKind::Initial);
-    let final_ok = heard.is_some() && seg_kind != Some(ProblemKind::Final);
+    let misread = seg_kind == Some(ProblemKind::Misread);
+    let initial_ok = heard.is_some() && !misread && seg_kind != Some(ProblemKind::Initial);
+    let final_ok = heard.is_some() && !misread && seg_kind != Some(ProblemKind::Final);
     let problem = match (seg_problem, tone_problem) {
         (Some(s), Some(t)) => Some(if tv > sv { t } else { s }),
         (s, t) => s.or(t),

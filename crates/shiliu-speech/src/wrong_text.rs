@@ -37,7 +37,7 @@ const WORD_SYLLABLES: usize = 4;
 fn nothing_in_common(s: &ReadSyllable) -> bool {
     match s.aligned {
         AlignOp::Omitted => true,
-        AlignOp::Substituted(h) => h.initial != s.expected.initial && h.final_ != s.expected.final_,
+        AlignOp::Substituted(h) => crate::verdict::nothing_in_common(&s.expected, &h),
         AlignOp::Match(_) => false,
     }
 }

@@ -252,11 +252,28 @@ fn a_syllable_after_the_recording_ended_is_omitted_whatever_the_transcript_made_
 #[test]
 fn a_very_unlikely_syllable_the_transcript_heard_as_another_is_a_defect_without_a_named_neighbour() {
     // 我的老师 with only 老师 said: 我 has no confusable neighbour to prefer.
-    let heard = || Heard::target("wo3", -8.8).every_rival_at(-20.0);
+    let heard = || Heard::target("wo3", -6.8).every_rival_at(-20.0);
     assert_eq!(heard().judge(&tone_ok(Tone::Third)).verdict, Verdict::Ok, "the likelihood alone is not enough");
     let j = heard().transcript_heard("lao3").judge(&tone_ok(Tone::Third));
     assert_eq!(j.verdict, Verdict::Defect);
     assert_eq!(j.heard.map(|h| h.to_numbered()).as_deref(), Some("lao3"));
+    assert_eq!(j.problem.map(|p| p.kind), Some(ProblemKind::Misread), "not an initial w/l confusion");
+}
+
+#[test]
+fn a_syllable_heard_as_another_altogether_and_far_below_one_in_3000_is_misread() {
+    // 一百 read as 一院: 百 at -9.7, the transcript heard yuan.
+    let j = Heard::target("bai3", -9.7).every_rival_at(-20.0).transcript_heard("yuan4").judge(&tone_ok(Tone::Third));
+    assert_eq!(j.verdict, Verdict::Error);
+    let p = j.problem.as_ref().unwrap();
+    assert_eq!((p.kind, p.expected.as_str(), p.heard.as_deref()), (ProblemKind::Misread, "bai", Some("yuan")));
+    assert!(!j.initial_ok && !j.final_ok, "neither part was said");
+    // A transcript sharing the final is a slip of the initial, judged as before.
+    let slip = Heard::target("bai3", -9.7).every_rival_at(-20.0).transcript_heard("mai3").judge(&tone_ok(Tone::Third));
+    assert_ne!(slip.problem.map(|p| p.kind), Some(ProblemKind::Misread));
+    // A lone syllable's likelihoods are too weak for this.
+    let alone = Heard::target("bai3", -9.7).every_rival_at(-20.0).transcript_heard("yuan4").said_alone();
+    assert_ne!(alone.judge(&tone_ok(Tone::Third)).verdict, Verdict::Error);
 }
 
 #[test]

@@ -35,6 +35,7 @@ pub enum ProblemKind {
     Final,
     Tone,
     Omitted,
+    Misread,
 }
 
 impl ProblemKind {
@@ -44,6 +45,7 @@ impl ProblemKind {
             ProblemKind::Final => "final",
             ProblemKind::Tone => "tone",
             ProblemKind::Omitted => "omitted",
+            ProblemKind::Misread => "misread",
         }
     }
 }

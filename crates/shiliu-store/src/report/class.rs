@@ -65,7 +65,7 @@ impl Heatmap {
 /// Something the class says instead of something else.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Confusion {
-    /// initial | final | tone | omitted
+    /// initial | final | tone | omitted | misread
     pub kind: String,
     pub expected: String,
     pub heard: Option<String>,

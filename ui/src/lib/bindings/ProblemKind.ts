@@ -3,4 +3,4 @@
 /**
  * Which part of a syllable went wrong.
  */
-export type ProblemKind = "initial" | "final" | "tone" | "omitted";
+export type ProblemKind = "initial" | "final" | "tone" | "omitted" | "misread";
