@@ -11,7 +11,7 @@ use shiliu_audio::quality::{self, QualityReport};
 use shiliu_pinyin::{Tone, target_contour};
 use shiliu_prosody::{OnsetFrames, Place, ProsodyAnalysis, SpeakerProfile, is_stop, place_of};
 
-use crate::align::{align, transcript_syllables};
+use crate::align::{Alignment, align, transcript_syllables};
 use crate::candidates::{Candidate, candidates_for, char_groups};
 use crate::engine::{Engine, ForcingRequest, Recognition};
 use crate::error::{Result, SpeechError};
@@ -110,14 +110,15 @@ impl Scorer {
             }
         };
         let onsets = measure_onsets(&expected, &audio, &prosody, &report);
-        let mut result = if another_text_was_read(&as_read(&expected, &position_of, &recognition)) {
+        let alignment = transcript_alignment(&expected, &recognition);
+        let recognised = Recognised { recognition: &recognition, position_of: &position_of, alignment: &alignment };
+        let mut result = if another_text_was_read(&as_read(&expected, &recognised)) {
             wrong_text(&expected, report, &recognition, prosody.analysis_ms, started)
         } else {
-            combine(&expected, &candidates, &position_of, &recognition, &prosody, &onsets, &report, offset_ms, started)
+            combine(&expected, &candidates, &recognised, &prosody, &onsets, &report, offset_ms, started)
         };
         if request.diagnostics {
-            result.diagnostics =
-                Some(diagnostics(&expected, &candidates, &position_of, &recognition, &prosody, &onsets));
+            result.diagnostics = Some(diagnostics(&expected, &candidates, &recognised, &prosody, &onsets));
         }
         Ok(result)
     }
@@ -164,19 +165,26 @@ fn measure_onsets(expected: &Expected, audio: &[f32], prosody: &ProsodyAnalysis,
     Onsets { releases, hisses }
 }
 
+/// What the recogniser made of one recording: its evidence, where each expected syllable's
+/// first character sits in it, and the free transcript lined up with the target.
+struct Recognised<'a> {
+    recognition: &'a Recognition,
+    position_of: &'a [usize],
+    alignment: &'a Alignment,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn combine(
     expected: &Expected,
     candidates: &[Vec<Candidate>],
-    position_of: &[usize],
-    recognition: &Recognition,
+    recognised: &Recognised,
     prosody: &ProsodyAnalysis,
     onsets: &Onsets,
     report: &QualityReport,
     offset_ms: u32,
     started: Instant,
 ) -> ScoreResult {
-    let alignment = transcript_alignment(expected, recognition);
+    let Recognised { recognition, position_of, alignment } = *recognised;
     let surfaces: Vec<_> = expected.syllables.iter().map(|s| s.surface.clone()).collect();
     let target = target_contour(&surfaces);
     let connected = expected.syllables.len() > 1;
@@ -342,12 +350,11 @@ fn transcript_alignment(expected: &Expected, recognition: &Recognition) -> crate
 fn diagnostics(
     expected: &Expected,
     candidates: &[Vec<Candidate>],
-    position_of: &[usize],
-    recognition: &Recognition,
+    recognised: &Recognised,
     prosody: &ProsodyAnalysis,
     onsets: &Onsets,
 ) -> Vec<SyllableDiagnostics> {
-    let alignment = transcript_alignment(expected, recognition);
+    let Recognised { recognition, position_of, alignment } = *recognised;
     (0..expected.syllables.len())
         .map(|k| {
             let ev = recognition.positions.get(position_of[k]);
@@ -396,8 +403,8 @@ fn round3(x: f32) -> f32 {
 }
 
 /// Each expected syllable as the recogniser heard it, to tell whether the target was read at all.
-fn as_read(expected: &Expected, position_of: &[usize], recognition: &Recognition) -> Vec<ReadSyllable> {
-    let alignment = transcript_alignment(expected, recognition);
+fn as_read(expected: &Expected, recognised: &Recognised) -> Vec<ReadSyllable> {
+    let Recognised { recognition, position_of, alignment } = *recognised;
     let syllables = &expected.syllables;
     (0..syllables.len())
         .map(|k| ReadSyllable {

@@ -431,9 +431,9 @@ pub fn judge(expected: &Syllable, segments: &SegmentEvidence, tone: &ToneEvidenc
         if heard.is_none() { (Verdict::Error, Some(0.0), None) } else { judge_tone(tone) };
     let verdict = sv.max(tv);
     let seg_kind = seg_problem.as_ref().map(|p| p.kind);
-    let misread = seg_kind == Some(ProblemKind::Misread);
-    let initial_ok = heard.is_some() && !misread && seg_kind != Some(ProblemKind::Initial);
-    let final_ok = heard.is_some() && !misread && seg_kind != Some(ProblemKind::Final);
+    // A misread syllable had neither part said.
+    let initial_ok = heard.is_some() && !matches!(seg_kind, Some(ProblemKind::Initial | ProblemKind::Misread));
+    let final_ok = heard.is_some() && !matches!(seg_kind, Some(ProblemKind::Final | ProblemKind::Misread));
     let problem = match (seg_problem, tone_problem) {
         (Some(s), Some(t)) => Some(if tv > sv { t } else { s }),
         (s, t) => s.or(t),

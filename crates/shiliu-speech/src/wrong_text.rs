@@ -34,7 +34,7 @@ const FIRST_NOT_READ_BELOW: f32 = -7.0;
 const WORD_SYLLABLES: usize = 4;
 
 /// The transcript heard nothing here, or a syllable with neither initial nor final in common.
-fn nothing_in_common(s: &ReadSyllable) -> bool {
+fn transcript_shares_nothing(s: &ReadSyllable) -> bool {
     match s.aligned {
         AlignOp::Omitted => true,
         AlignOp::Substituted(h) => crate::verdict::nothing_in_common(&s.expected, &h),
@@ -59,12 +59,12 @@ pub fn another_text_was_read(syllables: &[ReadSyllable]) -> bool {
     let word = syllables.len() <= WORD_SYLLABLES;
     let below = if word { NOT_READ_IN_A_WORD_BELOW } else { NOT_READ_IN_A_TEXT_BELOW };
     let own: Vec<&ReadSyllable> = syllables.iter().filter(|s| !s.repeats_previous).collect();
-    let unread = own.iter().filter(|s| nothing_in_common(s) && s.target_lp < below).count();
+    let unread = own.iter().filter(|s| transcript_shares_nothing(s) && s.target_lp < below).count();
     let share = unread as f32 / own.len() as f32;
     if !word {
         return share >= 0.5;
     }
-    let unlike_throughout = own.iter().all(|s| nothing_in_common(s));
+    let unlike_throughout = own.iter().all(|s| transcript_shares_nothing(s));
     (own.len() >= 2 && share >= 0.75) || (unlike_throughout && first.target_lp < FIRST_NOT_READ_BELOW)
 }
 
