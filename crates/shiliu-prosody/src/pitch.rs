@@ -53,6 +53,11 @@ const ABSOLUTE_FLOOR_DB: f32 = -75.0;
 /// aspiration stay well below this periodicity.
 const CREAK_PERIODICITY: f32 = 0.6;
 const CREAK_LOUDNESS_DB: f32 = -20.0;
+/// A dip is taken for half a period only when it is at least this shallow (below it, both
+/// dips are too close to zero for their ratio to mean anything) ...
+const HALF_PERIOD_MIN_DEPTH: f32 = 0.04;
+/// ... and the dip at twice its lag is less than this share of its depth.
+const HALF_PERIOD_RATIO: f32 = 0.4;
 
 /// One 10 ms frame of the track.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -246,6 +251,10 @@ fn analyse_frame(x: &[f32], centre: usize, s: &mut Scratch) -> FrameAnalysis {
         }
     }
     let periodicity = dips.iter().map(|&(_, v)| 1.0 - v).fold(0.0f32, f32::max);
+    // A dip that is only half a period (see `is_half_period`) is no pitch candidate: YIN would
+    // take it for the period because it comes first.
+    let dips: Vec<(f32, f32)> =
+        dips.iter().copied().filter(|&(tau, value)| !is_half_period(tau, value, &dips)).collect();
 
     // pYIN: the threshold is Beta-distributed; YIN picks the first dip below it, so dip j wins
     // for thresholds between its own depth and the lowest depth of the dips before it.
@@ -274,6 +283,17 @@ fn analyse_frame(x: &[f32], centre: usize, s: &mut Scratch) -> FrameAnalysis {
     candidates.sort_by(|a, b| b.prob.total_cmp(&a.prob));
     candidates.truncate(MAX_CANDIDATES);
     FrameAnalysis { candidates, deepest_hz: deepest.map(|(tau, _)| SAMPLE_RATE as f32 / tau), periodicity, rms_db, zcr }
+}
+
+/// Whether the dip at lag `tau` is half the true period: the dip at twice the lag is much
+/// deeper. Without its fundamental (a band-limited headset or telephone-grade microphone cuts
+/// everything below ~300 Hz) a low voice's even harmonics line up at half its period, and
+/// YIN, which takes the first deep-enough dip, reads the pitch an octave high. With the
+/// fundamental present the half-period dip is shallow (0.5 and up) and the two dips of a truly
+/// periodic voice are about equally deep, so this never moves a correct pitch.
+fn is_half_period(tau: f32, value: f32, dips: &[(f32, f32)]) -> bool {
+    value >= HALF_PERIOD_MIN_DEPTH
+        && dips.iter().any(|&(other, v)| (other - 2.0 * tau).abs() <= 0.04 * other && v < HALF_PERIOD_RATIO * value)
 }
 
 /// Probability that a frame is voiced: pYIN's candidate mass, or loud-and-fairly-periodic,
@@ -417,6 +437,18 @@ mod tests {
         let got = voiced_f0(&track, 30, 470);
         assert!(!got.is_empty());
         assert!(got.iter().all(|g| (g - 150.0).abs() < 3.0), "{got:?}");
+    }
+
+    #[test]
+    fn a_voice_without_its_fundamental_is_not_read_an_octave_high() {
+        // A headset that cuts everything below 300 Hz: a 150 Hz voice keeps only its harmonics,
+        // the even ones strongest, so half its period looks almost like a period.
+        for f0 in [110.0f32, 150.0, 190.0] {
+            let track = track_pitch(&harmonic(|_| f0, 0.5, &[0.0, 1.0, 0.2, 0.8, 0.1, 0.5]));
+            let got = voiced_f0(&track, 30, 470);
+            assert!(got.len() >= 40, "{f0} Hz: only {} voiced frames", got.len());
+            assert!(got.iter().all(|g| (g - f0).abs() / f0 < 0.02), "{f0} Hz tracked as {got:?}");
+        }
     }
 
     #[test]
