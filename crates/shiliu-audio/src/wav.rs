@@ -25,8 +25,54 @@ pub fn read_wav(path: &Path) -> Result<Decoded> {
     })
 }
 
-/// Decodes WAV bytes held in memory.
+/// Decodes WAV bytes held in memory. A file whose header gets the data size wrong is read for
+/// the audio it actually holds: recorders writing to a pipe leave the size at 0 or 0xFFFFFFFF,
+/// and a recording cut short (the program killed, the USB stick pulled) declares more than is
+/// there. Whole frames only; a damaged header beyond that is still refused.
 pub fn decode_wav(bytes: &[u8]) -> std::result::Result<Decoded, String> {
+    match decode_as_declared(bytes) {
+        Ok(d) if !d.samples.is_empty() => Ok(d),
+        declared => match with_true_data_size(bytes) {
+            Some(fixed) => decode_as_declared(&fixed).or(declared),
+            None => declared,
+        },
+    }
+}
+
+/// A copy of the WAV bytes with the data chunk's size (and the RIFF size) set to what the file
+/// holds after the chunk header, in whole frames; `None` when the header already says so or
+/// has no `fmt ` and `data` chunk to go by.
+fn with_true_data_size(bytes: &[u8]) -> Option<Vec<u8>> {
+    let u16_at = |i: usize| bytes.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+    let u32_at = |i: usize| bytes.get(i..i + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+    if bytes.get(0..4)? != b"RIFF" || bytes.get(8..12)? != b"WAVE" {
+        return None;
+    }
+    let (mut at, mut block_align) = (12usize, None);
+    while at + 8 <= bytes.len() {
+        let id = &bytes[at..at + 4];
+        let size = u32_at(at + 4)? as usize;
+        if id == b"fmt " {
+            block_align = u16_at(at + 20).filter(|&b| b > 0);
+        } else if id == b"data" {
+            let held = bytes.len() - (at + 8);
+            let whole = held - held % block_align? as usize;
+            if size == whole || whole == 0 || u32::try_from(whole).is_err() {
+                return None;
+            }
+            let mut fixed = bytes[..at + 8 + whole].to_vec();
+            fixed[at + 4..at + 8].copy_from_slice(&(whole as u32).to_le_bytes());
+            let riff_size = (fixed.len() - 8) as u32;
+            fixed[4..8].copy_from_slice(&riff_size.to_le_bytes());
+            return Some(fixed);
+        }
+        // Chunks are padded to an even length.
+        at = at.checked_add(8 + size + size % 2)?;
+    }
+    None
+}
+
+fn decode_as_declared(bytes: &[u8]) -> std::result::Result<Decoded, String> {
     let reader = hound::WavReader::new(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let spec = reader.spec();
     if spec.channels == 0 || spec.sample_rate < 4_000 || spec.sample_rate > 384_000 {
@@ -158,6 +204,30 @@ mod tests {
         let err = read_wav(&path).unwrap_err();
         assert_eq!(err.code(), "audio.unreadable");
         assert!(err.to_string().contains("notes.wav"));
+    }
+
+    #[test]
+    fn a_recording_cut_short_or_streamed_is_read_for_the_audio_it_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.wav");
+        let x: Vec<f32> = (0..3200).map(|i| (i as f32 * 0.1).sin() * 0.3).collect();
+        write_wav_16k(&path, &x).unwrap();
+        let whole = std::fs::read(&path).unwrap();
+        let data_size_at = 40; // hound writes a 44-byte header: RIFF, fmt (16 bytes), data
+        assert_eq!(&whole[36..40], b"data");
+        // Cut off mid-sample, as a pulled USB stick leaves it: the whole samples before the cut.
+        let cut = &whole[..whole.len() - 1001];
+        assert_eq!(decode_wav(cut).unwrap().samples.len(), (cut.len() - 44) / 2);
+        // Written to a pipe: the sizes were never filled in.
+        for unknown in [0u32, u32::MAX] {
+            let mut streamed = whole.clone();
+            streamed[4..8].copy_from_slice(&unknown.to_le_bytes());
+            streamed[data_size_at..data_size_at + 4].copy_from_slice(&unknown.to_le_bytes());
+            assert_eq!(decode_wav(&streamed).unwrap().samples, decode_wav(&whole).unwrap().samples);
+        }
+        // A header alone, or part of one, is still damaged.
+        assert!(decode_wav(&whole[..30]).is_err());
+        assert!(decode_wav(&whole[..44]).is_err());
     }
 
     #[test]
