@@ -191,6 +191,36 @@ fn silence_is_flagged_and_not_scored_as_speech() {
 }
 
 #[test]
+fn a_file_that_is_not_audio_gets_one_json_answer_flagged_unreadable_and_a_failing_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.wav");
+    std::fs::write(&notes, "this is a lesson plan, not a recording").unwrap();
+    let out = run(shiliu(data_dir_with_model()).args(["score", "--json", "--text", "老师"]).arg(&notes));
+    assert!(!out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["quality"], serde_json::json!(["unreadable"]), "{v}");
+    assert_eq!(v["overall"], 0.0);
+    assert_eq!(v["syllables"].as_array().unwrap().len(), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("notes.wav"));
+}
+
+#[test]
+fn a_recording_whose_header_was_never_finished_is_scored_for_what_it_holds() {
+    let shared = require_shared!();
+    // What a recorder writing to a pipe leaves: the RIFF and data sizes are still 0xFFFFFFFF.
+    let mut bytes = std::fs::read(shared.join("corpus/wav/words/yt_lao3shi1.wav")).unwrap();
+    let data = bytes.windows(4).position(|w| w == b"data").unwrap();
+    bytes[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
+    bytes[data + 4..data + 8].copy_from_slice(&u32::MAX.to_le_bytes());
+    let dir = tempfile::tempdir().unwrap();
+    let streamed = dir.path().join("streamed.wav");
+    std::fs::write(&streamed, bytes).unwrap();
+    let v = score(&["--text", "老师"], &streamed);
+    assert_eq!(v["quality"], serde_json::json!([]), "{v}");
+    assert!(v["overall"].as_f64().unwrap() >= 85.0, "{v}");
+}
+
+#[test]
 fn a_steady_beep_is_not_scored_as_speech_even_for_a_lone_syllable() {
     let dir = tempfile::tempdir().unwrap();
     let beep = dir.path().join("beep.wav");

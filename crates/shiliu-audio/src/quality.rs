@@ -31,6 +31,9 @@ pub enum QualityFlag {
     /// Speech, but of another text than the one shown (the student read the wrong line, or
     /// something else entirely). Set by the scorer after recognition, not by this analysis.
     WrongText,
+    /// The file is no audio that can be read (not a WAV file, or damaged). Set by whoever
+    /// reads the file, not by this analysis.
+    Unreadable,
 }
 
 impl QualityFlag {
@@ -43,12 +46,20 @@ impl QualityFlag {
             QualityFlag::TooShort => "too_short",
             QualityFlag::TooLong => "too_long",
             QualityFlag::WrongText => "wrong_text",
+            QualityFlag::Unreadable => "unreadable",
         }
     }
 
     /// Flags after which the clip cannot be scored as speech at all.
     pub fn prevents_scoring(self) -> bool {
-        matches!(self, QualityFlag::NoSpeech | QualityFlag::TooShort | QualityFlag::TooLong | QualityFlag::WrongText)
+        matches!(
+            self,
+            QualityFlag::NoSpeech
+                | QualityFlag::TooShort
+                | QualityFlag::TooLong
+                | QualityFlag::WrongText
+                | QualityFlag::Unreadable
+        )
     }
 
     pub fn message_zh(self) -> &'static str {
@@ -60,6 +71,7 @@ impl QualityFlag {
             QualityFlag::TooShort => "录音太短了，请把整个词说完。",
             QualityFlag::TooLong => "录音太长了（超过30秒），请分段朗读。",
             QualityFlag::WrongText => "读的好像不是这段内容，请看清楚再读一遍。",
+            QualityFlag::Unreadable => "这个录音文件打不开（不是WAV格式或已损坏），请重新录音。",
         }
     }
 
@@ -72,6 +84,7 @@ impl QualityFlag {
             QualityFlag::TooShort => "The recording is too short. Say the whole item.",
             QualityFlag::TooLong => "The recording is longer than 30 seconds. Read it in parts.",
             QualityFlag::WrongText => "That did not sound like the text shown. Look again and read it once more.",
+            QualityFlag::Unreadable => "The recording could not be opened (not a WAV file, or damaged). Record it again.",
         }
     }
 }

@@ -66,6 +66,26 @@ impl Scorer {
         result
     }
 
+    /// The answer for a recording whose file could not be read as audio: nothing is scored,
+    /// and the `unreadable` flag and its tip say why (for callers that always want a result,
+    /// such as `shiliu score --json`).
+    pub fn unreadable(request: &ScoreRequest) -> Result<ScoreResult> {
+        let started = Instant::now();
+        let expected =
+            Expected::new(&request.text, request.pinyin.as_deref()).map_err(|e| SpeechError::Target(e.to_string()))?;
+        let report = QualityReport {
+            flags: vec![shiliu_audio::QualityFlag::Unreadable],
+            duration_ms: 0,
+            speech_span: None,
+            speech_ms: 0,
+            peak_dbfs: f32::NEG_INFINITY,
+            speech_dbfs: f32::NEG_INFINITY,
+            snr_db: None,
+            clipped_ratio: 0.0,
+        };
+        Ok(unscored(&expected, &report, started))
+    }
+
     fn score_once(&self, samples: &[f32], request: &ScoreRequest) -> Result<ScoreResult> {
         let started = Instant::now();
         let expected =

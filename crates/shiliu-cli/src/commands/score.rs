@@ -79,11 +79,6 @@ pub fn load_scorer(model: Option<PathBuf>, threads: usize, data: &DataDir) -> Re
 }
 
 pub fn run(args: ScoreArgs, data: &DataDir) -> Result<()> {
-    let scorer = load_scorer(args.model, args.threads, data)?;
-    let samples = match args.pcm_rate {
-        Some(rate) => shiliu_audio::wav::read_pcm_s16le(&args.file, rate, args.pcm_channels)?.to_16k_mono()?,
-        None => shiliu_audio::wav::load_16k_mono(&args.file)?,
-    };
     let request = ScoreRequest {
         text: args.text,
         pinyin: args.pinyin,
@@ -91,6 +86,21 @@ pub fn run(args: ScoreArgs, data: &DataDir) -> Result<()> {
         speaker: args.profile.as_deref().map(read_profile).transpose()?.flatten(),
         diagnostics: args.diagnostics,
     };
+    let read = match args.pcm_rate {
+        Some(rate) => shiliu_audio::wav::read_pcm_s16le(&args.file, rate, args.pcm_channels),
+        None => shiliu_audio::wav::read_wav(&args.file),
+    };
+    let samples = match read.and_then(|d| d.to_16k_mono()) {
+        Ok(samples) => samples,
+        // A file that is no readable audio still gets its one JSON answer (flagged
+        // `unreadable`), and the error and a failing exit status besides.
+        Err(e @ shiliu_audio::AudioError::Unreadable { .. }) if args.json => {
+            println!("{}", serde_json::to_string(&Scorer::unreadable(&request)?)?);
+            return Err(e.into());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let scorer = load_scorer(args.model, args.threads, data)?;
     let result = scorer.score(&samples, &request)?;
     if args.json {
         println!("{}", serde_json::to_string(&result)?);

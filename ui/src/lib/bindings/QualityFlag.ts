@@ -3,4 +3,4 @@
 /**
  * A problem with a recording, with a stable name for JSON and the UI.
  */
-export type QualityFlag = "no_speech" | "too_quiet" | "clipped" | "noisy" | "too_short" | "too_long" | "wrong_text";
+export type QualityFlag = "no_speech" | "too_quiet" | "clipped" | "noisy" | "too_short" | "too_long" | "wrong_text" | "unreadable";
