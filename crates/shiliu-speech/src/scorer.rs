@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use shiliu_audio::quality::{self, QualityReport};
 use shiliu_pinyin::{Tone, target_contour};
-use shiliu_prosody::{OnsetFrames, Place, ProsodyAnalysis, SpeakerProfile, is_stop, place_of};
+use shiliu_prosody::{OnsetFrames, Place, ProsodyAnalysis, ReferenceSource, SpeakerProfile, is_stop, place_of};
 
 use crate::align::{Alignment, align, transcript_syllables};
 use crate::candidates::{Candidate, candidates_for, char_groups};
@@ -266,6 +266,7 @@ fn combine(
             probs: pros.tone.probs,
             fit: pros.tone_score,
             connected,
+            register_known: prosody.reference.source != ReferenceSource::Population,
         };
         let segs = SegmentEvidence {
             candidates: &candidates[k],

@@ -139,6 +139,9 @@ pub struct ToneEvidence {
     pub fit: Option<f32>,
     /// Part of connected speech (tones are compressed and coarticulated there).
     pub connected: bool,
+    /// Where this speaker's voice sits is known (from their profile, or from the other
+    /// syllables of the attempt). Without it only the contour's shape is seen, not its height.
+    pub register_known: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -415,7 +418,12 @@ fn judge_tone(t: &ToneEvidence) -> (Verdict, Option<f32>, Option<Problem>) {
         heard: Some(heard.number().to_string()),
         contrast: Some(Contrast::Tone.name().to_owned()),
     };
-    if p_expected < error_below && p_heard > heard_above {
+    // A lone syllable from a voice not heard before is seen without its height or range: a
+    // low third that only falls (21) has the shape of a fourth (51). A new student's first
+    // attempt is not told the tone was wrong on shape alone: scored so, 3 of 28 correct
+    // synthetic and 4 of 162 native lone syllables were errors; a wrong tone is still a defect.
+    let may_be_error = t.connected || t.register_known;
+    if may_be_error && p_expected < error_below && p_heard > heard_above {
         (Verdict::Error, Some(fit.min(40.0)), Some(problem))
     } else if p_expected < defect_below {
         (Verdict::Defect, Some(fit.clamp(DEFECT_BAND.0, DEFECT_BAND.1)), Some(problem))

@@ -10,12 +10,12 @@ fn syl(s: &str) -> Syllable {
 fn tone_ok(t: Tone) -> ToneEvidence {
     let mut probs = [0.01; 5];
     probs[t.number() as usize - 1] = 0.96;
-    ToneEvidence { expected: t, heard: Some(t), probs, fit: Some(95.0), connected: false }
+    ToneEvidence { expected: t, heard: Some(t), probs, fit: Some(95.0), connected: false, register_known: true }
 }
 
 /// The pitch of a syllable in a word or sentence: `heard` with these tone probabilities.
 fn connected_tone(expected: Tone, heard: Tone, probs: [f32; 5], fit: f32) -> ToneEvidence {
-    ToneEvidence { expected, heard: Some(heard), probs, fit: Some(fit), connected: true }
+    ToneEvidence { expected, heard: Some(heard), probs, fit: Some(fit), connected: true, register_known: true }
 }
 
 /// Asserts the problem named: its kind, the expected and heard sounds, and the contrast.
@@ -206,7 +206,14 @@ fn nothing_found_wrong_never_scores_below_the_ok_floor() {
 
 #[test]
 fn a_tone_without_pitch_is_not_scored_either_way() {
-    let no_pitch = ToneEvidence { expected: Tone::Third, heard: None, probs: [0.0; 5], fit: None, connected: true };
+    let no_pitch = ToneEvidence {
+        expected: Tone::Third,
+        heard: None,
+        probs: [0.0; 5],
+        fit: None,
+        connected: true,
+        register_known: true,
+    };
     let j = Heard::target("bai3", -0.3).judge(&no_pitch);
     assert_eq!((j.verdict, j.tone_score), (Verdict::Ok, None));
 }
@@ -293,6 +300,27 @@ fn a_confidently_wrong_tone_is_an_error_and_names_both_tones() {
     let p = j.problem.unwrap();
     assert_eq!((p.kind, p.expected.as_str(), p.heard.as_deref()), (ProblemKind::Tone, "3", Some("2")));
     assert!(j.initial_ok && j.final_ok);
+}
+
+#[test]
+fn a_lone_syllable_from_a_voice_not_heard_before_is_never_a_tone_error() {
+    // 九 said well, its third tone only falling: without the speaker's register it looks like a fourth.
+    let tone = ToneEvidence {
+        expected: Tone::Third,
+        heard: Some(Tone::Fourth),
+        probs: [0.0, 0.0, 0.03, 0.97, 0.0],
+        fit: Some(20.0),
+        connected: false,
+        register_known: false,
+    };
+    let j = Heard::target("jiu3", -0.2).judge(&tone);
+    assert_eq!(j.verdict, Verdict::Defect);
+    assert_eq!(j.problem.unwrap().kind, ProblemKind::Tone);
+    // Once the voice is known, the same evidence is an error.
+    assert_eq!(
+        Heard::target("jiu3", -0.2).judge(&ToneEvidence { register_known: true, ..tone }).verdict,
+        Verdict::Error
+    );
 }
 
 #[test]
