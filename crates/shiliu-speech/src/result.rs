@@ -119,7 +119,8 @@ pub struct ScoreResult {
     pub quality: Vec<QualityFlag>,
     pub elapsed_ms: f32,
     pub syllables: Vec<SyllableResult>,
-    /// The free transcription, normalised.
+    /// The free transcription, normalised; a recogniser loop on a short clip (妈妈妈 for 妈) is
+    /// shown with only as many repeats as the target needs.
     pub transcript: String,
     pub psc: PscEstimate,
     pub tip: Tip,

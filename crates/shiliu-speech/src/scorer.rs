@@ -348,7 +348,7 @@ fn combine(
         quality: report.flags.clone(),
         elapsed_ms: started.elapsed().as_secs_f32() * 1000.0,
         syllables: results,
-        transcript: recognition.transcript.text.clone(),
+        transcript: summary::as_reported(&recognition.transcript.text, expected.syllables.len()).to_owned(),
         psc,
         tip,
         forced_choice: forced_choice(&recognition.choices),

@@ -124,12 +124,35 @@ pub fn wrong_text_tip(target: &str, heard: &str) -> Tip {
 /// A transcript the recogniser looped on, as said once: "公司公司" is "公司" (a repeated single
 /// character such as 妈妈 is left alone: it is often what was said).
 fn said_once(text: &str) -> &str {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    match repeated_unit(text) {
+        Some((unit, _)) if unit >= 2 => first_chars(text, unit),
+        _ => text,
+    }
+}
+
+/// The transcript as shown to the student and in the JSON. On a short clip the recogniser
+/// writes what it heard again and again (妈妈妈 for 妈, 老师老师 for 老师; about a third of
+/// the native lone syllables and words): a transcript that is one unit repeated is shown with
+/// only as many repeats as the target's syllables fill (妈妈 stays 妈妈 for 妈妈).
+pub fn as_reported(heard: &str, target_syllables: usize) -> &str {
+    match repeated_unit(heard) {
+        Some((unit, times)) => first_chars(heard, unit * target_syllables.div_ceil(unit).clamp(1, times)),
+        None => heard,
+    }
+}
+
+/// The shortest unit (in characters) that the text is two or more copies of, and how many.
+fn repeated_unit(text: &str) -> Option<(usize, usize)> {
+    let chars: Vec<char> = text.chars().collect();
     let n = chars.len();
-    (2..=n / 2)
+    (1..=n / 2)
         .filter(|&unit| n.is_multiple_of(unit))
-        .find(|&unit| (unit..n).all(|i| chars[i].1 == chars[i % unit].1))
-        .map_or(text, |unit| &text[..chars[unit].0])
+        .find(|&unit| (unit..n).all(|i| chars[i] == chars[i % unit]))
+        .map(|unit| (unit, n / unit))
+}
+
+fn first_chars(text: &str, n: usize) -> &str {
+    text.char_indices().nth(n).map_or(text, |(cut, _)| &text[..cut])
 }
 
 /// At most a dozen characters of a text, for a one-line tip.
@@ -345,6 +368,20 @@ mod tests {
         assert_eq!(fluency_score(Task::Word, 1.0, 0, 2), 100.0);
         assert!(fluency_score(Task::Reading, 1.0, 3, 10) < 60.0);
         assert_eq!(fluency_score(Task::Reading, 4.0, 1, 16), 100.0);
+    }
+
+    #[test]
+    fn a_transcript_the_recogniser_repeated_is_shown_as_often_as_the_target_needs() {
+        assert_eq!(as_reported("妈妈妈", 1), "妈");
+        assert_eq!(as_reported("老师老师", 2), "老师");
+        assert_eq!(as_reported("谢谢谢", 2), "谢谢");
+        assert_eq!(as_reported("妈妈", 2), "妈妈");
+        assert_eq!(as_reported("老师老师", 4), "老师老师");
+        assert_eq!(as_reported("baba", 1), "ba");
+        // Anything that is not one unit over and over is shown as heard.
+        assert_eq!(as_reported("老师好", 2), "老师好");
+        assert_eq!(as_reported("我们我们好", 1), "我们我们好");
+        assert_eq!(as_reported("", 2), "");
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub(super) fn wrong_text(
     let mut flags = report.flags.clone();
     flags.push(shiliu_audio::QualityFlag::WrongText);
     let mut result = unscored(expected, &QualityReport { flags, ..report }, started);
-    result.transcript = recognition.transcript.text.clone();
+    result.transcript = summary::as_reported(&recognition.transcript.text, expected.syllables.len()).to_owned();
     result.tip = summary::wrong_text_tip(&expected.text, &result.transcript);
     result.timings = Timings {
         recognise_ms: recognition.recognise.as_secs_f32() * 1000.0,

@@ -14,7 +14,8 @@ export type ScoreResult = { text: string, task: Task, overall: number, accuracy:
  */
 quality: Array<QualityFlag>, elapsed_ms: number, syllables: Array<SyllableResult>, 
 /**
- * The free transcription, normalised.
+ * The free transcription, normalised; a recogniser loop on a short clip (妈妈妈 for 妈) is
+ * shown with only as many repeats as the target needs.
  */
 transcript: string, psc: PscEstimate, tip: Tip, forced_choice: ForcedChoice | null, 
 /**
