@@ -55,6 +55,12 @@ pub enum ExpectedError {
     Pinyin(#[from] shiliu_pinyin::Error),
     #[error("no character is known for the syllable {0}")]
     NoCharacter(String),
+    #[error(
+        "the contrast {0:?} has no Chinese characters: give the text it could be mistaken for, such as 老鼠 for 老师"
+    )]
+    ContrastNotChinese(String),
+    #[error("the contrast {0:?} is the target itself")]
+    ContrastIsTarget(String),
 }
 
 impl Expected {
@@ -120,6 +126,22 @@ impl Expected {
         };
         Ok(Expected { text: text.to_owned(), syllables, chars, task })
     }
+
+    /// A contrast is another text the recording is compared with (老鼠 for 老师): it needs
+    /// Chinese characters to be read, and being the target itself it would compare nothing.
+    pub fn check_contrasts(&self, contrasts: &[String]) -> Result<(), ExpectedError> {
+        let target: String = self.chars.iter().collect();
+        for c in contrasts {
+            let chars: String = fast2s::convert(c).chars().filter(|ch| is_hanzi(*ch)).collect();
+            if chars.is_empty() {
+                return Err(ExpectedError::ContrastNotChinese(c.clone()));
+            }
+            if chars == target {
+                return Err(ExpectedError::ContrastIsTarget(c.clone()));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A character that is read exactly as `s` (same tone), for pinyin-only items.
@@ -135,6 +157,16 @@ fn representative_char(s: &Syllable) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_contrast_must_be_another_chinese_text() {
+        let e = Expected::new("老师", None).unwrap();
+        assert!(e.check_contrasts(&["老鼠".into(), "老師們".into()]).is_ok());
+        let err = e.check_contrasts(&["laoshu".into()]).unwrap_err().to_string();
+        assert!(err.contains("no Chinese characters"), "{err}");
+        let err = e.check_contrasts(&["老師".into()]).unwrap_err().to_string();
+        assert!(err.contains("the target itself"), "{err}");
+    }
 
     #[test]
     fn digits_in_a_target_are_read_as_their_number() {

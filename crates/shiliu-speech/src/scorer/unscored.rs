@@ -32,6 +32,21 @@ pub(super) fn wrong_text(
     result
 }
 
+/// The answer for a file that could not be read as audio at all.
+pub(super) fn unreadable(expected: &Expected) -> ScoreResult {
+    let report = QualityReport {
+        flags: vec![shiliu_audio::QualityFlag::Unreadable],
+        duration_ms: 0,
+        speech_span: None,
+        speech_ms: 0,
+        peak_dbfs: f32::NEG_INFINITY,
+        speech_dbfs: f32::NEG_INFINITY,
+        snr_db: None,
+        clipped_ratio: 0.0,
+    };
+    unscored(expected, &report, Instant::now())
+}
+
 /// The answer for a recording that cannot be scored as speech (silence, a click, too long):
 /// nothing counts as said, and the tip is the recording problem.
 pub(super) fn unscored(expected: &Expected, report: &QualityReport, started: Instant) -> ScoreResult {
