@@ -281,3 +281,25 @@ fn eval_prints_the_accuracy_tables_for_a_manifest() {
         assert!(text.contains(heading), "missing {heading}:\n{text}");
     }
 }
+
+#[test]
+fn eval_names_the_rows_it_could_not_score_and_measures_the_rest() {
+    let shared = require_shared!();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.wav"), "not a recording").unwrap();
+    let good = shared.join("corpus/wav/words/yt_lao3shi1.wav");
+    let manifest = dir.path().join("manifest.tsv");
+    let header = "file\ttranscript_hanzi\tpinyin_with_tone_numbers\tsource_repo\tsource_path\tlicence\tnotes";
+    let rows = [
+        format!("{}\t老师\tlao3 shi1\t-\t-\t-\t-", good.display()),
+        "notes.wav\t老师\tlao3 shi1\t-\t-\t-\t-".to_owned(),
+        "missing.wav\t老师\tlao3 shi1\t-\t-\t-\t-".to_owned(),
+    ];
+    std::fs::write(&manifest, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+    let out = run(shiliu(data_dir_with_model()).arg("eval").arg(&manifest));
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("1 clips"), "{text}");
+    assert!(text.contains("Rows not scored (2)"), "{text}");
+    assert!(text.contains("notes.wav: ") && text.contains("missing.wav: "), "{text}");
+}

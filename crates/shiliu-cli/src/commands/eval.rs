@@ -173,9 +173,19 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
     // flagged wrong_text.
     let mut other_text: BTreeMap<&'static str, (Vec<f32>, usize)> = BTreeMap::new();
 
+    // Rows whose file cannot be read, or whose target cannot be scored: named at the end
+    // rather than ending the run (one bad row should not hide the measurements of the rest).
+    let mut not_scored: Vec<(String, String)> = Vec::new();
+
     let started = std::time::Instant::now();
     for row in rows.iter().filter(|r| args.only.as_ref().is_none_or(|o| r.file.contains(o))) {
-        let samples = shiliu_audio::wav::load_16k_mono(&base.join(&row.file))?;
+        let samples = match shiliu_audio::wav::load_16k_mono(&base.join(&row.file)) {
+            Ok(samples) => samples,
+            Err(e) => {
+                not_scored.push((row.file.clone(), e.to_string()));
+                continue;
+            }
+        };
         let speaker = speaker_of(row);
         let request = ScoreRequest {
             text: row.text.clone(),
@@ -184,7 +194,14 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
             speaker: if progressive { profiles.get(&speaker).copied() } else { None },
             diagnostics: args.results.is_some(),
         };
-        let r: ScoreResult = scorer.score(&samples, &request).with_context(|| format!("scoring {}", row.file))?;
+        let r: ScoreResult = match scorer.score(&samples, &request) {
+            Ok(r) => r,
+            Err(e @ shiliu_speech::SpeechError::Target(_)) => {
+                not_scored.push((row.file.clone(), e.to_string()));
+                continue;
+            }
+            Err(e) => return Err(e).with_context(|| format!("scoring {}", row.file)),
+        };
         if progressive && let Some(p) = r.speaker {
             profiles.insert(speaker, p);
         }
@@ -364,6 +381,15 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
     }
     if let Some(m) = peak_memory_mib() {
         println!("Peak memory (VmHWM): {m:.0} MiB");
+    }
+    if !not_scored.is_empty() {
+        println!("\nRows not scored ({}), left out of every table above:", not_scored.len());
+        for (file, why) in &not_scored {
+            println!("  {file}: {why}");
+        }
+        if latency_all.is_empty() {
+            anyhow::bail!("no row of {} could be scored", args.manifest.display());
+        }
     }
     Ok(())
 }
