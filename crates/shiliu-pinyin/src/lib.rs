@@ -74,7 +74,8 @@ pub use contrast::{Contrast, confusable_neighbours, contrast_of};
 pub use error::{Error, Result};
 pub use finals::{Final, MedialClass, NasalCoda};
 pub use hanzi::{
-    Reading, ReadingSource, align_pinyin, char_readings, is_hanzi, readings_from_pinyin, standard_characters, to_pinyin,
+    Reading, ReadingSource, align_pinyin, char_readings, is_hanzi, readings_from_pinyin, standard_characters,
+    to_pinyin, words_containing,
 };
 pub use initial::Initial;
 pub use line::{parse_pinyin_line, parse_pinyin_words};

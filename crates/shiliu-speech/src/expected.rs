@@ -106,9 +106,11 @@ impl Expected {
                 String::new()
             };
             let forced = if forced.is_empty() {
-                representative_char(&s.syllable)
-                    .ok_or_else(|| ExpectedError::NoCharacter(s.syllable.to_numbered()))?
-                    .to_string()
+                // Chosen for the citation syllable (你 for ni3 even where 你好 says ni2), with
+                // the 儿 of a 儿化 syllable written out (这儿 for zher4).
+                let c = representative_char(&s.citation.with_erhua(false))
+                    .ok_or_else(|| ExpectedError::NoCharacter(s.syllable.to_numbered()))?;
+                if s.syllable.erhua { format!("{c}儿") } else { c.to_string() }
             } else {
                 forced
             };
@@ -144,14 +146,17 @@ impl Expected {
     }
 }
 
-/// A character that is read exactly as `s` (same tone), for pinyin-only items.
+/// A character for a syllable given as bare pinyin: shown to the student and walked by the
+/// recogniser, so a familiar one. Best is a common character whose usual reading is exactly
+/// `s` (师 for shi1, not the rare 䴓); then one that can be read so; then any with its sounds.
 fn representative_char(s: &Syllable) -> Option<char> {
-    let chars = chars_for(segments(s));
-    chars
-        .iter()
-        .copied()
-        .find(|&c| shiliu_pinyin::char_readings(c).iter().any(|r| r.tone == s.tone && r.same_segments(s)))
-        .or_else(|| chars.first().copied())
+    let exactly = |r: &Syllable| r.tone == s.tone && r.same_segments(s);
+    let usually = |c: char| {
+        shiliu_pinyin::to_pinyin(&c.to_string()).first().and_then(|r| r.syllable).is_some_and(|r| exactly(&r))
+    };
+    let can_be = |c: char| shiliu_pinyin::char_readings(c).iter().any(exactly);
+    let fit = |c: char| (usually(c), can_be(c), shiliu_pinyin::words_containing(c));
+    chars_for(segments(s)).iter().copied().max_by_key(|&c| fit(c))
 }
 
 #[cfg(test)]
@@ -225,6 +230,19 @@ mod tests {
         let e = Expected::new("", Some("ma3")).unwrap();
         let c = e.syllables[0].forced.chars().next().unwrap();
         assert!(shiliu_pinyin::char_readings(c).iter().any(|r| r.to_numbered() == "ma3"), "{c}");
+    }
+
+    #[test]
+    fn pinyin_alone_is_shown_and_forced_with_a_familiar_character() {
+        let shown =
+            |p: &str| -> String { Expected::new(p, None).unwrap().syllables.iter().map(|s| s.hanzi.clone()).collect() };
+        assert_eq!(shown("ma1"), "妈");
+        assert_eq!(shown("lü4"), "绿");
+        assert_ne!(shown("shi1"), "䴓");
+        // Chosen for the citation tone, not the sandhi one: 你 for ni3 in ni3 hao3 (said ni2).
+        assert_eq!(shown("ni3 hao3"), "你好");
+        // A 儿化 syllable is written with its 儿.
+        assert_eq!(shown("zhe4r"), "这儿");
     }
 
     #[test]

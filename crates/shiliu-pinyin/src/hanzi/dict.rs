@@ -61,6 +61,24 @@ pub(crate) fn longest_word_chars() -> usize {
     lists().longest_word_chars
 }
 
+/// How many words of the two lists contain `c`: a rough stand-in for how common the character
+/// is (the lists keep only words whose reading needs them, yet 师 is in dozens and 䴓 in
+/// none), for choosing a familiar character for a syllable given as bare pinyin.
+pub fn words_containing(c: char) -> usize {
+    static COUNTS: OnceLock<HashMap<char, u32>> = OnceLock::new();
+    let counts = COUNTS.get_or_init(|| {
+        let mut counts: HashMap<char, u32> = HashMap::new();
+        let lists = lists();
+        for word in lists.phrase.keys().chain(lists.cedict.keys().filter(|w| !lists.phrase.contains_key(*w))) {
+            for ch in word.chars() {
+                *counts.entry(ch).or_default() += 1;
+            }
+        }
+        counts
+    });
+    counts.get(&c).copied().unwrap_or(0) as usize
+}
+
 /// A known word's citation reading, one syllable per character.
 pub(crate) fn word_reading(word: &str) -> Option<Vec<Syllable>> {
     if let Some((_, field)) = CORRECTIONS.iter().find(|(w, _)| *w == word) {
@@ -92,6 +110,18 @@ pub(crate) fn word_reading(word: &str) -> Option<Vec<Syllable>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_characters_are_in_many_more_words_than_rare_ones() {
+        assert!(
+            words_containing('师') > 10 * words_containing('䴓').max(1),
+            "{} {}",
+            words_containing('师'),
+            words_containing('䴓')
+        );
+        assert!(words_containing('老') > words_containing('佬'));
+        assert_eq!(words_containing('a'), 0);
+    }
 
     fn reading(word: &str) -> String {
         word_reading(word)

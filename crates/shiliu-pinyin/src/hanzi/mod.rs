@@ -25,6 +25,7 @@ use rules::TaggedWord;
 
 pub(crate) use chars::ER5;
 pub use chars::{char_readings, is_hanzi, standard_characters};
+pub use dict::words_containing;
 pub use given::{align_pinyin, readings_from_pinyin};
 
 /// Where a reading came from, so tools know how far to trust it.
