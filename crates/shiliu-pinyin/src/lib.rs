@@ -78,7 +78,7 @@ pub use hanzi::{
     to_pinyin, words_containing,
 };
 pub use initial::Initial;
-pub use line::{parse_pinyin_line, parse_pinyin_words};
+pub use line::{parse_pinyin_line, parse_pinyin_words, writes_tones};
 pub use sandhi::{SandhiRule, SurfaceSyllable, surface};
 pub use syllable::Syllable;
 pub use table::{is_attested, syllable_table};

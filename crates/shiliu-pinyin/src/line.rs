@@ -15,6 +15,13 @@ use crate::syllable::Syllable;
 /// Longest syllable in characters: `zhuang` + `r` + a combining mark + a digit, with room spare.
 const MAX_SYLLABLE_CHARS: usize = 10;
 
+/// Whether a line of pinyin writes any tone at all (a mark or a digit). Without one it is
+/// toneless spelling (`lao shi`), not a line of neutral tones: with marks, an unmarked syllable
+/// is neutral (`péngyou`).
+pub fn writes_tones(line: &str) -> bool {
+    line.chars().any(crate::spelling::writes_a_tone)
+}
+
 /// Parses a line of pinyin into its syllables, in order.
 pub fn parse_pinyin_line(line: &str) -> Result<Vec<Syllable>> {
     Ok(parse_pinyin_words(line)?.into_iter().flatten().collect())
@@ -153,6 +160,14 @@ fn split_letters(piece: &str) -> Result<Vec<(Range<usize>, Syllable)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_with_no_mark_or_digit_writes_no_tones() {
+        assert!(!writes_tones("lao shi"));
+        assert!(!writes_tones("Lü you"));
+        assert!(writes_tones("lǎo shī") && writes_tones("lao3 shi1") && writes_tones("péngyou"));
+        assert!(writes_tones("la\u{30c}o"), "a combining mark");
+    }
 
     fn line(s: &str) -> Vec<String> {
         parse_pinyin_line(s).unwrap_or_else(|e| panic!("{s}: {e}")).iter().map(Syllable::to_numbered).collect()

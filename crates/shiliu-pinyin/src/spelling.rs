@@ -214,6 +214,13 @@ const TONED: [(char, char, Tone); 28] = [
 /// Letters with marks that have no entry above because they are rare: ǹ and ḿ.
 const TONED_EXTRA: [(char, char, Tone); 2] = [('ǹ', 'n', Tone::Fourth), ('ḿ', 'm', Tone::Second)];
 
+/// Whether this character writes a tone: a tone digit, a marked vowel, or a combining mark.
+pub(crate) fn writes_a_tone(c: char) -> bool {
+    c.is_ascii_digit()
+        || Tone::from_combining_mark(c).is_some()
+        || TONED.iter().chain(TONED_EXTRA.iter()).any(|(marked, _, _)| *marked == c)
+}
+
 /// A token split into its toneless letters, the tone its marks give and the tone its digit gives.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Decomposed {

@@ -85,6 +85,7 @@ impl Expected {
             .filter(|s| s.chars().count() == written.len())
             .unwrap_or_else(|| text.to_owned());
         let readings: Vec<Reading> = match (has_hanzi, pinyin) {
+            (true, Some(p)) if !shiliu_pinyin::writes_tones(p) => with_own_tones(&simplified, p)?,
             (true, Some(p)) => shiliu_pinyin::align_pinyin(&simplified, p)?,
             (true, None) => shiliu_pinyin::to_pinyin(&simplified),
             (false, Some(p)) => shiliu_pinyin::readings_from_pinyin(p)?,
@@ -144,6 +145,25 @@ impl Expected {
         }
         Ok(())
     }
+}
+
+/// Hanzi with pinyin typed without any tone (`老师` with "lao shi"): the syllables as given,
+/// each with the tone its character has when read so (its word's reading when the sounds
+/// agree, else the character's reading with these sounds, else neutral).
+fn with_own_tones(text: &str, pinyin: &str) -> Result<Vec<Reading>, ExpectedError> {
+    let mut readings = shiliu_pinyin::align_pinyin(text, pinyin)?;
+    let dictionary = shiliu_pinyin::to_pinyin(text);
+    for (r, d) in readings.iter_mut().zip(&dictionary) {
+        let (Some(given), Some(c)) = (r.syllable, r.hanzi_char()) else { continue };
+        let own = d
+            .syllable
+            .filter(|d| d.same_segments(&given))
+            .or_else(|| shiliu_pinyin::char_readings(c).into_iter().find(|s| s.same_segments(&given)));
+        if let Some(own) = own {
+            r.syllable = Some(Syllable { tone: own.tone, ..given });
+        }
+    }
+    Ok(readings)
 }
 
 /// A character for a syllable given as bare pinyin: shown to the student and walked by the
@@ -230,6 +250,21 @@ mod tests {
         let e = Expected::new("", Some("ma3")).unwrap();
         let c = e.syllables[0].forced.chars().next().unwrap();
         assert!(shiliu_pinyin::char_readings(c).iter().any(|r| r.to_numbered() == "ma3"), "{c}");
+    }
+
+    #[test]
+    fn pinyin_typed_without_tones_takes_each_characters_own_tone() {
+        let read = |text: &str, pinyin: &str| -> Vec<String> {
+            let e = Expected::new(text, Some(pinyin)).unwrap();
+            e.syllables.iter().map(|s| s.surface.citation.to_numbered()).collect()
+        };
+        assert_eq!(read("老师", "lao shi"), ["lao3", "shi1"]);
+        assert_eq!(read("朋友", "peng you"), ["peng2", "you5"]);
+        // The given sounds still decide a polyphone: 行 read hang takes hang's tone.
+        assert_eq!(read("银行", "yin hang"), ["yin2", "hang2"]);
+        // With any tone written, an unmarked syllable is neutral, as pinyin writes it.
+        assert_eq!(read("朋友", "péngyou"), ["peng2", "you5"]);
+        assert_eq!(read("老师", "lǎo shi"), ["lao3", "shi5"]);
     }
 
     #[test]
