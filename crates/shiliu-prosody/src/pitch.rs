@@ -58,6 +58,11 @@ const CREAK_LOUDNESS_DB: f32 = -20.0;
 const HALF_PERIOD_MIN_DEPTH: f32 = 0.04;
 /// ... and the dip at twice its lag is less than this share of its depth.
 const HALF_PERIOD_RATIO: f32 = 0.4;
+/// A jump of at least this many semitones between neighbouring voiced frames is an octave slip
+/// (voices glide at most a few semitones in 10 ms) ...
+const OCTAVE_SLIP_MIN_ST: f32 = 9.0;
+/// ... within one stretch of voice: unvoiced gaps up to this many frames.
+const OCTAVE_SLIP_MAX_GAP: usize = 4;
 
 /// One 10 ms frame of the track.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -111,6 +116,9 @@ struct Candidate {
     st: f32,
     hz: f32,
     prob: f32,
+    /// The pitch of a deeper dip at twice this one's lag, if there is one: the period this
+    /// candidate may be half of.
+    deeper_below_hz: Option<f32>,
 }
 
 struct FrameAnalysis {
@@ -144,15 +152,16 @@ pub fn track_pitch(samples_16k: &[f32]) -> PitchTrack {
 
     let voicing: Vec<f32> = analyses.iter().map(|a| frame_voicing(a, speech_level_db)).collect();
     let path = viterbi(&analyses, &voicing);
+    let f0 = fold_octave_slips(&analyses, &path);
 
     let frames = analyses
         .iter()
         .zip(&voicing)
-        .zip(&path)
+        .zip(&f0)
         .enumerate()
-        .map(|(i, ((a, &voiced_prob), &state))| PitchFrame {
+        .map(|(i, ((a, &voiced_prob), &f0_hz))| PitchFrame {
             t_ms: i as u32 * HOP_MS,
-            f0_hz: state.map(|k| a.candidates[k].hz),
+            f0_hz,
             voiced_prob,
             raw_hz: a.deepest_hz,
             periodicity: a.periodicity,
@@ -161,6 +170,46 @@ pub fn track_pitch(samples_16k: &[f32]) -> PitchTrack {
         })
         .collect();
     PitchTrack { hop_ms: HOP_MS, frames, speech_level_db }
+}
+
+/// The pitch of each frame on the decoded path, with octave slips folded back. Where the path
+/// jumps by about an octave inside one stretch of voice and the stretch on the high side has,
+/// in most frames, a deeper dip at twice its lag, that stretch was half-periods (a voice
+/// without its fundamental whose even harmonics line up): it is moved down to the period.
+fn fold_octave_slips(frames: &[FrameAnalysis], path: &[Option<usize>]) -> Vec<Option<f32>> {
+    let mut f0: Vec<Option<f32>> =
+        path.iter().zip(frames).map(|(state, f)| state.map(|k| f.candidates[k].hz)).collect();
+    let voiced: Vec<usize> = (0..f0.len()).filter(|&i| f0[i].is_some()).collect();
+    // Stretches of steady pitch: split where the path jumps by an octave or where voicing
+    // stops for more than a few frames.
+    let mut stretches: Vec<Vec<usize>> = Vec::new();
+    // Stretches that sit an octave above a neighbouring one.
+    let mut high_sides: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
+    for (n, &i) in voiced.iter().enumerate() {
+        let previous = n.checked_sub(1).map(|m| voiced[m]);
+        let step = previous.map(|p| (i - p, hz_to_st(f0[i].unwrap_or(1.0)) - hz_to_st(f0[p].unwrap_or(1.0))));
+        match step {
+            Some((gap, _)) if gap > OCTAVE_SLIP_MAX_GAP => stretches.push(vec![i]),
+            Some((_, st)) if st.abs() >= OCTAVE_SLIP_MIN_ST => {
+                high_sides.insert(if st < 0.0 { stretches.len() - 1 } else { stretches.len() });
+                stretches.push(vec![i]);
+            }
+            Some(_) => stretches.last_mut().expect("a stretch is open").push(i),
+            None => stretches.push(vec![i]),
+        }
+    }
+    for k in high_sides {
+        let Some(stretch) = stretches.get(k) else { continue };
+        let halves: Vec<Option<f32>> =
+            stretch.iter().map(|&i| path[i].and_then(|c| frames[i].candidates[c].deeper_below_hz)).collect();
+        // In at least 3 frames of 5: a frame or two of any voice can look that way.
+        if halves.iter().flatten().count() * 5 >= stretch.len() * 3 {
+            for (&i, below) in stretch.iter().zip(halves) {
+                f0[i] = Some(below.unwrap_or_else(|| f0[i].unwrap_or(0.0) / 2.0));
+            }
+        }
+    }
+    f0
 }
 
 fn high_pass(x: &[f32]) -> Vec<f32> {
@@ -265,7 +314,12 @@ fn analyse_frame(x: &[f32], centre: usize, s: &mut Scratch) -> FrameAnalysis {
         let prob = upper - threshold_cdf(value);
         if prob > 1e-4 {
             let hz = SAMPLE_RATE as f32 / tau;
-            candidates.push(Candidate { st: hz_to_st(hz), hz, prob });
+            candidates.push(Candidate {
+                st: hz_to_st(hz),
+                hz,
+                prob,
+                deeper_below_hz: deeper_double(tau, value, &dips),
+            });
         }
         lowest_before = lowest_before.min(value);
     }
@@ -277,12 +331,24 @@ fn analyse_frame(x: &[f32], centre: usize, s: &mut Scratch) -> FrameAnalysis {
         let floor = 0.01 * (1.0 - value);
         match candidates.iter_mut().find(|c| (c.hz - hz).abs() < 1e-3) {
             Some(c) => c.prob = c.prob.max(floor),
-            None => candidates.push(Candidate { st: hz_to_st(hz), hz, prob: floor }),
+            None => candidates.push(Candidate {
+                st: hz_to_st(hz),
+                hz,
+                prob: floor,
+                deeper_below_hz: deeper_double(tau, value, &dips),
+            }),
         }
     }
     candidates.sort_by(|a, b| b.prob.total_cmp(&a.prob));
     candidates.truncate(MAX_CANDIDATES);
     FrameAnalysis { candidates, deepest_hz: deepest.map(|(tau, _)| SAMPLE_RATE as f32 / tau), periodicity, rms_db, zcr }
+}
+
+/// The pitch of a dip at twice the lag `tau` that is deeper than its `value`, if any.
+fn deeper_double(tau: f32, value: f32, dips: &[(f32, f32)]) -> Option<f32> {
+    dips.iter()
+        .find(|&&(other, v)| (other - 2.0 * tau).abs() <= 0.04 * other && v < value)
+        .map(|&(other, _)| SAMPLE_RATE as f32 / other)
 }
 
 /// Whether the dip at lag `tau` is half the true period: the dip at twice the lag is much
@@ -449,6 +515,26 @@ mod tests {
             assert!(got.len() >= 40, "{f0} Hz: only {} voiced frames", got.len());
             assert!(got.iter().all(|g| (g - f0).abs() / f0 < 0.02), "{f0} Hz tracked as {got:?}");
         }
+    }
+
+    fn frame(hz: f32, deeper_below_hz: Option<f32>) -> FrameAnalysis {
+        let candidates = vec![Candidate { st: hz_to_st(hz), hz, prob: 0.9, deeper_below_hz }];
+        FrameAnalysis { candidates, deepest_hz: Some(hz), periodicity: 0.9, rms_db: -20.0, zcr: 0.05 }
+    }
+
+    #[test]
+    fn a_stretch_an_octave_high_with_deeper_dips_at_twice_its_lag_is_folded_down() {
+        // 150 Hz, then the path slips to 300 Hz where the true period's dip is the deeper one.
+        let mut frames: Vec<FrameAnalysis> = (0..6).map(|_| frame(150.0, None)).collect();
+        frames.extend((0..6).map(|k| frame(300.0, (k != 2).then_some(150.0))));
+        let path = vec![Some(0); frames.len()];
+        let f0 = fold_octave_slips(&frames, &path);
+        assert!(f0[6..].iter().all(|f| (f.unwrap() - 150.0).abs() < 1.0), "{f0:?}");
+        // A leap with no such evidence is left as measured.
+        let mut plain: Vec<FrameAnalysis> = (0..6).map(|_| frame(150.0, None)).collect();
+        plain.extend((0..6).map(|_| frame(300.0, None)));
+        let f0 = fold_octave_slips(&plain, &path);
+        assert!(f0[6..].iter().all(|f| *f == Some(300.0)), "{f0:?}");
     }
 
     #[test]
