@@ -160,8 +160,12 @@ fn power(x: &[f32]) -> f32 {
 /// Examines 16 kHz mono samples.
 pub fn assess(samples: &[f32]) -> QualityReport {
     let duration_ms = (samples.len() as u64 * 1000 / SAMPLE_RATE as u64) as u32;
-    let peak = peak_dbfs(samples);
+    // Clipping is where the raw samples hit full scale; every other measure is of the sound
+    // itself, without a sound card's DC offset (which would make silence look loud).
     let clipped_ratio = samples.iter().filter(|v| v.abs() >= 0.985).count() as f32 / samples.len().max(1) as f32;
+    let centred = crate::level::without_dc(samples);
+    let samples = centred.as_slice();
+    let peak = peak_dbfs(samples);
     let frames: Vec<&[f32]> =
         (0..samples.len().saturating_sub(FRAME - 1)).step_by(HOP).map(|i| &samples[i..i + FRAME]).collect();
     let levels: Vec<f32> = frames.iter().map(|f| rms_dbfs(f)).collect();
@@ -371,6 +375,17 @@ mod tests {
         let r = assess(&syllable(450, 0.3));
         assert!(r.flags.is_empty(), "{r:?}");
         assert!(r.speech_ms >= 300, "{}", r.speech_ms);
+    }
+
+    #[test]
+    fn a_dc_offset_neither_hides_speech_nor_makes_silence_loud() {
+        let offset = |x: Vec<f32>| x.into_iter().map(|v| v + 0.25).collect::<Vec<f32>>();
+        let r = assess(&offset(clip(300, syllable(500, 0.5), 300)));
+        assert!(r.flags.is_empty(), "{r:?}");
+        // The speech is found where it is, not across the whole offset recording.
+        let (start, end) = r.speech_span.unwrap();
+        assert!(start >= 200 && end <= 900, "{r:?}");
+        assert_eq!(assess(&offset(vec![0.0; 16_000])).flags, vec![QualityFlag::NoSpeech]);
     }
 
     #[test]
