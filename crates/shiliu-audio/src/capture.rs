@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::SAMPLE_RATE;
 use crate::error::{AudioError, Result};
-use crate::level::{Endpoint, Endpointer, peak_dbfs, rms_dbfs};
+use crate::level::{Endpoint, Endpointer, peak_dbfs, sound_dbfs};
 use crate::resample::resample;
 
 /// An input device as the settings screen lists it.
@@ -318,7 +318,7 @@ fn record(
         }
         while samples.len() - level_pos >= level_every {
             let window = &samples[level_pos..level_pos + level_every];
-            on_event(RecorderEvent::Level { rms_db: rms_dbfs(window), peak_db: peak_dbfs(window) });
+            on_event(RecorderEvent::Level { rms_db: sound_dbfs(window), peak_db: peak_dbfs(window) });
             level_pos += level_every;
         }
         if let Some(ep) = endpointer.as_mut() {

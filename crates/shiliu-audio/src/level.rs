@@ -9,6 +9,17 @@ pub fn rms_dbfs(x: &[f32]) -> f32 {
     to_db(ms.sqrt())
 }
 
+/// The RMS level of the sound alone, without the frame's mean: what a live microphone with a DC
+/// offset is heard at (its offset would otherwise read as a loud, steady background).
+pub fn sound_dbfs(x: &[f32]) -> f32 {
+    if x.is_empty() {
+        return -100.0;
+    }
+    let mean = x.iter().sum::<f32>() / x.len() as f32;
+    let ms = x.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / x.len() as f32;
+    to_db(ms.sqrt())
+}
+
 pub fn peak_dbfs(x: &[f32]) -> f32 {
     to_db(x.iter().fold(0f32, |m, v| m.max(v.abs())))
 }
@@ -81,7 +92,7 @@ impl Endpointer {
 
     /// Feeds one frame (any length) of `frame_ms` milliseconds.
     pub fn push(&mut self, frame: &[f32], frame_ms: u32) -> Endpoint {
-        let db = rms_dbfs(frame);
+        let db = sound_dbfs(frame);
         self.elapsed_ms += frame_ms;
         if self.elapsed_ms <= CALIBRATION_MS {
             // The first moments set the background level; nobody speaks that fast.
@@ -175,6 +186,19 @@ mod tests {
         run(&mut ep, 0.001, 500);
         run(&mut ep, 0.5, 50);
         assert_eq!(run(&mut ep, 0.001, 1000), Endpoint::Waiting);
+    }
+
+    #[test]
+    fn a_microphone_with_a_dc_offset_still_hears_speech_start_and_stop() {
+        let mut ep = Endpointer::new(700, 5000);
+        let offset = |amplitude: f32| frame(amplitude).into_iter().map(|v| v + 0.2).collect::<Vec<f32>>();
+        let mut last = Endpoint::Waiting;
+        for (amplitude, ms) in [(0.001, 500), (0.3, 800), (0.001, 800)] {
+            for _ in 0..ms / 10 {
+                last = ep.push(&offset(amplitude), 10);
+            }
+        }
+        assert_eq!(last, Endpoint::Finished);
     }
 
     #[test]
