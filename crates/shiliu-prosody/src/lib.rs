@@ -61,6 +61,7 @@ mod contour;
 mod error;
 mod features;
 mod model;
+mod octave;
 mod onset;
 mod pitch;
 mod profile;

@@ -53,16 +53,6 @@ const ABSOLUTE_FLOOR_DB: f32 = -75.0;
 /// aspiration stay well below this periodicity.
 const CREAK_PERIODICITY: f32 = 0.6;
 const CREAK_LOUDNESS_DB: f32 = -20.0;
-/// A dip is taken for half a period only when it is at least this shallow (below it, both
-/// dips are too close to zero for their ratio to mean anything) ...
-const HALF_PERIOD_MIN_DEPTH: f32 = 0.04;
-/// ... and the dip at twice its lag is less than this share of its depth.
-const HALF_PERIOD_RATIO: f32 = 0.4;
-/// A jump of at least this many semitones between neighbouring voiced frames is an octave slip
-/// (voices glide at most a few semitones in 10 ms) ...
-const OCTAVE_SLIP_MIN_ST: f32 = 9.0;
-/// ... within one stretch of voice: unvoiced gaps up to this many frames.
-const OCTAVE_SLIP_MAX_GAP: usize = 4;
 
 /// One 10 ms frame of the track.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -111,22 +101,22 @@ impl PitchTrack {
 }
 
 #[derive(Debug, Clone, Copy)]
-struct Candidate {
+pub(crate) struct Candidate {
     /// Semitones above 1 Hz (log scale for the transition costs).
-    st: f32,
-    hz: f32,
-    prob: f32,
+    pub(crate) st: f32,
+    pub(crate) hz: f32,
+    pub(crate) prob: f32,
     /// The pitch of a deeper dip at twice this one's lag, if there is one: the period this
     /// candidate may be half of.
-    deeper_below_hz: Option<f32>,
+    pub(crate) deeper_below_hz: Option<f32>,
 }
 
-struct FrameAnalysis {
-    candidates: Vec<Candidate>,
-    deepest_hz: Option<f32>,
-    periodicity: f32,
-    rms_db: f32,
-    zcr: f32,
+pub(crate) struct FrameAnalysis {
+    pub(crate) candidates: Vec<Candidate>,
+    pub(crate) deepest_hz: Option<f32>,
+    pub(crate) periodicity: f32,
+    pub(crate) rms_db: f32,
+    pub(crate) zcr: f32,
 }
 
 pub(crate) fn hz_to_st(hz: f32) -> f32 {
@@ -152,7 +142,7 @@ pub fn track_pitch(samples_16k: &[f32]) -> PitchTrack {
 
     let voicing: Vec<f32> = analyses.iter().map(|a| frame_voicing(a, speech_level_db)).collect();
     let path = viterbi(&analyses, &voicing);
-    let f0 = fold_octave_slips(&analyses, &path);
+    let f0 = crate::octave::fold_octave_slips(&analyses, &path);
 
     let frames = analyses
         .iter()
@@ -170,46 +160,6 @@ pub fn track_pitch(samples_16k: &[f32]) -> PitchTrack {
         })
         .collect();
     PitchTrack { hop_ms: HOP_MS, frames, speech_level_db }
-}
-
-/// The pitch of each frame on the decoded path, with octave slips folded back. Where the path
-/// jumps by about an octave inside one stretch of voice and the stretch on the high side has,
-/// in most frames, a deeper dip at twice its lag, that stretch was half-periods (a voice
-/// without its fundamental whose even harmonics line up): it is moved down to the period.
-fn fold_octave_slips(frames: &[FrameAnalysis], path: &[Option<usize>]) -> Vec<Option<f32>> {
-    let mut f0: Vec<Option<f32>> =
-        path.iter().zip(frames).map(|(state, f)| state.map(|k| f.candidates[k].hz)).collect();
-    let voiced: Vec<usize> = (0..f0.len()).filter(|&i| f0[i].is_some()).collect();
-    // Stretches of steady pitch: split where the path jumps by an octave or where voicing
-    // stops for more than a few frames.
-    let mut stretches: Vec<Vec<usize>> = Vec::new();
-    // Stretches that sit an octave above a neighbouring one.
-    let mut high_sides: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
-    for (n, &i) in voiced.iter().enumerate() {
-        let previous = n.checked_sub(1).map(|m| voiced[m]);
-        let step = previous.map(|p| (i - p, hz_to_st(f0[i].unwrap_or(1.0)) - hz_to_st(f0[p].unwrap_or(1.0))));
-        match step {
-            Some((gap, _)) if gap > OCTAVE_SLIP_MAX_GAP => stretches.push(vec![i]),
-            Some((_, st)) if st.abs() >= OCTAVE_SLIP_MIN_ST => {
-                high_sides.insert(if st < 0.0 { stretches.len() - 1 } else { stretches.len() });
-                stretches.push(vec![i]);
-            }
-            Some(_) => stretches.last_mut().expect("a stretch is open").push(i),
-            None => stretches.push(vec![i]),
-        }
-    }
-    for k in high_sides {
-        let Some(stretch) = stretches.get(k) else { continue };
-        let halves: Vec<Option<f32>> =
-            stretch.iter().map(|&i| path[i].and_then(|c| frames[i].candidates[c].deeper_below_hz)).collect();
-        // In at least 3 frames of 5: a frame or two of any voice can look that way.
-        if halves.iter().flatten().count() * 5 >= stretch.len() * 3 {
-            for (&i, below) in stretch.iter().zip(halves) {
-                f0[i] = Some(below.unwrap_or_else(|| f0[i].unwrap_or(0.0) / 2.0));
-            }
-        }
-    }
-    f0
 }
 
 fn high_pass(x: &[f32]) -> Vec<f32> {
@@ -303,7 +253,7 @@ fn analyse_frame(x: &[f32], centre: usize, s: &mut Scratch) -> FrameAnalysis {
     // A dip that is only half a period (see `is_half_period`) is no pitch candidate: YIN would
     // take it for the period because it comes first.
     let dips: Vec<(f32, f32)> =
-        dips.iter().copied().filter(|&(tau, value)| !is_half_period(tau, value, &dips)).collect();
+        dips.iter().copied().filter(|&(tau, value)| !crate::octave::is_half_period(tau, value, &dips)).collect();
 
     // pYIN: the threshold is Beta-distributed; YIN picks the first dip below it, so dip j wins
     // for thresholds between its own depth and the lowest depth of the dips before it.
@@ -318,7 +268,7 @@ fn analyse_frame(x: &[f32], centre: usize, s: &mut Scratch) -> FrameAnalysis {
                 st: hz_to_st(hz),
                 hz,
                 prob,
-                deeper_below_hz: deeper_double(tau, value, &dips),
+                deeper_below_hz: crate::octave::deeper_double(tau, value, &dips),
             });
         }
         lowest_before = lowest_before.min(value);
@@ -335,31 +285,13 @@ fn analyse_frame(x: &[f32], centre: usize, s: &mut Scratch) -> FrameAnalysis {
                 st: hz_to_st(hz),
                 hz,
                 prob: floor,
-                deeper_below_hz: deeper_double(tau, value, &dips),
+                deeper_below_hz: crate::octave::deeper_double(tau, value, &dips),
             }),
         }
     }
     candidates.sort_by(|a, b| b.prob.total_cmp(&a.prob));
     candidates.truncate(MAX_CANDIDATES);
     FrameAnalysis { candidates, deepest_hz: deepest.map(|(tau, _)| SAMPLE_RATE as f32 / tau), periodicity, rms_db, zcr }
-}
-
-/// The pitch of a dip at twice the lag `tau` that is deeper than its `value`, if any.
-fn deeper_double(tau: f32, value: f32, dips: &[(f32, f32)]) -> Option<f32> {
-    dips.iter()
-        .find(|&&(other, v)| (other - 2.0 * tau).abs() <= 0.04 * other && v < value)
-        .map(|&(other, _)| SAMPLE_RATE as f32 / other)
-}
-
-/// Whether the dip at lag `tau` is half the true period: the dip at twice the lag is much
-/// deeper. Without its fundamental (a band-limited headset or telephone-grade microphone cuts
-/// everything below ~300 Hz) a low voice's even harmonics line up at half its period, and
-/// YIN, which takes the first deep-enough dip, reads the pitch an octave high. With the
-/// fundamental present the half-period dip is shallow (0.5 and up) and the two dips of a truly
-/// periodic voice are about equally deep, so this never moves a correct pitch.
-fn is_half_period(tau: f32, value: f32, dips: &[(f32, f32)]) -> bool {
-    value >= HALF_PERIOD_MIN_DEPTH
-        && dips.iter().any(|&(other, v)| (other - 2.0 * tau).abs() <= 0.04 * other && v < HALF_PERIOD_RATIO * value)
 }
 
 /// Probability that a frame is voiced: pYIN's candidate mass, or loud-and-fairly-periodic,
@@ -515,26 +447,6 @@ mod tests {
             assert!(got.len() >= 40, "{f0} Hz: only {} voiced frames", got.len());
             assert!(got.iter().all(|g| (g - f0).abs() / f0 < 0.02), "{f0} Hz tracked as {got:?}");
         }
-    }
-
-    fn frame(hz: f32, deeper_below_hz: Option<f32>) -> FrameAnalysis {
-        let candidates = vec![Candidate { st: hz_to_st(hz), hz, prob: 0.9, deeper_below_hz }];
-        FrameAnalysis { candidates, deepest_hz: Some(hz), periodicity: 0.9, rms_db: -20.0, zcr: 0.05 }
-    }
-
-    #[test]
-    fn a_stretch_an_octave_high_with_deeper_dips_at_twice_its_lag_is_folded_down() {
-        // 150 Hz, then the path slips to 300 Hz where the true period's dip is the deeper one.
-        let mut frames: Vec<FrameAnalysis> = (0..6).map(|_| frame(150.0, None)).collect();
-        frames.extend((0..6).map(|k| frame(300.0, (k != 2).then_some(150.0))));
-        let path = vec![Some(0); frames.len()];
-        let f0 = fold_octave_slips(&frames, &path);
-        assert!(f0[6..].iter().all(|f| (f.unwrap() - 150.0).abs() < 1.0), "{f0:?}");
-        // A leap with no such evidence is left as measured.
-        let mut plain: Vec<FrameAnalysis> = (0..6).map(|_| frame(150.0, None)).collect();
-        plain.extend((0..6).map(|_| frame(300.0, None)));
-        let f0 = fold_octave_slips(&plain, &path);
-        assert!(f0[6..].iter().all(|f| *f == Some(300.0)), "{f0:?}");
     }
 
     #[test]

@@ -1,0 +1,110 @@
+//! Octave slips: a pitch read at twice its true value.
+//!
+//! Through a microphone that cuts everything below ~300 Hz (a telephone-grade headset,
+//! Bluetooth hands-free) a low voice keeps only its harmonics, and when its even ones are the
+//! strong ones, half its period looks almost like a period. YIN takes the first deep-enough dip
+//! and reads the pitch an octave high. Two checks undo that: a frame whose dip at twice the lag
+//! is far deeper drops the half-period candidate, and a stretch the decoded path lifted an
+//! octave above its neighbour is folded back when most of its frames point to the longer period.
+
+use crate::pitch::{FrameAnalysis, SAMPLE_RATE, hz_to_st};
+
+/// A dip is taken for half a period only when it is at least this shallow (below it, both
+/// dips are too close to zero for their ratio to mean anything) ...
+const HALF_PERIOD_MIN_DEPTH: f32 = 0.04;
+/// ... and the dip at twice its lag is less than this share of its depth.
+const HALF_PERIOD_RATIO: f32 = 0.4;
+/// A jump of at least this many semitones between neighbouring voiced frames is an octave slip
+/// (voices glide at most a few semitones in 10 ms) ...
+const OCTAVE_SLIP_MIN_ST: f32 = 9.0;
+/// ... within one stretch of voice: unvoiced gaps up to this many frames.
+const OCTAVE_SLIP_MAX_GAP: usize = 4;
+
+/// Whether a dip at lag `other` sits at twice the lag `tau` (within 4 %).
+fn at_twice_the_lag(tau: f32, other: f32) -> bool {
+    (other - 2.0 * tau).abs() <= 0.04 * other
+}
+
+/// The pitch of a dip at twice the lag `tau` that is deeper than its `value`, if any.
+pub(crate) fn deeper_double(tau: f32, value: f32, dips: &[(f32, f32)]) -> Option<f32> {
+    dips.iter()
+        .find(|&&(other, v)| at_twice_the_lag(tau, other) && v < value)
+        .map(|&(other, _)| SAMPLE_RATE as f32 / other)
+}
+
+/// Whether the dip at lag `tau` is half the true period: the dip at twice the lag is much
+/// deeper. Without its fundamental (a band-limited headset or telephone-grade microphone cuts
+/// everything below ~300 Hz) a low voice's even harmonics line up at half its period, and
+/// YIN, which takes the first deep-enough dip, reads the pitch an octave high. With the
+/// fundamental present the half-period dip is shallow (0.5 and up) and the two dips of a truly
+/// periodic voice are about equally deep, so this never moves a correct pitch.
+pub(crate) fn is_half_period(tau: f32, value: f32, dips: &[(f32, f32)]) -> bool {
+    value >= HALF_PERIOD_MIN_DEPTH
+        && dips.iter().any(|&(other, v)| at_twice_the_lag(tau, other) && v < HALF_PERIOD_RATIO * value)
+}
+
+/// The pitch of each frame on the decoded path, with octave slips folded back. Where the path
+/// jumps by about an octave inside one stretch of voice and the stretch on the high side has,
+/// in most frames, a deeper dip at twice its lag, that stretch was half-periods (a voice
+/// without its fundamental whose even harmonics line up): it is moved down to the period.
+pub(crate) fn fold_octave_slips(frames: &[FrameAnalysis], path: &[Option<usize>]) -> Vec<Option<f32>> {
+    let mut f0: Vec<Option<f32>> =
+        path.iter().zip(frames).map(|(state, f)| state.map(|k| f.candidates[k].hz)).collect();
+    let voiced: Vec<usize> = (0..f0.len()).filter(|&i| f0[i].is_some()).collect();
+    // Stretches of steady pitch: split where the path jumps by an octave or where voicing
+    // stops for more than a few frames.
+    let mut stretches: Vec<Vec<usize>> = Vec::new();
+    // Stretches that sit an octave above a neighbouring one.
+    let mut high_sides: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
+    for (n, &i) in voiced.iter().enumerate() {
+        let previous = n.checked_sub(1).map(|m| voiced[m]);
+        let step = previous.map(|p| (i - p, hz_to_st(f0[i].unwrap_or(1.0)) - hz_to_st(f0[p].unwrap_or(1.0))));
+        match step {
+            Some((gap, _)) if gap > OCTAVE_SLIP_MAX_GAP => stretches.push(vec![i]),
+            Some((_, st)) if st.abs() >= OCTAVE_SLIP_MIN_ST => {
+                high_sides.insert(if st < 0.0 { stretches.len() - 1 } else { stretches.len() });
+                stretches.push(vec![i]);
+            }
+            Some(_) => stretches.last_mut().expect("a stretch is open").push(i),
+            None => stretches.push(vec![i]),
+        }
+    }
+    for k in high_sides {
+        let Some(stretch) = stretches.get(k) else { continue };
+        let halves: Vec<Option<f32>> =
+            stretch.iter().map(|&i| path[i].and_then(|c| frames[i].candidates[c].deeper_below_hz)).collect();
+        // In at least 3 frames of 5: a frame or two of any voice can look that way.
+        if halves.iter().flatten().count() * 5 >= stretch.len() * 3 {
+            for (&i, below) in stretch.iter().zip(halves) {
+                f0[i] = Some(below.unwrap_or_else(|| f0[i].unwrap_or(0.0) / 2.0));
+            }
+        }
+    }
+    f0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pitch::Candidate;
+
+    fn frame(hz: f32, deeper_below_hz: Option<f32>) -> FrameAnalysis {
+        let candidates = vec![Candidate { st: hz_to_st(hz), hz, prob: 0.9, deeper_below_hz }];
+        FrameAnalysis { candidates, deepest_hz: Some(hz), periodicity: 0.9, rms_db: -20.0, zcr: 0.05 }
+    }
+
+    #[test]
+    fn a_stretch_an_octave_high_with_deeper_dips_at_twice_its_lag_is_folded_down() {
+        // 150 Hz, then the path slips to 300 Hz where the true period's dip is the deeper one.
+        let mut frames: Vec<FrameAnalysis> = (0..6).map(|_| frame(150.0, None)).collect();
+        frames.extend((0..6).map(|k| frame(300.0, (k != 2).then_some(150.0))));
+        let path = vec![Some(0); frames.len()];
+        let f0 = fold_octave_slips(&frames, &path);
+        assert!(f0[6..].iter().all(|f| (f.unwrap() - 150.0).abs() < 1.0), "{f0:?}");
+        // A leap with no such evidence is left as measured.
+        let mut plain: Vec<FrameAnalysis> = (0..6).map(|_| frame(150.0, None)).collect();
+        plain.extend((0..6).map(|_| frame(300.0, None)));
+        let f0 = fold_octave_slips(&plain, &path);
+        assert!(f0[6..].iter().all(|f| *f == Some(300.0)), "{f0:?}");
+    }
+}
