@@ -7,7 +7,9 @@
 //! is far deeper drops the half-period candidate, and a stretch the decoded path lifted an
 //! octave above its neighbour is folded back when most of its frames point to the longer period.
 
-use crate::pitch::{FrameAnalysis, SAMPLE_RATE, hz_to_st};
+use std::collections::BTreeSet;
+
+use crate::pitch::{Candidate, FrameAnalysis, SAMPLE_RATE};
 
 /// A dip is taken for half a period only when it is at least this shallow (below it, both
 /// dips are too close to zero for their ratio to mean anything) ...
@@ -48,35 +50,35 @@ pub(crate) fn is_half_period(tau: f32, value: f32, dips: &[(f32, f32)]) -> bool 
 /// in most frames, a deeper dip at twice its lag, that stretch was half-periods (a voice
 /// without its fundamental whose even harmonics line up): it is moved down to the period.
 pub(crate) fn fold_octave_slips(frames: &[FrameAnalysis], path: &[Option<usize>]) -> Vec<Option<f32>> {
-    let mut f0: Vec<Option<f32>> =
-        path.iter().zip(frames).map(|(state, f)| state.map(|k| f.candidates[k].hz)).collect();
-    let voiced: Vec<usize> = (0..f0.len()).filter(|&i| f0[i].is_some()).collect();
+    let chosen: Vec<(usize, &Candidate)> =
+        path.iter().enumerate().filter_map(|(i, state)| state.map(|k| (i, &frames[i].candidates[k]))).collect();
+    let mut f0: Vec<Option<f32>> = vec![None; path.len()];
+    for &(i, c) in &chosen {
+        f0[i] = Some(c.hz);
+    }
     // Stretches of steady pitch: split where the path jumps by an octave or where voicing
     // stops for more than a few frames.
-    let mut stretches: Vec<Vec<usize>> = Vec::new();
+    let mut stretches: Vec<Vec<(usize, &Candidate)>> = Vec::new();
     // Stretches that sit an octave above a neighbouring one.
-    let mut high_sides: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
-    for (n, &i) in voiced.iter().enumerate() {
-        let previous = n.checked_sub(1).map(|m| voiced[m]);
-        let step = previous.map(|p| (i - p, hz_to_st(f0[i].unwrap_or(1.0)) - hz_to_st(f0[p].unwrap_or(1.0))));
+    let mut high_sides: BTreeSet<usize> = BTreeSet::new();
+    for (n, &(i, c)) in chosen.iter().enumerate() {
+        let step = n.checked_sub(1).map(|m| (i - chosen[m].0, c.st - chosen[m].1.st));
         match step {
-            Some((gap, _)) if gap > OCTAVE_SLIP_MAX_GAP => stretches.push(vec![i]),
+            Some((gap, _)) if gap > OCTAVE_SLIP_MAX_GAP => stretches.push(vec![(i, c)]),
             Some((_, st)) if st.abs() >= OCTAVE_SLIP_MIN_ST => {
                 high_sides.insert(if st < 0.0 { stretches.len() - 1 } else { stretches.len() });
-                stretches.push(vec![i]);
+                stretches.push(vec![(i, c)]);
             }
-            Some(_) => stretches.last_mut().expect("a stretch is open").push(i),
-            None => stretches.push(vec![i]),
+            Some(_) => stretches.last_mut().expect("a stretch is open").push((i, c)),
+            None => stretches.push(vec![(i, c)]),
         }
     }
-    for k in high_sides {
-        let Some(stretch) = stretches.get(k) else { continue };
-        let halves: Vec<Option<f32>> =
-            stretch.iter().map(|&i| path[i].and_then(|c| frames[i].candidates[c].deeper_below_hz)).collect();
+    for stretch in high_sides.into_iter().map(|k| &stretches[k]) {
+        let halves = stretch.iter().filter(|(_, c)| c.deeper_below_hz.is_some()).count();
         // In at least 3 frames of 5: a frame or two of any voice can look that way.
-        if halves.iter().flatten().count() * 5 >= stretch.len() * 3 {
-            for (&i, below) in stretch.iter().zip(halves) {
-                f0[i] = Some(below.unwrap_or_else(|| f0[i].unwrap_or(0.0) / 2.0));
+        if halves * 5 >= stretch.len() * 3 {
+            for &(i, c) in stretch {
+                f0[i] = Some(c.deeper_below_hz.unwrap_or(c.hz / 2.0));
             }
         }
     }
@@ -86,7 +88,7 @@ pub(crate) fn fold_octave_slips(frames: &[FrameAnalysis], path: &[Option<usize>]
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pitch::Candidate;
+    use crate::pitch::hz_to_st;
 
     fn frame(hz: f32, deeper_below_hz: Option<f32>) -> FrameAnalysis {
         let candidates = vec![Candidate { st: hz_to_st(hz), hz, prob: 0.9, deeper_below_hz }];

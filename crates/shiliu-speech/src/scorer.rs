@@ -81,11 +81,11 @@ impl Scorer {
             Expected::new(&request.text, request.pinyin.as_deref()).map_err(|e| SpeechError::Target(e.to_string()))?;
         expected.check_contrasts(&request.contrasts).map_err(|e| SpeechError::Target(e.to_string()))?;
         let report = quality::assess(samples);
-        // A sound card's DC offset is no sound: the recogniser and the pitch get the audio without it.
-        let samples = &shiliu_audio::level::without_dc(samples);
         if report.flags.iter().any(|f| f.prevents_scoring()) {
             return Ok(unscored(&expected, &report, started));
         }
+        // A sound card's DC offset is no sound: the recogniser and the pitch get the audio without it.
+        let samples = &shiliu_audio::level::without_dc(samples);
         let mut audio = quality::trim(samples, &report, TRIM_MARGIN_MS);
         quality::normalise_gain(&mut audio);
         let offset_ms = report.speech_span.map_or(0, |(a, _)| a.saturating_sub(TRIM_MARGIN_MS));
