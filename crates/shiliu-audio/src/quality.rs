@@ -84,7 +84,9 @@ impl QualityFlag {
             QualityFlag::TooShort => "The recording is too short. Say the whole item.",
             QualityFlag::TooLong => "The recording is longer than 30 seconds. Read it in parts.",
             QualityFlag::WrongText => "That did not sound like the text shown. Look again and read it once more.",
-            QualityFlag::Unreadable => "The recording could not be opened (not a WAV file, or damaged). Record it again.",
+            QualityFlag::Unreadable => {
+                "The recording could not be opened (not a WAV file, or damaged). Record it again."
+            }
         }
     }
 }

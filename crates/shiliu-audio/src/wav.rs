@@ -1,5 +1,7 @@
 //! Reading and writing WAV files, and turning any of them into 16 kHz mono samples.
 
+mod g711;
+
 use std::path::Path;
 
 use crate::SAMPLE_RATE;
@@ -15,7 +17,7 @@ pub struct Decoded {
     pub channels: u16,
 }
 
-/// Reads a PCM (8/16/24/32-bit integer) or 32-bit float WAV file.
+/// Reads a WAV file: 8/16/24/32-bit integer PCM, 32/64-bit float, A-law or μ-law.
 pub fn read_wav(path: &Path) -> Result<Decoded> {
     let bytes = std::fs::read(path).map_err(|source| AudioError::File { op: "read", path: path.to_owned(), source })?;
     decode_wav(&bytes).map_err(|detail| AudioError::Unreadable {
@@ -25,59 +27,165 @@ pub fn read_wav(path: &Path) -> Result<Decoded> {
     })
 }
 
-/// Decodes WAV bytes held in memory. A file whose header gets the data size wrong is read for
-/// the audio it actually holds: recorders writing to a pipe leave the size at 0 or 0xFFFFFFFF,
-/// and a recording cut short (the program killed, the USB stick pulled) declares more than is
-/// there. Whole frames only; a damaged header beyond that is still refused.
+/// Decodes WAV bytes held in memory: integer PCM, 32- or 64-bit float, A-law or μ-law.
+/// A file whose header gets the data size wrong is read for the audio it actually holds:
+/// recorders writing to a pipe leave the size at 0 or 0xFFFFFFFF, and a recording cut short
+/// (the program killed, the USB stick pulled) declares more than is there. Whole frames only;
+/// a damaged header beyond that is still refused.
 pub fn decode_wav(bytes: &[u8]) -> std::result::Result<Decoded, String> {
+    let layout = Layout::of(bytes);
+    if let Some((layout, codec)) = layout.as_ref().and_then(|l| l.codec_hound_lacks().map(|c| (l, c))) {
+        return decode_with(bytes, layout, codec);
+    }
     match decode_as_declared(bytes) {
         Ok(d) if !d.samples.is_empty() => Ok(d),
-        declared => match with_true_data_size(bytes) {
+        declared => match layout.and_then(|l| l.with_true_data_size(bytes)) {
             Some(fixed) => decode_as_declared(&fixed).or(declared),
             None => declared,
         },
     }
 }
 
-/// A copy of the WAV bytes with the data chunk's size (and the RIFF size) set to what the file
-/// holds after the chunk header, in whole frames; `None` when the header already says so or
-/// has no `fmt ` and `data` chunk to go by.
-fn with_true_data_size(bytes: &[u8]) -> Option<Vec<u8>> {
-    let u16_at = |i: usize| bytes.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
-    let u32_at = |i: usize| bytes.get(i..i + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
-    if bytes.get(0..4)? != b"RIFF" || bytes.get(8..12)? != b"WAVE" {
-        return None;
-    }
-    let (mut at, mut block_align) = (12usize, None);
-    while at + 8 <= bytes.len() {
-        let id = &bytes[at..at + 4];
-        let size = u32_at(at + 4)? as usize;
-        if id == b"fmt " {
-            block_align = u16_at(at + 20).filter(|&b| b > 0);
-        } else if id == b"data" {
-            let held = bytes.len() - (at + 8);
-            let whole = held - held % block_align? as usize;
-            if size == whole || whole == 0 || u32::try_from(whole).is_err() {
-                return None;
-            }
-            let mut fixed = bytes[..at + 8 + whole].to_vec();
-            fixed[at + 4..at + 8].copy_from_slice(&(whole as u32).to_le_bytes());
-            let riff_size = (fixed.len() - 8) as u32;
-            fixed[4..8].copy_from_slice(&riff_size.to_le_bytes());
-            return Some(fixed);
+/// What the `fmt ` chunk says and where the `data` chunk starts.
+struct Layout {
+    format_tag: u16,
+    channels: u16,
+    sample_rate: u32,
+    block_align: u16,
+    bits_per_sample: u16,
+    /// Offset of the data chunk's header.
+    data_at: usize,
+    declared_size: u32,
+}
+
+/// Sample encodings hound does not read.
+#[derive(Clone, Copy)]
+enum Codec {
+    ALaw,
+    MuLaw,
+    Float64,
+}
+
+const FORMAT_FLOAT: u16 = 3;
+const FORMAT_A_LAW: u16 = 6;
+const FORMAT_MU_LAW: u16 = 7;
+const FORMAT_EXTENSIBLE: u16 = 0xFFFE;
+
+impl Layout {
+    /// Walks the RIFF chunks up to `data`; `None` when there is no `fmt ` and `data` to go by.
+    fn of(bytes: &[u8]) -> Option<Layout> {
+        let u16_at = |i: usize| bytes.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+        let u32_at = |i: usize| bytes.get(i..i + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+        if bytes.get(0..4)? != b"RIFF" || bytes.get(8..12)? != b"WAVE" {
+            return None;
         }
-        // Chunks are padded to an even length.
-        at = at.checked_add(8 + size + size % 2)?;
+        let mut at = 12usize;
+        let mut fmt = None;
+        while at + 8 <= bytes.len() {
+            let id = &bytes[at..at + 4];
+            let size = u32_at(at + 4)?;
+            if id == b"fmt " {
+                let body = at + 8;
+                let mut format_tag = u16_at(body)?;
+                // WAVE_FORMAT_EXTENSIBLE names the real format in the first two bytes of its
+                // sub-format GUID.
+                if format_tag == FORMAT_EXTENSIBLE && size >= 40 {
+                    format_tag = u16_at(body + 24)?;
+                }
+                fmt = Some((format_tag, u16_at(body + 2)?, u32_at(body + 4)?, u16_at(body + 12)?, u16_at(body + 14)?));
+            } else if id == b"data" {
+                let (format_tag, channels, sample_rate, block_align, bits_per_sample) = fmt?;
+                return Some(Layout {
+                    format_tag,
+                    channels,
+                    sample_rate,
+                    block_align,
+                    bits_per_sample,
+                    data_at: at,
+                    declared_size: size,
+                });
+            }
+            // Chunks are padded to an even length.
+            at = at.checked_add(8 + size as usize + size as usize % 2)?;
+        }
+        None
     }
-    None
+
+    fn codec_hound_lacks(&self) -> Option<Codec> {
+        match (self.format_tag, self.bits_per_sample) {
+            (FORMAT_A_LAW, 8) => Some(Codec::ALaw),
+            (FORMAT_MU_LAW, 8) => Some(Codec::MuLaw),
+            (FORMAT_FLOAT, 64) => Some(Codec::Float64),
+            _ => None,
+        }
+    }
+
+    /// The whole frames the file holds after the data chunk's header, in bytes.
+    fn held_whole_frames(&self, bytes: &[u8]) -> Option<usize> {
+        let held = bytes.len().checked_sub(self.data_at + 8)?;
+        let align = usize::from(self.block_align).max(1);
+        Some(held - held % align)
+    }
+
+    /// The data as the header declares it, or as much as the file holds when the size is
+    /// unknown (0 or 0xFFFFFFFF) or larger than what is there.
+    fn data<'a>(&self, bytes: &'a [u8]) -> &'a [u8] {
+        let whole = self.held_whole_frames(bytes).unwrap_or(0);
+        let declared = self.declared_size as usize;
+        let len = if declared == 0 || self.declared_size == u32::MAX { whole } else { declared.min(whole) };
+        &bytes[self.data_at + 8..self.data_at + 8 + len]
+    }
+
+    /// A copy of the WAV bytes with the data chunk's size (and the RIFF size) set to what the
+    /// file holds, in whole frames; `None` when the header already says so.
+    fn with_true_data_size(&self, bytes: &[u8]) -> Option<Vec<u8>> {
+        if self.block_align == 0 {
+            return None;
+        }
+        let whole = self.held_whole_frames(bytes)?;
+        if self.declared_size as usize == whole || whole == 0 || u32::try_from(whole).is_err() {
+            return None;
+        }
+        let at = self.data_at;
+        let mut fixed = bytes[..at + 8 + whole].to_vec();
+        fixed[at + 4..at + 8].copy_from_slice(&(whole as u32).to_le_bytes());
+        let riff_size = (fixed.len() - 8) as u32;
+        fixed[4..8].copy_from_slice(&riff_size.to_le_bytes());
+        Some(fixed)
+    }
+}
+
+/// Decodes the sample encodings hound lacks.
+fn decode_with(bytes: &[u8], layout: &Layout, codec: Codec) -> std::result::Result<Decoded, String> {
+    let Layout { channels, sample_rate, block_align, bits_per_sample, .. } = *layout;
+    check_usable(channels, sample_rate)?;
+    if usize::from(block_align) != usize::from(channels) * usize::from(bits_per_sample / 8) {
+        return Err(format!(
+            "the header is inconsistent: {channels} channels of {bits_per_sample} bits in frames of {block_align} bytes"
+        ));
+    }
+    let data = layout.data(bytes);
+    let samples = match codec {
+        Codec::ALaw => data.iter().map(|&b| g711::a_law(b)).collect(),
+        Codec::MuLaw => data.iter().map(|&b| g711::mu_law(b)).collect(),
+        Codec::Float64 => {
+            data.chunks_exact(8).map(|b| f64::from_le_bytes(b.try_into().expect("chunks of 8")) as f32).collect()
+        }
+    };
+    Ok(Decoded { samples, sample_rate, channels })
+}
+
+fn check_usable(channels: u16, sample_rate: u32) -> std::result::Result<(), String> {
+    if channels == 0 || !(4_000..=384_000).contains(&sample_rate) {
+        return Err(format!("{channels} channels at {sample_rate} Hz is not audio we can use"));
+    }
+    Ok(())
 }
 
 fn decode_as_declared(bytes: &[u8]) -> std::result::Result<Decoded, String> {
     let reader = hound::WavReader::new(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let spec = reader.spec();
-    if spec.channels == 0 || spec.sample_rate < 4_000 || spec.sample_rate > 384_000 {
-        return Err(format!("{} channels at {} Hz is not audio we can use", spec.channels, spec.sample_rate));
-    }
+    check_usable(spec.channels, spec.sample_rate)?;
     let samples: std::result::Result<Vec<f32>, hound::Error> = match spec.sample_format {
         hound::SampleFormat::Float => reader.into_samples::<f32>().collect(),
         hound::SampleFormat::Int => {
@@ -94,9 +202,7 @@ fn decode_as_declared(bytes: &[u8]) -> std::result::Result<Decoded, String> {
 pub fn read_pcm_s16le(path: &Path, sample_rate: u32, channels: u16) -> Result<Decoded> {
     let unreadable =
         |detail: String| AudioError::Unreadable { path: path.to_owned(), expected: "raw 16-bit PCM", detail };
-    if channels == 0 || !(4_000..=384_000).contains(&sample_rate) {
-        return Err(unreadable(format!("{channels} channels at {sample_rate} Hz is not audio we can use")));
-    }
+    check_usable(channels, sample_rate).map_err(unreadable)?;
     let bytes = std::fs::read(path).map_err(|source| AudioError::File { op: "read", path: path.to_owned(), source })?;
     let frame_bytes = 2 * channels as usize;
     if bytes.len() % frame_bytes != 0 {
@@ -228,6 +334,75 @@ mod tests {
         // A header alone, or part of one, is still damaged.
         assert!(decode_wav(&whole[..30]).is_err());
         assert!(decode_wav(&whole[..44]).is_err());
+    }
+
+    /// A WAV file with a plain (18-byte) or extensible (40-byte) `fmt ` chunk.
+    fn wav_bytes(tag: u16, channels: u16, rate: u32, bits: u16, extensible: bool, data: &[u8]) -> Vec<u8> {
+        let align = channels * bits / 8;
+        let mut fmt = Vec::new();
+        fmt.extend((if extensible { FORMAT_EXTENSIBLE } else { tag }).to_le_bytes());
+        fmt.extend(channels.to_le_bytes());
+        fmt.extend(rate.to_le_bytes());
+        fmt.extend((rate * u32::from(align)).to_le_bytes());
+        fmt.extend(align.to_le_bytes());
+        fmt.extend(bits.to_le_bytes());
+        if extensible {
+            fmt.extend(22u16.to_le_bytes());
+            fmt.extend(bits.to_le_bytes());
+            fmt.extend(0u32.to_le_bytes());
+            fmt.extend(tag.to_le_bytes());
+            fmt.extend([0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71]);
+        } else {
+            fmt.extend(0u16.to_le_bytes());
+        }
+        let mut out = b"RIFF".to_vec();
+        out.extend(((4 + 8 + fmt.len() + 8 + data.len()) as u32).to_le_bytes());
+        out.extend(b"WAVEfmt ");
+        out.extend((fmt.len() as u32).to_le_bytes());
+        out.extend(fmt);
+        out.extend(b"data");
+        out.extend((data.len() as u32).to_le_bytes());
+        out.extend(data);
+        out
+    }
+
+    #[test]
+    fn telephone_a_law_and_mu_law_files_are_expanded_to_linear_samples() {
+        // Silence, the loudest positive and the loudest negative code of each law.
+        let mu = decode_wav(&wav_bytes(FORMAT_MU_LAW, 1, 8_000, 8, false, &[0xFF, 0x80, 0x00])).unwrap();
+        assert_eq!((mu.sample_rate, mu.channels), (8_000, 1));
+        assert_eq!(mu.samples, vec![0.0, 32124.0 / 32768.0, -32124.0 / 32768.0]);
+        let a = decode_wav(&wav_bytes(FORMAT_A_LAW, 2, 8_000, 8, true, &[0xD5, 0xAA, 0x2A, 0x55])).unwrap();
+        assert_eq!(a.channels, 2);
+        assert_eq!(a.samples, vec![8.0 / 32768.0, 32256.0 / 32768.0, -32256.0 / 32768.0, -8.0 / 32768.0]);
+    }
+
+    #[test]
+    fn double_precision_float_files_are_read() {
+        let data: Vec<u8> = [0.25f64, -0.5, 1.0].iter().flat_map(|v| v.to_le_bytes()).collect();
+        for extensible in [false, true] {
+            let d = decode_wav(&wav_bytes(FORMAT_FLOAT, 1, 44_100, 64, extensible, &data)).unwrap();
+            assert_eq!(d.samples, vec![0.25, -0.5, 1.0]);
+        }
+    }
+
+    #[test]
+    fn companded_files_cut_short_or_streamed_keep_their_whole_frames() {
+        let whole = wav_bytes(FORMAT_MU_LAW, 2, 8_000, 8, false, &[0xFF; 10]);
+        assert_eq!(decode_wav(&whole[..whole.len() - 3]).unwrap().samples.len(), 6);
+        let mut streamed = whole.clone();
+        let data_size_at = whole.len() - 10 - 4;
+        streamed[data_size_at..data_size_at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert_eq!(decode_wav(&streamed).unwrap().samples.len(), 10);
+    }
+
+    #[test]
+    fn a_companded_file_whose_frames_do_not_fit_its_channels_is_refused() {
+        let mut bytes = wav_bytes(FORMAT_A_LAW, 2, 8_000, 8, false, &[0xD5; 4]);
+        bytes[32] = 3; // block align: 3 bytes for 2 one-byte channels
+        assert!(decode_wav(&bytes).unwrap_err().contains("inconsistent"));
+        let silent_rate = wav_bytes(FORMAT_A_LAW, 1, 100, 8, false, &[0xD5; 4]);
+        assert!(decode_wav(&silent_rate).unwrap_err().contains("100 Hz"));
     }
 
     #[test]

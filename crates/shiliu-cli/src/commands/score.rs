@@ -43,7 +43,7 @@ pub struct ScoreArgs {
     /// keeps one per student.
     #[arg(long, value_name = "FILE")]
     profile: Option<PathBuf>,
-    /// The recording (WAV, any rate or channel count; raw PCM with --pcm-rate).
+    /// The recording (WAV: any rate, channel count, bit depth, float or A-/μ-law; raw PCM with --pcm-rate).
     file: PathBuf,
 }
 
