@@ -220,6 +220,45 @@ fn a_recording_whose_header_was_never_finished_is_scored_for_what_it_holds() {
     assert!(v["overall"].as_f64().unwrap() >= 85.0, "{v}");
 }
 
+/// The file's 16 kHz samples written again as `parts`: spans (s) of it, or silences of `-s`.
+fn spliced(from: &std::path::Path, parts: &[(f32, f32)], to: &std::path::Path) {
+    let x = shiliu_audio::wav::load_16k_mono(from).unwrap();
+    let at = |s: f32| ((s * 16_000.0) as usize).min(x.len());
+    let mut y = Vec::new();
+    for &(a, b) in parts {
+        if a < 0.0 {
+            y.extend(std::iter::repeat_n(0.0, at(-a)));
+        } else {
+            y.extend_from_slice(&x[at(a)..at(b)]);
+        }
+    }
+    shiliu_audio::wav::write_wav_16k(to, &y).unwrap();
+}
+
+#[test]
+fn a_student_who_says_the_line_again_is_scored_on_the_last_attempt() {
+    let shared = require_shared!();
+    let dir = tempfile::tempdir().unwrap();
+    // A native reading said twice, 0.7 s apart.
+    let sentence = shared.join("corpus/wav/sentences/aishell3_SSB07160166.wav");
+    let once = score(&["--text", "有没有童话"], &sentence);
+    let secs = shiliu_audio::wav::load_16k_mono(&sentence).unwrap().len() as f32 / 16_000.0;
+    let twice = dir.path().join("twice.wav");
+    spliced(&sentence, &[(0.0, secs), (-0.7, 0.0), (0.0, secs)], &twice);
+    let v = score(&["--text", "有没有童话"], &twice);
+    let starts: Vec<f64> = v["syllables"].as_array().unwrap().iter().map(|s| s["start_ms"].as_f64().unwrap()).collect();
+    assert!(starts.iter().all(|&t| t >= (secs + 0.7) as f64 * 1000.0 - 150.0), "{starts:?}");
+    assert!((v["overall"].as_f64().unwrap() - once["overall"].as_f64().unwrap()).abs() < 5.0, "{v}\n{once}");
+    // 这是我 … 这是我的老师: broken off after three syllables, then said whole.
+    let line = shared.join("corpus-synth/wav/a106_sent_correct_clean.wav");
+    let restarted = dir.path().join("restarted.wav");
+    spliced(&line, &[(0.0, 0.84), (-0.6, 0.0), (0.0, 2.0)], &restarted);
+    let v = score(&["--text", "这是我的老师"], &restarted);
+    let first = v["syllables"][0]["start_ms"].as_f64().unwrap();
+    assert!(first >= 1300.0, "the first syllable is the second attempt's: {v}");
+    assert!(v["overall"].as_f64().unwrap() >= 90.0, "{v}");
+}
+
 #[test]
 fn a_steady_beep_is_not_scored_as_speech_even_for_a_lone_syllable() {
     let dir = tempfile::tempdir().unwrap();

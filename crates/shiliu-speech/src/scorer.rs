@@ -24,6 +24,7 @@ use crate::verdict::{
 };
 use crate::wrong_text::{ReadSyllable, another_text_was_read};
 
+mod restart;
 mod unscored;
 use unscored::{unscored, wrong_text};
 
@@ -61,7 +62,7 @@ impl Scorer {
 
     /// Scores 16 kHz mono samples against the request.
     pub fn score(&self, samples: &[f32], request: &ScoreRequest) -> Result<ScoreResult> {
-        let result = self.score_once(samples, request);
+        let result = self.score_once(samples, request, restart::MAX_RESTARTS);
         crate::engine::give_back_freed_memory();
         result
     }
@@ -75,7 +76,9 @@ impl Scorer {
         Ok(unscored::unreadable(&expected))
     }
 
-    fn score_once(&self, samples: &[f32], request: &ScoreRequest) -> Result<ScoreResult> {
+    /// One scoring pass; a recording that holds several attempts is scored again for its last
+    /// one, up to `restarts_left` times (see [`restart`]).
+    fn score_once(&self, samples: &[f32], request: &ScoreRequest, restarts_left: usize) -> Result<ScoreResult> {
         let started = Instant::now();
         let expected =
             Expected::new(&request.text, request.pinyin.as_deref()).map_err(|e| SpeechError::Target(e.to_string()))?;
@@ -132,7 +135,12 @@ impl Scorer {
         if request.diagnostics {
             result.diagnostics = Some(diagnostics(&expected, &candidates, &recognised, &prosody, &onsets));
         }
-        Ok(result)
+        let Some(at) = restart::last_attempt_at(&expected, &recognition.transcript.text, &audio, restarts_left) else {
+            result.elapsed_ms = started.elapsed().as_secs_f32() * 1000.0;
+            return Ok(result);
+        };
+        let last = self.score_once(&restart::silenced_before(samples, offset_ms + at), request, restarts_left - 1)?;
+        Ok(restart::better(result, last, started))
     }
 }
 
