@@ -18,7 +18,7 @@ impl Display {
                 continue;
             }
             let name = format!(":{n}");
-            let child = Command::new(&xvfb)
+            let mut child = Command::new(&xvfb)
                 .args([name.as_str(), "-screen", "0", "1366x768x24", "-nolisten", "tcp"])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
@@ -30,6 +30,7 @@ impl Display {
                 }
                 std::thread::sleep(Duration::from_millis(100));
             }
+            crate::terminate(&mut child);
             panic!("Xvfb did not come up on {name}");
         }
         panic!("no free X display number");

@@ -88,12 +88,10 @@ pub(super) fn last_attempt_start(share: Option<f32>, syllables: usize, speech: &
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(k, _)| k),
         None if syllables > MAX_SYLLABLES_BY_PAUSE_ALONE => None,
-        None => gaps
-            .filter(|&k| {
-                let after_ms: u32 = speech[k..].iter().map(|(a, b)| b - a).sum();
-                after_ms >= syllables as u32 * MIN_SYLLABLE_MS && after(k) >= MIN_LAST_SHARE
-            })
-            .last(),
+        None => gaps.rev().find(|&k| {
+            let after_ms: u32 = speech[k..].iter().map(|(a, b)| b - a).sum();
+            after_ms >= syllables as u32 * MIN_SYLLABLE_MS && after(k) >= MIN_LAST_SHARE
+        }),
     }?;
     Some(speech[k].0.saturating_sub(LEAD_MS))
 }
