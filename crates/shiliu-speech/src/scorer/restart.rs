@@ -73,26 +73,33 @@ pub(super) fn share_of_last_attempt(target: &[char], transcript: &str) -> Option
 /// ms; only pauses of at least [`MIN_GAP_MS`] can separate attempts.
 ///
 /// With the transcript's `share` of the last attempt: the pause that leaves closest to that
-/// share of the speaking time after it, if one comes close enough. Without it (the recogniser
-/// often writes a line said twice only once): the last pause after which there is still time
-/// for every one of the `syllables` and a good part of all that was said. Either is only a
+/// share of the speaking time after it, if one comes close enough. Without it, or when no
+/// pause fits it (the recogniser often writes a line said twice only once, or loops): the last
+/// pause after which there is still time for every one of the `syllables` and a good part of
+/// all that was said. Either is only a
 /// candidate: the caller keeps the last attempt's score only if it is the better one.
 pub(super) fn last_attempt_start(share: Option<f32>, syllables: usize, speech: &[(u32, u32)]) -> Option<u32> {
     let total: u32 = speech.iter().map(|(a, b)| b - a).sum();
     let after = |k: usize| speech[k..].iter().map(|(a, b)| b - a).sum::<u32>() as f32 / total.max(1) as f32;
     let gaps = (1..speech.len()).filter(|&k| speech[k].0 - speech[k - 1].1 >= MIN_GAP_MS);
-    let k = match share {
-        Some(share) => gaps
+    let by_share = share.and_then(|share| {
+        gaps.clone()
             .map(|k| (k, (after(k) / share).ln().abs()))
             .filter(|&(_, misfit)| misfit <= SHARE_TOLERANCE.ln())
             .min_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(k, _)| k),
-        None if syllables > MAX_SYLLABLES_BY_PAUSE_ALONE => None,
-        None => gaps.rev().find(|&k| {
-            let after_ms: u32 = speech[k..].iter().map(|(a, b)| b - a).sum();
-            after_ms >= syllables as u32 * MIN_SYLLABLE_MS && after(k) >= MIN_LAST_SHARE
-        }),
-    }?;
+            .map(|(k, _)| k)
+    });
+    let by_pause_alone = || {
+        (syllables <= MAX_SYLLABLES_BY_PAUSE_ALONE)
+            .then(|| {
+                gaps.clone().rev().find(|&k| {
+                    let after_ms: u32 = speech[k..].iter().map(|(a, b)| b - a).sum();
+                    after_ms >= syllables as u32 * MIN_SYLLABLE_MS && after(k) >= MIN_LAST_SHARE
+                })
+            })
+            .flatten()
+    };
+    let k = by_share.or_else(by_pause_alone)?;
     Some(speech[k].0.saturating_sub(LEAD_MS))
 }
 
@@ -167,6 +174,12 @@ mod tests {
         // (and the caller looks again in what is left).
         let four = [(300, 1500), (2000, 3200), (3700, 4900), (5400, 6600)];
         assert_eq!(start("这是我的老师", "这是我的老师", &four), Some(3600));
+    }
+
+    #[test]
+    fn a_transcript_that_looped_on_the_last_attempt_still_finds_its_pause() {
+        // 公司 … 老师, heard as 公司老师老师: the share by characters fits no pause.
+        assert_eq!(start("老师", "公司老师老师", &[(0, 400), (1000, 1600)]), Some(900));
     }
 
     #[test]
