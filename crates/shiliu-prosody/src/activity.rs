@@ -36,17 +36,86 @@ fn noise_floor_db(track: &PitchTrack) -> f32 {
     levels.get(levels.len() / 10).copied().unwrap_or(-120.0)
 }
 
+/// The student is near the microphone: the loud core of their speech is within this of the
+/// speech level, and other children talking in the room stay below it.
+const CORE_REL_DB: f32 = -10.0;
+/// What lies further than this outside the loud core is background (ms).
+const BACKGROUND_AWAY_MS: u32 = 150;
+/// At least this much background (ms) is needed to measure its level.
+const MIN_BACKGROUND_MS: u32 = 150;
+/// The speech's edges must stand this far above the background's loud parts (its 90th
+/// percentile frame energy): chatter comes in bursts, and its median says little.
+const ABOVE_BACKGROUND_DB: f32 = 3.0;
+/// Going out from the core, a gap longer than this (ms) ends the speech.
+const MAX_EDGE_GAP_MS: u32 = 150;
+
+/// The frames (start, end exclusive) the student's own speech can span, when there is
+/// background sound loud enough to matter (other voices in a classroom: voiced, and within the
+/// 35 dB that a speaker's quiet sounds reach, so only their level tells them apart): from the
+/// loud core outwards for as long as the sound stays above the background's level, which is
+/// measured away from the core. `None` means no limit: a clean clip's background is far below
+/// anything that counts as speech anyway.
+fn foreground(track: &PitchTrack, candidate: &[bool]) -> Option<(usize, usize)> {
+    let n = track.frames.len();
+    let hop = track.hop_ms.max(1);
+    let first = (0..n).find(|&i| track.relative_db(i) > CORE_REL_DB)?;
+    let last = (0..n).rfind(|&i| track.relative_db(i) > CORE_REL_DB)?;
+    let away = (BACKGROUND_AWAY_MS / hop) as usize;
+    let mut background: Vec<f32> =
+        (0..n).filter(|&i| i + away < first || i > last + away).map(|i| track.frames[i].rms_db).collect();
+    if (background.len() as u32) * hop < MIN_BACKGROUND_MS {
+        return None;
+    }
+    background.sort_by(f32::total_cmp);
+    let threshold = background[background.len() * 9 / 10] + ABOVE_BACKGROUND_DB;
+    let counts = |i: usize| candidate[i] && track.frames[i].rms_db > threshold;
+    let max_gap = (MAX_EDGE_GAP_MS / hop) as usize;
+    let reach = |steps: &mut dyn Iterator<Item = usize>, from: usize| {
+        let (mut edge, mut gap) = (from, 0);
+        for i in steps {
+            if counts(i) {
+                (edge, gap) = (i, 0);
+            } else {
+                gap += 1;
+                if gap > max_gap {
+                    break;
+                }
+            }
+        }
+        edge
+    };
+    let start = reach(&mut (0..first).rev(), first);
+    let end = reach(&mut (last + 1..n), last);
+    Some((start, end + 1))
+}
+
 /// Per frame: is it speech?
 pub fn speech_frames(track: &PitchTrack) -> Vec<bool> {
     let floor = noise_floor_db(track);
-    let mut speech: Vec<bool> = (0..track.frames.len())
+    let speech: Vec<bool> = (0..track.frames.len())
         .map(|i| {
             let f = &track.frames[i];
             let rel = track.relative_db(i);
             rel > SPEECH_REL_DB && (f.f0_hz.is_some() || f.rms_db > floor + ABOVE_FLOOR_DB)
         })
         .collect();
-    // Drop runs too short to be a sound.
+    without_blips(speech)
+}
+
+/// Per frame: is it the speaker's own speech, for a **lone syllable**? Other voices in the room
+/// around it are not (see [`foreground`]). Only a lone syllable is one loud stretch: a word's
+/// soft last syllable (a neutral tone, a creaky third) is as quiet as classroom chatter, and
+/// would be cut off with it.
+pub(crate) fn lone_syllable_frames(track: &PitchTrack) -> Vec<bool> {
+    let mut speech = speech_frames(track);
+    if let Some((start, end)) = foreground(track, &speech) {
+        speech.iter_mut().enumerate().filter(|(i, _)| *i < start || *i >= end).for_each(|(_, s)| *s = false);
+    }
+    speech
+}
+
+/// Drops runs of speech too short to be a sound.
+fn without_blips(mut speech: Vec<bool>) -> Vec<bool> {
     let mut i = 0;
     while i < speech.len() {
         if speech[i] {
@@ -199,6 +268,41 @@ mod tests {
                 0.3 * (phase.sin() + 0.5 * (2.0 * phase).sin() + 0.3 * (3.0 * phase).sin())
             })
             .collect()
+    }
+
+    /// Another voice talking 15 dB under a 0.3-amplitude voice: bursts of 200 ms every
+    /// 250 ms, gliding around 140 Hz, over `ms`.
+    fn chatter(ms: usize) -> Vec<f32> {
+        let amp = 0.3 * 10f32.powf(-15.0 / 20.0);
+        let mut phase = 0.0f32;
+        (0..ms * 16)
+            .map(|i| {
+                let t = i as f32 / 16_000.0;
+                let in_burst = (i / 16) % 250 < 200;
+                phase += std::f32::consts::TAU * (140.0 + 20.0 * (t * 3.0).sin()) / 16_000.0;
+                if in_burst { amp * (phase.sin() + 0.5 * (2.0 * phase).sin()) } else { 0.0 }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_lone_syllable_is_told_from_the_chatter_around_it_by_its_level() {
+        let voice = bursts(400, &[(350, 450)]);
+        let noisy: Vec<f32> = voice.iter().zip(chatter(1200)).map(|(v, c)| v + c).collect();
+        let track = track_pitch(&noisy);
+        let span = |speech: Vec<bool>| {
+            let first = speech.iter().position(|&s| s).unwrap() as u32 * track.hop_ms;
+            let last = speech.iter().rposition(|&s| s).unwrap() as u32 * track.hop_ms;
+            (first, last)
+        };
+        // Every frame of the chatter is voiced and within 35 dB: all of it counts as speech.
+        let (a, b) = span(speech_frames(&track));
+        assert!(a < 100 && b > 1100, "{a}..{b}");
+        let (a, b) = span(lone_syllable_frames(&track));
+        assert!((380..=450).contains(&a) && (680..=780).contains(&b), "{a}..{b}");
+        // Without the chatter nothing changes.
+        let clean = track_pitch(&voice);
+        assert_eq!(lone_syllable_frames(&clean), speech_frames(&clean));
     }
 
     #[test]
