@@ -41,13 +41,20 @@ fn noise_floor_db(track: &PitchTrack) -> f32 {
 const CORE_REL_DB: f32 = -10.0;
 /// What lies further than this outside the loud core is background (ms).
 const BACKGROUND_AWAY_MS: u32 = 150;
-/// At least this much background (ms) is needed to measure its level.
-const MIN_BACKGROUND_MS: u32 = 150;
+/// Background is measured in this much (ms) at each end of the clip: before the student
+/// speaks and after they stop.
+const BACKGROUND_EDGE_MS: u32 = 250;
+/// At least this much voiced background (ms) is needed to measure its level.
+const MIN_BACKGROUND_MS: u32 = 50;
 /// The speech's edges must stand this far above the background's loud parts (its 90th
 /// percentile frame energy): chatter comes in bursts, and its median says little.
 const ABOVE_BACKGROUND_DB: f32 = 3.0;
+/// Background whose loud parts stay this far under the speech level is a quiet room.
+const MAX_QUIET_BACKGROUND_REL_DB: f32 = -25.0;
 /// Going out from the core, a gap longer than this (ms) ends the speech.
-const MAX_EDGE_GAP_MS: u32 = 150;
+const MAX_EDGE_GAP_MS: u32 = 50;
+/// Inside the core, a dip below its level longer than this (ms) ends it.
+const MAX_CORE_DIP_MS: u32 = 50;
 
 /// The frames (start, end exclusive) the student's own speech can span, when there is
 /// background sound loud enough to matter (other voices in a classroom: voiced, and within the
@@ -58,16 +65,46 @@ const MAX_EDGE_GAP_MS: u32 = 150;
 fn foreground(track: &PitchTrack, candidate: &[bool]) -> Option<(usize, usize)> {
     let n = track.frames.len();
     let hop = track.hop_ms.max(1);
-    let first = (0..n).find(|&i| track.relative_db(i) > CORE_REL_DB)?;
-    let last = (0..n).rfind(|&i| track.relative_db(i) > CORE_REL_DB)?;
+    // The core: the loud stretch around the loudest frame, which a dip of more than
+    // MAX_CORE_DIP_MS ends (a chatter burst nearby is loud too, but apart).
+    let loudest = (0..n).max_by(|&a, &b| track.frames[a].rms_db.total_cmp(&track.frames[b].rms_db))?;
+    let max_dip = (MAX_CORE_DIP_MS / hop) as usize;
+    let loud = |i: usize| track.relative_db(i) > CORE_REL_DB;
+    let core_edge = |steps: &mut dyn Iterator<Item = usize>| {
+        let (mut edge, mut dip) = (loudest, 0);
+        for i in steps {
+            if loud(i) {
+                (edge, dip) = (i, 0);
+            } else {
+                dip += 1;
+                if dip > max_dip {
+                    break;
+                }
+            }
+        }
+        edge
+    };
+    let first = core_edge(&mut (0..loudest).rev());
+    let last = core_edge(&mut (loudest + 1..n));
     let away = (BACKGROUND_AWAY_MS / hop) as usize;
-    let mut background: Vec<f32> =
-        (0..n).filter(|&i| i + away < first || i > last + away).map(|i| track.frames[i].rms_db).collect();
+    // Only the voices at the clip's ends: the syllable's own soft start and tail lie nearer
+    // the core, and its breathy or hissing edges (sh, ch, an aspiration) are not voiced.
+    let edge = (BACKGROUND_EDGE_MS / hop) as usize;
+    let mut background: Vec<f32> = (0..n)
+        .filter(|&i| (i < edge || i + edge >= n) && (i + away < first || i > last + away))
+        .filter(|&i| track.frames[i].f0_hz.is_some())
+        .map(|i| track.frames[i].rms_db)
+        .collect();
     if (background.len() as u32) * hop < MIN_BACKGROUND_MS {
         return None;
     }
     background.sort_by(f32::total_cmp);
     let threshold = background[background.len() * 9 / 10] + ABOVE_BACKGROUND_DB;
+    // A quiet room's noise could not pass for the student's voice; the soft start and tail of
+    // a syllable (a fricative, a creaky third) are then left alone.
+    if threshold < track.speech_level_db + MAX_QUIET_BACKGROUND_REL_DB {
+        return None;
+    }
     let counts = |i: usize| candidate[i] && track.frames[i].rms_db > threshold;
     let max_gap = (MAX_EDGE_GAP_MS / hop) as usize;
     let reach = |steps: &mut dyn Iterator<Item = usize>, from: usize| {
