@@ -260,6 +260,26 @@ fn a_student_who_says_the_line_again_is_scored_on_the_last_attempt() {
 }
 
 #[test]
+fn classmates_talking_around_a_lone_syllable_do_not_change_its_tone() {
+    let shared = require_shared!();
+    let dir = tempfile::tempdir().unwrap();
+    let syllable = shared.join("corpus/wav/syllables/cw_ma1.wav");
+    let voice = shiliu_audio::wav::load_16k_mono(&syllable).unwrap();
+    // Another speaker reading a sentence, 15 dB under the student, all through the recording.
+    let talk = shiliu_audio::wav::load_16k_mono(&shared.join("corpus/wav/sentences/thchs30_A2_2.wav")).unwrap();
+    let rms = |x: &[f32]| (x.iter().map(|v| v * v).sum::<f32>() / x.len() as f32).sqrt();
+    let gain = rms(&voice) / rms(&talk[..voice.len()]) * 10f32.powf(-15.0 / 20.0);
+    let mixed: Vec<f32> = voice.iter().zip(&talk).map(|(v, t)| v + t * gain).collect();
+    let path = dir.path().join("ma1_in_class.wav");
+    shiliu_audio::wav::write_wav_16k(&path, &mixed).unwrap();
+    let clean = score(&["--text", "妈"], &syllable);
+    let v = score(&["--text", "妈"], &path);
+    assert_eq!(v["syllables"][0]["tone_heard"], 1, "{v}");
+    let end = |v: &serde_json::Value| v["syllables"][0]["end_ms"].as_f64().unwrap();
+    assert!((end(&v) - end(&clean)).abs() <= 60.0, "the syllable ends where the student stopped: {v}\n{clean}");
+}
+
+#[test]
 fn a_steady_beep_is_not_scored_as_speech_even_for_a_lone_syllable() {
     let dir = tempfile::tempdir().unwrap();
     let beep = dir.path().join("beep.wav");

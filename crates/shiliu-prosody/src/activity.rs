@@ -49,46 +49,54 @@ const MIN_BACKGROUND_MS: u32 = 50;
 /// The speech's edges must stand this far above the background's loud parts (its 90th
 /// percentile frame energy): chatter comes in bursts, and its median says little.
 const ABOVE_BACKGROUND_DB: f32 = 3.0;
-/// Background whose loud parts stay this far under the speech level is a quiet room.
+/// Background whose loud parts stay this far under the speech level is a quiet room; above
+/// the second line it is no background.
 const MAX_QUIET_BACKGROUND_REL_DB: f32 = -25.0;
-/// Going out from the core, a gap longer than this (ms) ends the speech.
-const MAX_EDGE_GAP_MS: u32 = 50;
-/// Inside the core, a dip below its level longer than this (ms) ends it.
-const MAX_CORE_DIP_MS: u32 = 50;
+const MAX_BACKGROUND_REL_DB: f32 = -3.0;
+/// Within a lone syllable, a dip or gap longer than this (ms) ends the student's speech.
+const MAX_GAP_MS: u32 = 50;
+/// Kept around the student's own speech when the rest is silenced (ms).
+const OWN_SPEECH_MARGIN_MS: u32 = 30;
 
-/// The frames (start, end exclusive) the student's own speech can span, when there is
-/// background sound loud enough to matter (other voices in a classroom: voiced, and within the
-/// 35 dB that a speaker's quiet sounds reach, so only their level tells them apart): from the
-/// loud core outwards for as long as the sound stays above the background's level, which is
-/// measured away from the core. `None` means no limit: a clean clip's background is far below
-/// anything that counts as speech anyway.
-fn foreground(track: &PitchTrack, candidate: &[bool]) -> Option<(usize, usize)> {
-    let n = track.frames.len();
-    let hop = track.hop_ms.max(1);
-    // The core: the loud stretch around the loudest frame, which a dip of more than
-    // MAX_CORE_DIP_MS ends (a chatter burst nearby is loud too, but apart).
-    let loudest = (0..n).max_by(|&a, &b| track.frames[a].rms_db.total_cmp(&track.frames[b].rms_db))?;
-    let max_dip = (MAX_CORE_DIP_MS / hop) as usize;
-    let loud = |i: usize| track.relative_db(i) > CORE_REL_DB;
-    let core_edge = |steps: &mut dyn Iterator<Item = usize>| {
-        let (mut edge, mut dip) = (loudest, 0);
-        for i in steps {
-            if loud(i) {
-                (edge, dip) = (i, 0);
-            } else {
-                dip += 1;
-                if dip > max_dip {
-                    break;
-                }
+/// The last frame reached from `from` by `steps` while frames `count`, across gaps of at
+/// most `max_gap` frames.
+fn reach(steps: impl Iterator<Item = usize>, from: usize, max_gap: usize, count: impl Fn(usize) -> bool) -> usize {
+    let (mut edge, mut gap) = (from, 0);
+    for i in steps {
+        if count(i) {
+            (edge, gap) = (i, 0);
+        } else {
+            gap += 1;
+            if gap > max_gap {
+                break;
             }
         }
-        edge
-    };
-    let first = core_edge(&mut (0..loudest).rev());
-    let last = core_edge(&mut (loudest + 1..n));
+    }
+    edge
+}
+
+/// The frames (start, end exclusive) of the student's own speech in a recording of a lone
+/// syllable, when other voices in the room are loud enough to matter. Classroom chatter is voiced and within
+/// the 35 dB that a speaker's quiet sounds reach, so only its level tells it apart: the student
+/// is nearer the microphone. The core is the loud stretch around the loudest frame; the
+/// background is the voices at the clip's ends, away from the core; the speech reaches out
+/// from the core for as long as it stays above the background's loud parts. `None` means no
+/// limit: no voices at the ends, or a quiet room.
+///
+/// Only a lone syllable is one loud stretch. A word's soft last syllable (a neutral tone, a
+/// creaky third) is as quiet as chatter, and in a tightly trimmed recording it lies where the
+/// background is measured: tried on words, 4 of 117 native words lost a syllable.
+pub fn own_speech_frames(track: &PitchTrack) -> Option<(usize, usize)> {
+    let n = track.frames.len();
+    let hop = track.hop_ms.max(1);
+    let max_gap = (MAX_GAP_MS / hop) as usize;
+    let loudest = (0..n).max_by(|&a, &b| track.frames[a].rms_db.total_cmp(&track.frames[b].rms_db))?;
+    let loud = |i: usize| track.relative_db(i) > CORE_REL_DB;
+    let first = reach((0..loudest).rev(), loudest, max_gap, loud);
+    let last = reach(loudest + 1..n, loudest, max_gap, loud);
     let away = (BACKGROUND_AWAY_MS / hop) as usize;
-    // Only the voices at the clip's ends: the syllable's own soft start and tail lie nearer
-    // the core, and its breathy or hissing edges (sh, ch, an aspiration) are not voiced.
+    // Only the voices at the clip's ends: the speech's own soft start and tail lie nearer the
+    // core, and its breathy or hissing edges (sh, ch, an aspiration) are not voiced.
     let edge = (BACKGROUND_EDGE_MS / hop) as usize;
     let mut background: Vec<f32> = (0..n)
         .filter(|&i| (i < edge || i + edge >= n) && (i + away < first || i > last + away))
@@ -100,30 +108,34 @@ fn foreground(track: &PitchTrack, candidate: &[bool]) -> Option<(usize, usize)> 
     }
     background.sort_by(f32::total_cmp);
     let threshold = background[background.len() * 9 / 10] + ABOVE_BACKGROUND_DB;
-    // A quiet room's noise could not pass for the student's voice; the soft start and tail of
+    // A quiet room's noise could not pass for the student's voice: the soft start and tail of
     // a syllable (a fricative, a creaky third) are then left alone.
-    if threshold < track.speech_level_db + MAX_QUIET_BACKGROUND_REL_DB {
+    // Nor is a voice as loud as the speech itself the room: that is the student again (a
+    // second attempt, which the scorer may want to hear).
+    let rel = threshold - track.speech_level_db;
+    if !(MAX_QUIET_BACKGROUND_REL_DB..=MAX_BACKGROUND_REL_DB).contains(&rel) {
         return None;
     }
-    let counts = |i: usize| candidate[i] && track.frames[i].rms_db > threshold;
-    let max_gap = (MAX_EDGE_GAP_MS / hop) as usize;
-    let reach = |steps: &mut dyn Iterator<Item = usize>, from: usize| {
-        let (mut edge, mut gap) = (from, 0);
-        for i in steps {
-            if counts(i) {
-                (edge, gap) = (i, 0);
-            } else {
-                gap += 1;
-                if gap > max_gap {
-                    break;
-                }
-            }
-        }
-        edge
-    };
-    let start = reach(&mut (0..first).rev(), first);
-    let end = reach(&mut (last + 1..n), last);
+    let speech = speech_frames(track);
+    let counts = |i: usize| speech[i] && track.frames[i].rms_db > threshold;
+    let start = reach((0..first).rev(), first, max_gap, counts);
+    let end = reach(last + 1..n, last, max_gap, counts);
     Some((start, end + 1))
+}
+
+/// Silences what lies around the student's own lone syllable ([`own_speech_frames`]), so that
+/// neither the recogniser nor the pitch hears the other voices there. Returns whether anything
+/// was silenced.
+pub fn silence_other_voices(samples_16k: &mut [f32]) -> bool {
+    let track = crate::pitch::track_pitch(samples_16k);
+    let Some((start, end)) = own_speech_frames(&track) else { return false };
+    let margin = (OWN_SPEECH_MARGIN_MS / track.hop_ms.max(1)) as usize;
+    let samples_per_frame = (crate::pitch::SAMPLE_RATE / 1000 * track.hop_ms) as usize;
+    let from = (start.saturating_sub(margin) * samples_per_frame).min(samples_16k.len());
+    let to = ((end + margin) * samples_per_frame).min(samples_16k.len());
+    samples_16k[..from].iter_mut().for_each(|s| *s = 0.0);
+    samples_16k[to..].iter_mut().for_each(|s| *s = 0.0);
+    true
 }
 
 /// Per frame: is it speech?
@@ -137,18 +149,6 @@ pub fn speech_frames(track: &PitchTrack) -> Vec<bool> {
         })
         .collect();
     without_blips(speech)
-}
-
-/// Per frame: is it the speaker's own speech, for a **lone syllable**? Other voices in the room
-/// around it are not (see [`foreground`]). Only a lone syllable is one loud stretch: a word's
-/// soft last syllable (a neutral tone, a creaky third) is as quiet as classroom chatter, and
-/// would be cut off with it.
-pub(crate) fn lone_syllable_frames(track: &PitchTrack) -> Vec<bool> {
-    let mut speech = speech_frames(track);
-    if let Some((start, end)) = foreground(track, &speech) {
-        speech.iter_mut().enumerate().filter(|(i, _)| *i < start || *i >= end).for_each(|(_, s)| *s = false);
-    }
-    speech
 }
 
 /// Drops runs of speech too short to be a sound.
@@ -327,19 +327,25 @@ mod tests {
         let voice = bursts(400, &[(350, 450)]);
         let noisy: Vec<f32> = voice.iter().zip(chatter(1200)).map(|(v, c)| v + c).collect();
         let track = track_pitch(&noisy);
-        let span = |speech: Vec<bool>| {
-            let first = speech.iter().position(|&s| s).unwrap() as u32 * track.hop_ms;
-            let last = speech.iter().rposition(|&s| s).unwrap() as u32 * track.hop_ms;
-            (first, last)
-        };
         // Every frame of the chatter is voiced and within 35 dB: all of it counts as speech.
-        let (a, b) = span(speech_frames(&track));
+        let (a, b) = speech_span(&track).unwrap();
         assert!(a < 100 && b > 1100, "{a}..{b}");
-        let (a, b) = span(lone_syllable_frames(&track));
-        assert!((380..=450).contains(&a) && (680..=780).contains(&b), "{a}..{b}");
-        // Without the chatter nothing changes.
-        let clean = track_pitch(&voice);
-        assert_eq!(lone_syllable_frames(&clean), speech_frames(&clean));
+        let (a, b) = own_speech_frames(&track).unwrap();
+        assert!((38..=44).contains(&a) && (72..=80).contains(&b), "{a}..{b}");
+        // Silenced around it, only the student's own voice is left to hear.
+        let mut silenced = noisy.clone();
+        assert!(silence_other_voices(&mut silenced));
+        let (a, b) = speech_span(&track_pitch(&silenced)).unwrap();
+        assert!((350..=450).contains(&a) && (700..=820).contains(&b), "{a}..{b}");
+        // The same voice again, nearly as loud and right up to the end, is a second attempt
+        // and no background.
+        let mut twice = bursts(400, &[(350, 400)]);
+        twice.extend(bursts(0, &[(350, 0)]).iter().map(|v| v * 0.9));
+        assert_eq!(own_speech_frames(&track_pitch(&twice)), None);
+        // Without the chatter nothing is cut.
+        let mut clean = voice.clone();
+        assert!(!silence_other_voices(&mut clean));
+        assert_eq!(clean, voice);
     }
 
     #[test]

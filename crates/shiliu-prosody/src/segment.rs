@@ -15,7 +15,7 @@
 
 use shiliu_pinyin::{Initial, Syllable};
 
-use crate::activity::{lone_syllable_frames, speech_frames};
+use crate::activity::speech_frames;
 use crate::pitch::{PitchTrack, hz_to_st};
 use crate::tone::has_voiced_onset;
 
@@ -42,7 +42,7 @@ struct Evidence {
     f0_step: Vec<f32>,
 }
 
-fn evidence(track: &PitchTrack, n_syllables: usize) -> Evidence {
+fn evidence(track: &PitchTrack) -> Evidence {
     let n = track.frames.len();
     let level: Vec<f32> = (0..n)
         .map(|i| {
@@ -67,8 +67,7 @@ fn evidence(track: &PitchTrack, n_syllables: usize) -> Evidence {
         })
         .collect();
     Evidence {
-        // A lone syllable is told from the chatter around it by its level.
-        speech: if n_syllables == 1 { lone_syllable_frames(track) } else { speech_frames(track) },
+        speech: speech_frames(track),
         voiced: track.frames.iter().map(|f| f.f0_hz.is_some()).collect(),
         valley_db,
         f0_step,
@@ -100,7 +99,7 @@ pub fn segment_syllables(track: &PitchTrack, expected: &[Syllable], hints: Optio
     if n_syl == 0 || track.frames.is_empty() {
         return Vec::new();
     }
-    let e = evidence(track, n_syl);
+    let e = evidence(track);
     let hop = track.hop_ms.max(1);
     let first = e.speech.iter().position(|&s| s).unwrap_or(0);
     let last = e.speech.iter().rposition(|&s| s).map_or(track.frames.len(), |l| l + 1);

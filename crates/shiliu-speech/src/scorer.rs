@@ -91,6 +91,10 @@ impl Scorer {
         let samples = &shiliu_audio::level::without_dc(samples);
         let mut audio = quality::trim(samples, &report, TRIM_MARGIN_MS);
         quality::normalise_gain(&mut audio);
+        // Other children talking around a lone syllable: hear only the student's own voice.
+        if expected.syllables.len() == 1 {
+            shiliu_prosody::silence_other_voices(&mut audio);
+        }
         let offset_ms = report.speech_span.map_or(0, |(a, _)| a.saturating_sub(TRIM_MARGIN_MS));
 
         let candidates: Vec<Vec<Candidate>> =
