@@ -37,12 +37,13 @@ const LEAD_MS: u32 = 100;
 
 /// Where (ms into the trimmed `audio`) a last attempt may start, if passes are left.
 pub(super) fn last_attempt_at(expected: &Expected, transcript: &str, audio: &[f32], passes_left: usize) -> Option<u32> {
-    if passes_left == 0 {
+    let share = share_of_last_attempt(&expected.chars, transcript);
+    // Finding the pauses takes a pitch track of the whole recording: not for a long text the
+    // transcript does not say was repeated, where the pause alone would never be enough.
+    if passes_left == 0 || (share.is_none() && expected.syllables.len() > MAX_SYLLABLES_BY_PAUSE_ALONE) {
         return None;
     }
-    let stretches = speech_stretches(audio);
-    let share = share_of_last_attempt(&expected.chars, transcript);
-    last_attempt_start(share, expected.syllables.len(), &stretches)
+    last_attempt_start(share, expected.syllables.len(), &speech_stretches(audio))
 }
 
 /// The last attempt's result if it scored better than the whole recording's (and was a
@@ -76,8 +77,8 @@ pub(super) fn share_of_last_attempt(target: &[char], transcript: &str) -> Option
 /// share of the speaking time after it, if one comes close enough. Without it, or when no
 /// pause fits it (the recogniser often writes a line said twice only once, or loops): the last
 /// pause after which there is still time for every one of the `syllables` and a good part of
-/// all that was said. Either is only a
-/// candidate: the caller keeps the last attempt's score only if it is the better one.
+/// all that was said. Either is only a candidate: the caller keeps the last attempt's score
+/// only if it is the better one.
 pub(super) fn last_attempt_start(share: Option<f32>, syllables: usize, speech: &[(u32, u32)]) -> Option<u32> {
     let total: u32 = speech.iter().map(|(a, b)| b - a).sum();
     let after = |k: usize| speech[k..].iter().map(|(a, b)| b - a).sum::<u32>() as f32 / total.max(1) as f32;
