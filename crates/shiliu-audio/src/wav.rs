@@ -128,11 +128,12 @@ impl Layout {
     }
 
     /// The data as the header declares it, or as much as the file holds when the size is
-    /// unknown (0 or 0xFFFFFFFF) or larger than what is there.
+    /// unknown (0 or 0xFFFFFFFF) or larger than what is there; whole frames only.
     fn data<'a>(&self, bytes: &'a [u8]) -> &'a [u8] {
         let whole = self.held_whole_frames(bytes).unwrap_or(0);
         let declared = self.declared_size as usize;
         let len = if declared == 0 || self.declared_size == u32::MAX { whole } else { declared.min(whole) };
+        let len = len - len % usize::from(self.block_align).max(1);
         &bytes[self.data_at + 8..self.data_at + 8 + len]
     }
 
