@@ -88,7 +88,7 @@ fn reach(steps: impl Iterator<Item = usize>, from: usize, max_gap: usize, count:
 /// creaky third) is as quiet as chatter, and in a tightly trimmed recording it lies where the
 /// background is measured: tried on words, 4 of 117 native words were marked down, two of
 /// them for a syllable "not said".
-pub fn own_speech_frames(track: &PitchTrack) -> Option<(usize, usize)> {
+fn own_speech_frames(track: &PitchTrack) -> Option<(usize, usize)> {
     let n = track.frames.len();
     let hop = track.hop_ms.max(1);
     let max_gap = (MAX_GAP_MS / hop) as usize;

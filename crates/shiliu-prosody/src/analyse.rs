@@ -45,6 +45,8 @@ pub struct ProsodyAnalysis {
     pub reference: Reference,
     /// Speech from first to last sound, ms.
     pub speech_span: (u32, u32),
+    /// Silences inside the speech longer than [`crate::PAUSE_MS`], as (start, end) ms.
+    pub pauses: Vec<(u32, u32)>,
     /// The "voice" is a steady machine tone (a beep, a hum, a tuning fork), not a person: see
     /// [`crate::activity::is_steady_tone`].
     pub steady_tone: bool,
@@ -118,6 +120,7 @@ pub fn analyse(
         speaker,
         reference,
         speech_span,
+        pauses: crate::activity::pauses(&track),
         steady_tone: crate::activity::is_steady_tone(&track),
         analysis_ms: started.elapsed().as_secs_f32() * 1000.0,
     })

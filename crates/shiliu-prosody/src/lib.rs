@@ -72,9 +72,7 @@ mod sibilant;
 mod synth;
 mod tone;
 
-pub use activity::{
-    Fluency, PAUSE_MS, fluency, own_speech_frames, pauses, silence_other_voices, speech_frames, speech_span,
-};
+pub use activity::{Fluency, PAUSE_MS, fluency, pauses, silence_other_voices, speech_frames, speech_span};
 pub use analyse::{ProsodyAnalysis, SyllableProsody, analyse, positions, score_spans, tone_context};
 pub use contour::{contour_points, syllable_pitch};
 pub use error::{Error, Result};

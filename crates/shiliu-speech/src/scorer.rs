@@ -139,7 +139,8 @@ impl Scorer {
         if request.diagnostics {
             result.diagnostics = Some(diagnostics(&expected, &candidates, &recognised, &prosody, &onsets));
         }
-        let Some(at) = restart::last_attempt_at(&expected, &recognition.transcript.text, &audio, restarts_left) else {
+        let Some(at) = restart::last_attempt_at(&expected, &recognition.transcript.text, &prosody, restarts_left)
+        else {
             result.elapsed_ms = started.elapsed().as_secs_f32() * 1000.0;
             return Ok(result);
         };

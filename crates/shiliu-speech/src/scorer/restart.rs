@@ -14,6 +14,8 @@ use std::time::Instant;
 
 use shiliu_audio::SAMPLE_RATE;
 
+use shiliu_prosody::ProsodyAnalysis;
+
 use crate::expected::Expected;
 use crate::result::ScoreResult;
 
@@ -35,15 +37,19 @@ const MIN_LAST_SHARE: f32 = 0.35;
 /// Audio kept before the last attempt's first sound: its onset's faint start.
 const LEAD_MS: u32 = 100;
 
-/// Where (ms into the trimmed `audio`) a last attempt may start, if passes are left.
-pub(super) fn last_attempt_at(expected: &Expected, transcript: &str, audio: &[f32], passes_left: usize) -> Option<u32> {
-    let share = share_of_last_attempt(&expected.chars, transcript);
-    // Finding the pauses takes a pitch track of the whole recording: not for a long text the
-    // transcript does not say was repeated, where the pause alone would never be enough.
-    if passes_left == 0 || (share.is_none() && expected.syllables.len() > MAX_SYLLABLES_BY_PAUSE_ALONE) {
+/// Where (ms into the scored audio) a last attempt may start, if passes are left, from the
+/// speech and pauses the prosody analysis found there.
+pub(super) fn last_attempt_at(
+    expected: &Expected,
+    transcript: &str,
+    prosody: &ProsodyAnalysis,
+    passes_left: usize,
+) -> Option<u32> {
+    if passes_left == 0 {
         return None;
     }
-    last_attempt_start(share, expected.syllables.len(), &speech_stretches(audio))
+    let share = share_of_last_attempt(&expected.chars, transcript);
+    last_attempt_start(share, expected.syllables.len(), &speech_stretches(prosody.speech_span, &prosody.pauses))
 }
 
 /// The last attempt's result if it scored better than the whole recording's (and was a
@@ -104,13 +110,11 @@ pub(super) fn last_attempt_start(share: Option<f32>, syllables: usize, speech: &
     Some(speech[k].0.saturating_sub(LEAD_MS))
 }
 
-/// The stretches of speech between pauses (ms), from the speech frames of a pitch track.
-fn speech_stretches(audio: &[f32]) -> Vec<(u32, u32)> {
-    let track = shiliu_prosody::track_pitch(audio);
-    let Some((start, end)) = shiliu_prosody::speech_span(&track) else { return Vec::new() };
-    let mut out = Vec::new();
+/// The stretches of speech between the pauses inside `span` (all ms).
+fn speech_stretches((start, end): (u32, u32), pauses: &[(u32, u32)]) -> Vec<(u32, u32)> {
+    let mut out = Vec::with_capacity(pauses.len() + 1);
     let mut from = start;
-    for (a, b) in shiliu_prosody::pauses(&track) {
+    for &(a, b) in pauses {
         out.push((from, a));
         from = b;
     }
@@ -210,6 +214,12 @@ mod tests {
         {
             assert_eq!(share_of_last_attempt(&chars(target), transcript), None, "{transcript}");
         }
+    }
+
+    #[test]
+    fn the_stretches_of_speech_lie_between_the_pauses() {
+        assert_eq!(speech_stretches((300, 3400), &[(1500, 2200)]), vec![(300, 1500), (2200, 3400)]);
+        assert_eq!(speech_stretches((300, 900), &[]), vec![(300, 900)]);
     }
 
     #[test]
