@@ -121,8 +121,8 @@ impl Endpointer {
         self.recent_db.rotate_left(1);
         self.recent_db[2] = db;
         let under_voice = self.heard_speech && self.voice_db.is_some_and(|v| db < v - BELOW_VOICE_DB);
-        let above_floor = if self.heard_speech { SPEECH_GOES_ON_ABOVE_FLOOR_DB } else { SPEECH_ABOVE_FLOOR_DB };
-        let is_speech = db > SPEECH_MIN_DB && db > self.floor_db + above_floor && !under_voice;
+        let floor_margin = if self.heard_speech { SPEECH_GOES_ON_ABOVE_FLOOR_DB } else { SPEECH_ABOVE_FLOOR_DB };
+        let is_speech = db > SPEECH_MIN_DB && db > self.floor_db + floor_margin && !under_voice;
         if is_speech {
             let smoothed = self.recent_db.iter().sum::<f32>() / 3.0;
             self.voice_db = Some(self.voice_db.map_or(smoothed, |v| v + (smoothed - v) * VOICE_RATE));
@@ -175,12 +175,13 @@ mod tests {
         (0..160).map(|i| (i as f32 * 0.3).sin() * amplitude).collect()
     }
 
+    /// Feeds `ms` of 10 ms frames, the k-th made by `frame_at(k)`; the last verdict.
+    fn feed(ep: &mut Endpointer, ms: u32, frame_at: impl Fn(u32) -> Vec<f32>) -> Endpoint {
+        (0..ms / 10).fold(Endpoint::Waiting, |_, k| ep.push(&frame_at(k), 10))
+    }
+
     fn run(ep: &mut Endpointer, amplitude: f32, ms: u32) -> Endpoint {
-        let mut last = Endpoint::Waiting;
-        for _ in 0..ms / 10 {
-            last = ep.push(&frame(amplitude), 10);
-        }
-        last
+        feed(ep, ms, |_| frame(amplitude))
     }
 
     #[test]
@@ -218,26 +219,16 @@ mod tests {
     #[test]
     fn a_microphone_with_a_dc_offset_still_hears_speech_start_and_stop() {
         let mut ep = Endpointer::new(700, 5000);
-        let offset = |amplitude: f32| frame(amplitude).into_iter().map(|v| v + 0.2).collect::<Vec<f32>>();
-        let mut last = Endpoint::Waiting;
-        for (amplitude, ms) in [(0.001, 500), (0.3, 800), (0.001, 800)] {
-            for _ in 0..ms / 10 {
-                last = ep.push(&offset(amplitude), 10);
-            }
-        }
-        assert_eq!(last, Endpoint::Finished);
+        let offset = |amplitude: f32| move |_| frame(amplitude).into_iter().map(|v| v + 0.2).collect();
+        feed(&mut ep, 500, offset(0.001));
+        feed(&mut ep, 800, offset(0.3));
+        assert_eq!(feed(&mut ep, 800, offset(0.001)), Endpoint::Finished);
     }
 
     #[test]
     fn children_talking_in_the_room_do_not_keep_the_recording_going() {
         // Bursts of other voices 20 dB under the student, with short gaps.
-        let chatter = |ep: &mut Endpointer, ms: u32| {
-            let mut last = Endpoint::Waiting;
-            for k in 0..ms / 10 {
-                last = ep.push(&frame(if k % 25 < 20 { 0.03 } else { 0.001 }), 10);
-            }
-            last
-        };
+        let chatter = |ep: &mut Endpointer, ms: u32| feed(ep, ms, |k| frame(if k % 25 < 20 { 0.03 } else { 0.001 }));
         let mut ep = Endpointer::new(700, 5000);
         run(&mut ep, 0.001, 300);
         assert_eq!(run(&mut ep, 0.3, 600), Endpoint::Speaking);
