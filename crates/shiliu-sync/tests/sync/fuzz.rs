@@ -89,11 +89,12 @@ fn edit_json(v: &mut Value, rng: &mut fastrand::Rng, other: &Value) {
         Value::Number(n) => {
             let x = n.as_i64().unwrap_or(0);
             *v = match rng.u8(..5) {
-                0 => Value::from(x + 1),
-                1 => Value::from(x - 1),
+                // Saturating: an earlier edit may already have set the field to i64::MAX.
+                0 => Value::from(x.saturating_add(1)),
+                1 => Value::from(x.saturating_sub(1)),
                 2 => Value::from(0),
                 3 => Value::from(i64::MAX),
-                _ => Value::from(-x),
+                _ => Value::from(x.saturating_neg()),
             };
         }
         Value::String(s) => {
