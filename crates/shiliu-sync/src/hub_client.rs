@@ -187,7 +187,7 @@ fn exchange(store: &Mutex<Store>, client: &mut HubClient) -> Result<HubReport> {
         };
         match client.push(&bundle) {
             Ok(reply) => {
-                report.pushed_rows += read_manifest(&bundle)?.rows();
+                report.pushed_rows = report.pushed_rows.saturating_add(read_manifest(&bundle)?.rows());
                 report.pushed_bytes += bundle.len() as u64;
                 covers = reply.covers;
                 let _ = holds;

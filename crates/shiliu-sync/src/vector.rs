@@ -76,7 +76,7 @@ impl VersionVector {
 
     /// The sum of all counters: a rough size of what is covered.
     pub fn total(&self) -> i64 {
-        self.0.values().sum()
+        self.0.values().fold(0, |sum, n| sum.saturating_add(*n))
     }
 }
 
