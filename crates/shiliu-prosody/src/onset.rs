@@ -118,6 +118,17 @@ impl<'a> OnsetFrames<'a> {
         &self.samples[i * HOP..i * HOP + WINDOW]
     }
 
+    /// The frames starting from `from_ms` up to `to_ms` (clamped to the recording).
+    pub(crate) fn frames_between(&self, from_ms: u32, to_ms: u32) -> std::ops::Range<usize> {
+        let at = |ms: u32| ((ms / HOP_MS) as usize).min(self.energy.len());
+        at(from_ms)..at(to_ms)
+    }
+
+    /// Whether frame `i` is loud enough to be speech rather than the recording's background.
+    pub(crate) fn is_loud(&self, i: usize) -> bool {
+        self.energy.get(i).is_some_and(|&e| e >= self.loud_above)
+    }
+
     /// What the start of the syllable spanning `span` (ms) shows, or `None` when it shows
     /// nothing either way.
     pub fn onset(&self, span: (u32, u32)) -> Option<Onset> {

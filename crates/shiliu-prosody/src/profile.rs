@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::pitch::{PitchTrack, hz_to_st, st_to_hz};
+use crate::rounding::RoundingReference;
 use crate::sibilant::SibilantReference;
 
 /// Frames of voiced speech after which a profile's range is trusted for rescaling (10 s).
@@ -49,6 +50,10 @@ pub struct SpeakerProfile {
     /// The speaker's own flat and retroflex hisses (profiles stored before it start empty).
     #[serde(default)]
     pub sibilants: SibilantReference,
+    /// The speaker's own i vowels, to judge their ü against (profiles stored before it start
+    /// empty).
+    #[serde(default)]
+    pub vowels: RoundingReference,
 }
 
 impl SpeakerProfile {
@@ -67,6 +72,7 @@ impl SpeakerProfile {
             high_hz: st_to_hz(q(0.95)),
             n_frames: st.len() as u32,
             sibilants: SibilantReference::default(),
+            vowels: RoundingReference::default(),
         })
     }
 
@@ -117,6 +123,11 @@ impl SpeakerProfile {
         }
         if !(self.low_hz <= self.median_hz && self.median_hz <= self.high_hz) {
             return Err(Error::InvalidProfile { reason: "low, median and high are out of order" });
+        }
+        if !self.vowels.is_valid() {
+            return Err(Error::InvalidProfile {
+                reason: "the vowel record is out of range (at most 12 values, each within ±10)",
+            });
         }
         if !self.sibilants.is_valid() {
             return Err(Error::InvalidProfile {
@@ -253,6 +264,7 @@ mod tests {
             high_hz: 260.0,
             n_frames: 1_000_000,
             sibilants: SibilantReference::default(),
+            vowels: RoundingReference::default(),
         };
         p.update(&track_at(&[300.0; 3000]));
         assert!(p.median_hz > 225.0, "{p:?}");
@@ -266,6 +278,7 @@ mod tests {
             high_hz: 260.0,
             n_frames: 10,
             sibilants: SibilantReference::default(),
+            vowels: RoundingReference::default(),
         };
         assert_eq!(p.validate().unwrap_err().code(), "prosody.invalid_profile");
         let q = SpeakerProfile { median_hz: f32::NAN, ..p };
@@ -280,6 +293,7 @@ mod tests {
             high_hz: 330.0,
             n_frames: 5000,
             sibilants: SibilantReference::default(),
+            vowels: RoundingReference::default(),
         };
         let r = Reference::choose(Some(&p), &track_at(&[]), 1);
         assert_eq!(r.source, ReferenceSource::Profile);

@@ -15,6 +15,7 @@ use shiliu_pinyin::Initial;
 
 use crate::onset::{OnsetFrames, WINDOW};
 use crate::pitch::SAMPLE_RATE;
+use crate::recent::RecentValues;
 
 /// Where a sibilant is made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,7 +64,7 @@ fn tables() -> &'static Tables {
 
 /// Energy of one frame in DFT bins `bins` (a plain DFT: only ~150 bins of a few frames are
 /// needed, so no FFT).
-fn band_energy(frame: &[f32], bins: std::ops::Range<usize>) -> f32 {
+pub(crate) fn band_energy(frame: &[f32], bins: std::ops::Range<usize>) -> f32 {
     let t = tables();
     let mean = frame.iter().sum::<f32>() / frame.len() as f32;
     let x: Vec<f32> = frame.iter().zip(&t.hann).map(|(v, w)| (v - mean) * w).collect();
@@ -79,7 +80,7 @@ fn band_energy(frame: &[f32], bins: std::ops::Range<usize>) -> f32 {
     .sum()
 }
 
-fn bin_of(hz: f32) -> usize {
+pub(crate) fn bin_of(hz: f32) -> usize {
     (hz * WINDOW as f32 / SAMPLE_RATE as f32).round() as usize
 }
 
@@ -103,10 +104,6 @@ impl OnsetFrames<'_> {
     }
 }
 
-/// How many recent hisses of each place a reference keeps (it follows a changing voice).
-const KEPT: usize = 12;
-/// Hisses of each place needed before a reference judges anything.
-const JUDGES_FROM: usize = 4;
 /// A speaker whose two places differ by less than this share is not told apart reliably by
 /// the hiss (or merges them: then nothing is judged, rather than everything).
 const MIN_SEPARATION: f32 = 0.2;
@@ -123,43 +120,11 @@ const OTHER_SIDE_WITHIN: f32 = 0.3;
 const OWN_ONLY_FROM: usize = 6;
 const FAR_BELOW_OWN: f32 = 0.5;
 
-/// The most recent hiss shares of one place.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-pub struct RecentShares {
-    values: [f32; KEPT],
-    len: u8,
-    next: u8,
-}
-
-impl RecentShares {
-    fn push(&mut self, share: f32) {
-        self.values[self.next as usize] = share;
-        self.next = ((self.next as usize + 1) % KEPT) as u8;
-        self.len = (self.len as usize + 1).min(KEPT) as u8;
-    }
-
-    fn median(&self) -> Option<f32> {
-        let n = self.len as usize;
-        if n < JUDGES_FROM {
-            return None;
-        }
-        let mut v = self.values[..n].to_vec();
-        v.sort_by(f32::total_cmp);
-        Some(if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 })
-    }
-
-    fn is_valid(&self) -> bool {
-        (self.len as usize) <= KEPT
-            && (self.next as usize) < KEPT
-            && self.values.iter().all(|v| v.is_finite() && (0.0..=1.0).contains(v))
-    }
-}
-
 /// One speaker's flat and retroflex hisses, kept with their pitch profile.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct SibilantReference {
-    pub flat: RecentShares,
-    pub retroflex: RecentShares,
+    pub flat: RecentValues,
+    pub retroflex: RecentValues,
 }
 
 impl SibilantReference {
@@ -181,7 +146,7 @@ impl SibilantReference {
         let Some(flat) = self.flat.median() else {
             // Before any flat reference: only a retroflex far below the speaker's own.
             let far_below = expected == Place::Retroflex
-                && self.retroflex.len as usize >= OWN_ONLY_FROM
+                && self.retroflex.len() >= OWN_ONLY_FROM
                 && share < retroflex - FAR_BELOW_OWN;
             return far_below.then_some(Place::Flat);
         };
@@ -199,7 +164,7 @@ impl SibilantReference {
     }
 
     pub(crate) fn is_valid(&self) -> bool {
-        self.flat.is_valid() && self.retroflex.is_valid()
+        self.flat.is_valid(0.0..=1.0) && self.retroflex.is_valid(0.0..=1.0)
     }
 }
 
@@ -207,6 +172,7 @@ impl SibilantReference {
 mod tests {
     use super::*;
     use crate::onset::test_audio::{in_silence, noise, vowel};
+    use crate::recent::{JUDGES_FROM, KEPT};
 
     /// White noise high-passed (`bright`, a flat hiss) or low-passed (a retroflex one) by a
     /// first difference or a leaky sum.

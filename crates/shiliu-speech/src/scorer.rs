@@ -9,7 +9,9 @@ use std::time::Instant;
 
 use shiliu_audio::quality::{self, QualityReport};
 use shiliu_pinyin::{Tone, target_contour};
-use shiliu_prosody::{OnsetFrames, Place, ProsodyAnalysis, ReferenceSource, SpeakerProfile, is_stop, place_of};
+use shiliu_prosody::{
+    OnsetFrames, Place, ProsodyAnalysis, ReferenceSource, Rounding, SpeakerProfile, is_stop, place_of, rounding_of,
+};
 
 use crate::align::{Alignment, align, transcript_syllables};
 use crate::candidates::{Candidate, candidates_for, char_groups};
@@ -163,6 +165,9 @@ struct Onsets {
     /// A sibilant's place and the low share of its hiss
     /// ([`OnsetFrames::hiss_low_share`]).
     hisses: Vec<Option<(Place, f32)>>,
+    /// An i or ü vowel's expected rounding and its brightness
+    /// ([`OnsetFrames::vowel_brightness`]).
+    vowels: Vec<Option<(Rounding, f32)>>,
 }
 
 /// Measures each syllable's onset, only in syllables and words: in reading, syllables are short
@@ -173,7 +178,7 @@ struct Onsets {
 fn measure_onsets(expected: &Expected, audio: &[f32], prosody: &ProsodyAnalysis, report: &QualityReport) -> Onsets {
     let n = expected.syllables.len();
     if expected.task == Task::Reading || report.flags.contains(&shiliu_audio::QualityFlag::Noisy) {
-        return Onsets { releases: vec![None; n], hisses: vec![None; n] };
+        return Onsets { releases: vec![None; n], hisses: vec![None; n], vowels: vec![None; n] };
     }
     let frames = OnsetFrames::new(audio);
     let spans =
@@ -187,7 +192,8 @@ fn measure_onsets(expected: &Expected, audio: &[f32], prosody: &ProsodyAnalysis,
         })
         .collect();
     let hisses = spans().map(|(syl, span)| Some((place_of(syl.initial)?, frames.hiss_low_share(span)?))).collect();
-    Onsets { releases, hisses }
+    let vowels = spans().map(|(syl, span)| Some((rounding_of(syl.final_)?, frames.vowel_brightness(span)?))).collect();
+    Onsets { releases, hisses, vowels }
 }
 
 /// What the recogniser made of one recording: its evidence, where each expected syllable's
@@ -228,8 +234,8 @@ fn combine(
         position_of.iter().map(|&p| recognition.positions.get(p).unwrap_or(&missing)).collect();
     let ended_at = if connected { where_the_recording_ended(&forced_at) } else { None };
 
-    // Hisses are judged against the speaker's hisses from earlier attempts, and this attempt's
-    // are kept for next time.
+    // Hisses and ü vowels are judged against the speaker's hisses and i vowels from earlier
+    // attempts, and this attempt's are kept for next time.
     let mut speaker = prosody.speaker;
     let hiss_sounded: Vec<Option<Place>> = onsets
         .hisses
@@ -239,6 +245,8 @@ fn combine(
             speaker?.sibilants.contradicts(place, share)
         })
         .collect();
+    let vowel_sounded: Vec<Option<Rounding>> =
+        onsets.vowels.iter().map(|v| v.and_then(|(expected, b)| speaker?.vowels.judge(expected, b))).collect();
 
     let mut results = Vec::with_capacity(expected.syllables.len());
     let mut parts = Vec::with_capacity(expected.syllables.len());
@@ -261,6 +269,7 @@ fn combine(
             alone: !connected,
             release: onsets.releases[k],
             hiss_sounded: hiss_sounded[k],
+            vowel_sounded: vowel_sounded[k],
             too_short_for_all,
             after_the_end: ended_at.is_some_and(|e| k >= e),
         };
@@ -305,6 +314,9 @@ fn combine(
         let initial_kept = j.initial_ok || (j.verdict != Verdict::Error && hiss_sounded[k].is_none());
         if let (Some((place, share)), Some(p), true) = (onsets.hisses[k], speaker.as_mut(), initial_kept) {
             p.sibilants.record(place, share);
+        }
+        if let (Some((Rounding::Unrounded, b)), Some(p), true) = (onsets.vowels[k], speaker.as_mut(), j.final_ok) {
+            p.vowels.record_unrounded(b);
         }
     }
     let judged: Vec<Judged> = expected
@@ -400,6 +412,7 @@ fn diagnostics(
                 tone_fit: prosody.syllables[k].tone_score,
                 release_noise_ms: onsets.releases[k].map(|r| r.noise_ms()),
                 hiss_low_share: onsets.hisses[k].map(|(_, share)| share),
+                vowel_brightness: onsets.vowels[k].map(|(_, b)| b),
                 end_lp: ev.map(|e| e.end_lp),
                 top: ev.and_then(|e| e.top),
             }

@@ -4,8 +4,8 @@
 //! probability, chosen once for all items, not per clip.
 
 use shiliu_pinyin::{Contrast, Syllable, Tone, contrast_of};
-use shiliu_prosody::place_of;
-pub use shiliu_prosody::{Onset, Place};
+pub use shiliu_prosody::{Onset, Place, Rounding};
+use shiliu_prosody::{place_of, rounding_of};
 
 use crate::align::AlignOp;
 use crate::candidates::Candidate;
@@ -26,6 +26,10 @@ pub struct SegmentEvidence<'a> {
     /// the speaker's own earlier hisses (see [`shiliu_prosody::SibilantReference`]); `None`
     /// otherwise, and where it was not measured (as for `release`).
     pub hiss_sounded: Option<Place>,
+    /// How an expected ü sounded against the speaker's own i vowels (see
+    /// [`shiliu_prosody::RoundingReference`]); `None` when that says nothing, or where it was
+    /// not measured (as for `release`).
+    pub vowel_sounded: Option<Rounding>,
     /// The speech is too short to hold every expected syllable (see [`too_short_for`]).
     pub too_short_for_all: bool,
     /// The recording had ended before this syllable (see [`where_the_recording_ended`]).
@@ -104,6 +108,24 @@ fn release_contradicts(expected: &Syllable, ev: &SegmentEvidence) -> Option<Syll
         return None;
     }
     Some(ev.candidates[j].syllable)
+}
+
+/// The i counterpart of an expected ü whose vowel was clearly rounded: the recogniser, which
+/// hears many a native ü as i, is not believed on that.
+fn ruled_out_by_vowel(expected: &Syllable, ev: &SegmentEvidence) -> Option<usize> {
+    let rounded = ev.vowel_sounded? == Rounding::Rounded && rounding_of(expected.final_) == Some(Rounding::Rounded);
+    if !rounded {
+        return None;
+    }
+    ev.candidates.iter().position(|c| c.contrast == Some(Contrast::UnroundedRounded))
+}
+
+/// The i counterpart an expected ü sounded like, as bright as the speaker's own i.
+fn vowel_contradicts(expected: &Syllable, ev: &SegmentEvidence) -> Option<Syllable> {
+    if ev.vowel_sounded? != Rounding::Unrounded || rounding_of(expected.final_) != Some(Rounding::Rounded) {
+        return None;
+    }
+    ev.candidates.iter().find(|c| c.contrast == Some(Contrast::UnroundedRounded)).map(|c| c.syllable)
 }
 
 /// The flat/retroflex counterpart the hiss says was said instead of the expected sibilant.
@@ -264,7 +286,8 @@ fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, O
     let t = ev.forced.group_lp.first().copied().unwrap_or(f32::NEG_INFINITY);
     // A release that clearly has the expected aspiration settles b/p, d/t, g/k: the recogniser's
     // preference for the counterpart does not count against the syllable.
-    let ruled_out = ruled_out_by_release(expected, ev);
+    // So does a clearly rounded vowel for ü against i.
+    let ruled_out = ruled_out_by_release(expected, ev).or_else(|| ruled_out_by_vowel(expected, ev));
     let rivals = || ev.forced.group_lp.iter().enumerate().skip(1).filter(|(j, _)| Some(*j) != ruled_out);
     let best_alt = rivals().max_by(|a, b| a.1.total_cmp(b.1)).map(|(j, lp)| (j, *lp));
     // Rivals from the named contrasts count as they are; a slip outside them (guan/gan, uo/ou: a
@@ -354,6 +377,11 @@ fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, O
     // So is a hiss that sounded like the speaker's own hiss for the other place of articulation.
     if let Some(heard) = hiss_contradicts(ev) {
         let problem = segment_problem(expected, &heard, Some(Contrast::FlatRetroflex));
+        return (Verdict::Defect, score.clamp(DEFECT_BAND.0, DEFECT_BAND.1), Some(heard), Some(problem));
+    }
+    // And an ü as bright as the speaker's own i.
+    if let Some(heard) = vowel_contradicts(expected, ev) {
+        let problem = segment_problem(expected, &heard, Some(Contrast::UnroundedRounded));
         return (Verdict::Defect, score.clamp(DEFECT_BAND.0, DEFECT_BAND.1), Some(heard), Some(problem));
     }
     // The n/l rival the recogniser does not put far enough behind (see NASAL_LATERAL_MARGIN).

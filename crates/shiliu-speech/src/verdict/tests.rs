@@ -35,6 +35,7 @@ struct Heard {
     alone: bool,
     release: Option<Release>,
     hiss_sounded: Option<Place>,
+    vowel_sounded: Option<Rounding>,
     too_short_for_all: bool,
     after_the_end: bool,
 }
@@ -53,6 +54,7 @@ impl Heard {
             alone: false,
             release: None,
             hiss_sounded: None,
+            vowel_sounded: None,
             too_short_for_all: false,
             after_the_end: false,
         }
@@ -109,6 +111,11 @@ impl Heard {
         self
     }
 
+    fn vowel_sounding(mut self, rounding: Rounding) -> Heard {
+        self.vowel_sounded = Some(rounding);
+        self
+    }
+
     fn judge(&self, tone: &ToneEvidence) -> Judgement {
         let forced = PositionEvidence {
             target_lp: self.groups[0],
@@ -123,6 +130,7 @@ impl Heard {
             alone: self.alone,
             release: self.release,
             hiss_sounded: self.hiss_sounded,
+            vowel_sounded: self.vowel_sounded,
             too_short_for_all: self.too_short_for_all,
             after_the_end: self.after_the_end,
         };
@@ -448,6 +456,31 @@ fn a_flat_sibilant_whose_hiss_sounded_retroflex_is_a_defect_too() {
     let j = Heard::target("si4", -0.1).hiss_sounding(Place::Retroflex).judge(&tone_ok(Tone::Fourth));
     assert_eq!(j.verdict, Verdict::Defect);
     assert_problem(&j, ProblemKind::Initial, "s", "sh", "flat_retroflex");
+}
+
+#[test]
+fn an_u_whose_vowel_sounded_clearly_rounded_is_not_convicted_by_a_recogniser_that_heard_i() {
+    // 语 of 语法 from a native speaker: the recogniser and the transcript both went for 以.
+    let heard = Heard::target("yu3", -2.4).rival("yi3", -1.3).transcript_heard("yi3");
+    assert_eq!(heard.judge(&tone_ok(Tone::Third)).verdict, Verdict::Error);
+    let j = heard.vowel_sounding(Rounding::Rounded).judge(&tone_ok(Tone::Third));
+    assert_eq!(j.verdict, Verdict::Ok, "{j:?}");
+    assert!(j.final_ok);
+}
+
+#[test]
+fn a_rounded_vowel_rules_out_only_the_i_rival() {
+    let j =
+        Heard::target("lv4", -3.0).rival("nv4", -0.5).vowel_sounding(Rounding::Rounded).judge(&tone_ok(Tone::Fourth));
+    assert_eq!(j.verdict, Verdict::Error);
+    assert_problem(&j, ProblemKind::Initial, "l", "n", "n_l");
+}
+
+#[test]
+fn an_u_as_bright_as_the_speakers_own_i_is_a_defect_naming_i() {
+    let j = Heard::target("yu3", -0.2).vowel_sounding(Rounding::Unrounded).judge(&tone_ok(Tone::Third));
+    assert_eq!(j.verdict, Verdict::Defect);
+    assert_problem(&j, ProblemKind::Final, "ü", "i", "i_ü");
 }
 
 #[test]
