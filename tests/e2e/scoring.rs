@@ -128,6 +128,28 @@ fn chi_said_as_ci_is_caught_once_the_students_own_hisses_are_known() {
 }
 
 #[test]
+fn a_native_u_is_not_called_i_once_the_speakers_own_i_vowels_are_known() {
+    let shared = require_shared!();
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("profile.json");
+    let p = profile.to_str().unwrap();
+    let clip = |name: &str| shared.join(format!("corpus/wav/syllables/{name}.wav"));
+    // Whisper base hears this native 雨 as 以: a new student's ü is judged on that alone.
+    let cold = score(&["--text", "雨"], &clip("cw_yu3"));
+    assert_eq!(cold["syllables"][0]["final_ok"], false, "{cold}");
+    // The same speaker's i vowels, said right, teach the profile how bright their i is.
+    for (name, text) in [("cw_bi1", "逼"), ("cw_yi1", "衣"), ("cw_ji1", "鸡"), ("cw_qi1", "七"), ("cw_di1", "低")] {
+        score(&["--text", text, "--profile", p], &clip(name));
+    }
+    let kept: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&profile).unwrap()).unwrap();
+    assert!(kept["vowels"]["unrounded"]["len"].as_u64().unwrap() >= 4, "{kept}");
+    let warm = score(&["--text", "雨", "--profile", p], &clip("cw_yu3"));
+    let yu = &warm["syllables"][0];
+    assert_eq!(yu["final_ok"], true, "{yu}");
+    assert_eq!(yu["verdict"], "ok", "{yu}");
+}
+
+#[test]
 fn a_damaged_profile_is_refused_with_a_clear_error_and_left_as_it_was() {
     let shared = require_shared!();
     let dir = tempfile::tempdir().unwrap();
