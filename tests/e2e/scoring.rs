@@ -138,7 +138,8 @@ fn a_native_u_is_not_called_i_once_the_speakers_own_i_vowels_are_known() {
     let cold = score(&["--text", "雨"], &clip("cw_yu3"));
     assert_eq!(cold["syllables"][0]["final_ok"], false, "{cold}");
     // The same speaker's i vowels, said right, teach the profile how bright their i is.
-    for (name, text) in [("cw_bi1", "逼"), ("cw_yi1", "衣"), ("cw_ji1", "鸡"), ("cw_qi1", "七"), ("cw_di1", "低")] {
+    for (name, text) in [("cw_bi1", "逼"), ("cw_yi1", "衣"), ("cw_ji1", "鸡"), ("cw_qi1", "七"), ("cw_di1", "低")]
+    {
         score(&["--text", text, "--profile", p], &clip(name));
     }
     let kept: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&profile).unwrap()).unwrap();

@@ -119,6 +119,9 @@ const OTHER_SIDE_WITHIN: f32 = 0.3;
 /// is judged alone. A speaker who merges the two has a low retroflex median and is not judged.
 const OWN_ONLY_FROM: usize = 6;
 const FAR_BELOW_OWN: f32 = 0.5;
+/// In the same case, a retroflex hiss at most this far below the speaker's median sounded like
+/// their own retroflex.
+const NEAR_OWN: f32 = 0.1;
 
 /// One speaker's flat and retroflex hisses, kept with their pitch profile.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
@@ -160,6 +163,26 @@ impl SibilantReference {
             Place::Retroflex if position < OTHER_SIDE_WITHIN => Some(Place::Flat),
             Place::Flat if position > 1.0 - OTHER_SIDE_WITHIN => Some(Place::Retroflex),
             _ => None,
+        }
+    }
+
+    /// Whether a hiss expected at `expected` clearly sounded like this speaker's own hisses of
+    /// that place (the mirror of [`Self::contradicts`]).
+    pub fn confirms(&self, expected: Place, share: f32) -> bool {
+        let Some(retroflex) = self.retroflex.median() else { return false };
+        let Some(flat) = self.flat.median() else {
+            return expected == Place::Retroflex
+                && self.retroflex.len() >= OWN_ONLY_FROM
+                && share >= retroflex - NEAR_OWN;
+        };
+        let gap = retroflex - flat;
+        if gap < MIN_SEPARATION {
+            return false;
+        }
+        let position = (share - flat) / gap;
+        match expected {
+            Place::Retroflex => position > 1.0 - OTHER_SIDE_WITHIN,
+            Place::Flat => position < OTHER_SIDE_WITHIN,
         }
     }
 
@@ -232,6 +255,19 @@ mod tests {
         assert_eq!(few.contradicts(Place::Retroflex, 0.1), None, "too few of the speaker's own yet");
         let merger = reference(&[], &[0.2; 8]);
         assert_eq!(merger.contradicts(Place::Retroflex, 0.05), None);
+    }
+
+    #[test]
+    fn a_hiss_like_the_speakers_own_for_its_place_is_confirmed() {
+        let r = reference(&[0.05, 0.1, 0.08, 0.04, 0.12, 0.06], &[0.3, 0.35, 0.28, 0.4, 0.33, 0.31]);
+        assert!(r.confirms(Place::Retroflex, 0.32));
+        assert!(r.confirms(Place::Flat, 0.09));
+        assert!(!r.confirms(Place::Retroflex, 0.2), "between the two places");
+        assert!(!r.confirms(Place::Flat, 0.3));
+        let own_only = reference(&[], &[0.7, 0.8, 0.75, 0.85, 0.72, 0.78]);
+        assert!(own_only.confirms(Place::Retroflex, 0.74));
+        assert!(!own_only.confirms(Place::Retroflex, 0.6));
+        assert!(!own_only.confirms(Place::Flat, 0.1), "flat hisses are not judged alone");
     }
 
     #[test]

@@ -242,7 +242,8 @@ fn combine(
         .iter()
         .map(|hiss| {
             let (place, share) = (*hiss)?;
-            speaker?.sibilants.contradicts(place, share)
+            let reference = speaker?.sibilants;
+            reference.contradicts(place, share).or_else(|| reference.confirms(place, share).then_some(place))
         })
         .collect();
     let vowel_sounded: Vec<Option<Rounding>> =
@@ -311,7 +312,8 @@ fn combine(
         parts.push((j.segment_score, j.tone_score));
         // Kept unless the initial was judged an error or the hiss itself sounded wrong: the
         // recogniser's mere doubt is weak evidence on this very contrast.
-        let initial_kept = j.initial_ok || (j.verdict != Verdict::Error && hiss_sounded[k].is_none());
+        let hiss_agreed = onsets.hisses[k].is_some_and(|(place, _)| hiss_sounded[k].is_none_or(|p| p == place));
+        let initial_kept = j.initial_ok || (j.verdict != Verdict::Error && hiss_agreed);
         if let (Some((place, share)), Some(p), true) = (onsets.hisses[k], speaker.as_mut(), initial_kept) {
             p.sibilants.record(place, share);
         }

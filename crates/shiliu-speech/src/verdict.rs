@@ -22,8 +22,8 @@ pub struct SegmentEvidence<'a> {
     /// The stop's release, measured in the audio; `None` for other initials, when nothing was
     /// measured, or in sentences, where syllable boundaries are too loose for it.
     pub release: Option<Release>,
-    /// Where a sibilant's hiss sounded made, when that contradicts the expected initial against
-    /// the speaker's own earlier hisses (see [`shiliu_prosody::SibilantReference`]); `None`
+    /// Where a sibilant's hiss sounded made, against the speaker's own earlier hisses (see
+    /// [`shiliu_prosody::SibilantReference`]), when it clearly sounded like one place; `None`
     /// otherwise, and where it was not measured (as for `release`).
     pub hiss_sounded: Option<Place>,
     /// How an expected ü sounded against the speaker's own i vowels (see
@@ -126,6 +126,15 @@ fn vowel_contradicts(expected: &Syllable, ev: &SegmentEvidence) -> Option<Syllab
         return None;
     }
     ev.candidates.iter().find(|c| c.contrast == Some(Contrast::UnroundedRounded)).map(|c| c.syllable)
+}
+
+/// The flat/retroflex counterpart of an expected sibilant whose hiss sounded like the speaker's
+/// own for the expected place.
+fn ruled_out_by_hiss(expected: &Syllable, ev: &SegmentEvidence) -> Option<usize> {
+    if ev.hiss_sounded? != place_of(expected.initial)? {
+        return None;
+    }
+    ev.candidates.iter().position(|c| c.contrast == Some(Contrast::FlatRetroflex))
 }
 
 /// The flat/retroflex counterpart the hiss says was said instead of the expected sibilant.
@@ -286,8 +295,10 @@ fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, O
     let t = ev.forced.group_lp.first().copied().unwrap_or(f32::NEG_INFINITY);
     // A release that clearly has the expected aspiration settles b/p, d/t, g/k: the recogniser's
     // preference for the counterpart does not count against the syllable.
-    // So does a clearly rounded vowel for ü against i.
-    let ruled_out = ruled_out_by_release(expected, ev).or_else(|| ruled_out_by_vowel(expected, ev));
+    // So do a hiss like the speaker's own for zh/z and a clearly rounded vowel for ü against i.
+    let ruled_out = ruled_out_by_release(expected, ev)
+        .or_else(|| ruled_out_by_hiss(expected, ev))
+        .or_else(|| ruled_out_by_vowel(expected, ev));
     let rivals = || ev.forced.group_lp.iter().enumerate().skip(1).filter(|(j, _)| Some(*j) != ruled_out);
     let best_alt = rivals().max_by(|a, b| a.1.total_cmp(b.1)).map(|(j, lp)| (j, *lp));
     // Rivals from the named contrasts count as they are; a slip outside them (guan/gan, uo/ou: a

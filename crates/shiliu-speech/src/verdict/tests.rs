@@ -452,6 +452,16 @@ fn a_retroflex_whose_hiss_sounded_flat_is_a_defect_naming_the_flat_sibilant() {
 }
 
 #[test]
+fn a_retroflex_whose_hiss_sounded_like_the_speakers_own_is_not_doubted_for_the_flat_rival() {
+    // A native speaker's lone 知, which the recogniser would rather have been 资.
+    let heard = Heard::target("zhi1", -3.0).rival("zi1", -2.4).transcript_heard("zi4").said_alone();
+    assert_eq!(heard.judge(&tone_ok(Tone::First)).verdict, Verdict::Defect);
+    let j = heard.hiss_sounding(Place::Retroflex).judge(&tone_ok(Tone::First));
+    assert_eq!(j.verdict, Verdict::Ok, "{j:?}");
+    assert!(j.initial_ok);
+}
+
+#[test]
 fn a_flat_sibilant_whose_hiss_sounded_retroflex_is_a_defect_too() {
     let j = Heard::target("si4", -0.1).hiss_sounding(Place::Retroflex).judge(&tone_ok(Tone::Fourth));
     assert_eq!(j.verdict, Verdict::Defect);
