@@ -9,25 +9,25 @@ use std::time::Instant;
 
 use shiliu_audio::quality::{self, QualityReport};
 use shiliu_pinyin::{Tone, target_contour};
-use shiliu_prosody::{
-    OnsetFrames, Place, ProsodyAnalysis, ReferenceSource, Rounding, SpeakerProfile, is_stop, place_of, rounding_of,
-};
+use shiliu_prosody::{ProsodyAnalysis, ReferenceSource, SpeakerProfile};
 
 use crate::align::{Alignment, align, transcript_syllables};
 use crate::candidates::{Candidate, candidates_for, char_groups};
 use crate::engine::{Engine, ForcingRequest, Recognition};
 use crate::error::{Result, SpeechError};
-use crate::expected::{Expected, Task};
+use crate::expected::Expected;
 use crate::forcing::PositionEvidence;
 use crate::result::{ForcedChoice, ScoreResult, SyllableDiagnostics, SyllableResult, Timings, Verdict};
 use crate::summary::{self, Judged};
 use crate::verdict::{
-    DEFECT_BAND, ERROR_CEILING, Release, SegmentEvidence, ToneEvidence, judge, too_short_for, where_the_recording_ended,
+    DEFECT_BAND, ERROR_CEILING, SegmentEvidence, ToneEvidence, judge, too_short_for, where_the_recording_ended,
 };
 use crate::wrong_text::{ReadSyllable, another_text_was_read};
 
+mod onsets;
 mod restart;
 mod unscored;
+use onsets::Onsets;
 use unscored::{unscored, wrong_text};
 
 /// What to score a recording against.
@@ -130,7 +130,7 @@ impl Scorer {
                 ));
             }
         };
-        let onsets = measure_onsets(&expected, &audio, &prosody, &report);
+        let onsets = Onsets::measure(&expected, &audio, &prosody, &report);
         let alignment = transcript_alignment(&expected, &recognition);
         let recognised = Recognised { recognition: &recognition, position_of: &position_of, alignment: &alignment };
         let mut result = if another_text_was_read(&as_read(&expected, &recognised)) {
@@ -155,45 +155,6 @@ impl Scorer {
 /// the profile this attempt returns replaces it) rather than not at all.
 fn usable_profile(profile: Option<SpeakerProfile>) -> Option<SpeakerProfile> {
     profile.filter(|p| p.validate().is_ok())
-}
-
-/// What the start of each syllable shows in the audio itself, independently of the recogniser
-/// (which often hears the word it expects).
-struct Onsets {
-    /// A stop's release.
-    releases: Vec<Option<Release>>,
-    /// A sibilant's place and the low share of its hiss
-    /// ([`OnsetFrames::hiss_low_share`]).
-    hisses: Vec<Option<(Place, f32)>>,
-    /// An i or ü vowel's expected rounding and its brightness
-    /// ([`OnsetFrames::vowel_brightness`]).
-    vowels: Vec<Option<(Rounding, f32)>>,
-}
-
-/// Measures each syllable's onset, only in syllables and words: in reading, syllables are short
-/// and their boundaries loose, so an onset measured there mixes in its neighbours' noise.
-/// Background noise drowns the faint end of an aspiration (with white noise 20 dB under the
-/// speech, 4 of 36 native p/t/k read as unaspirated) and masks a hiss's spectrum, so a
-/// recording flagged noisy is not measured either.
-fn measure_onsets(expected: &Expected, audio: &[f32], prosody: &ProsodyAnalysis, report: &QualityReport) -> Onsets {
-    let n = expected.syllables.len();
-    if expected.task == Task::Reading || report.flags.contains(&shiliu_audio::QualityFlag::Noisy) {
-        return Onsets { releases: vec![None; n], hisses: vec![None; n], vowels: vec![None; n] };
-    }
-    let frames = OnsetFrames::new(audio);
-    let spans =
-        || expected.syllables.iter().zip(&prosody.syllables).map(|(s, p)| (s.syllable(), (p.start_ms, p.end_ms)));
-    let releases = spans()
-        .map(|(syl, (start, end))| {
-            if !is_stop(syl.initial) {
-                return None;
-            }
-            Some(Release { onset: frames.onset((start, end))?, syllable_ms: end.saturating_sub(start) })
-        })
-        .collect();
-    let hisses = spans().map(|(syl, span)| Some((place_of(syl.initial)?, frames.hiss_low_share(span)?))).collect();
-    let vowels = spans().map(|(syl, span)| Some((rounding_of(syl.final_)?, frames.vowel_brightness(span)?))).collect();
-    Onsets { releases, hisses, vowels }
 }
 
 /// What the recogniser made of one recording: its evidence, where each expected syllable's
@@ -234,20 +195,10 @@ fn combine(
         position_of.iter().map(|&p| recognition.positions.get(p).unwrap_or(&missing)).collect();
     let ended_at = if connected { where_the_recording_ended(&forced_at) } else { None };
 
-    // Hisses and ü vowels are judged against the speaker's hisses and i vowels from earlier
-    // attempts, and this attempt's are kept for next time.
+    // Hisses and ü vowels are judged against the speaker's own from earlier attempts, and this
+    // attempt's are kept for next time.
     let mut speaker = prosody.speaker;
-    let hiss_sounded: Vec<Option<Place>> = onsets
-        .hisses
-        .iter()
-        .map(|hiss| {
-            let (place, share) = (*hiss)?;
-            let reference = speaker?.sibilants;
-            reference.contradicts(place, share).or_else(|| reference.confirms(place, share).then_some(place))
-        })
-        .collect();
-    let vowel_sounded: Vec<Option<Rounding>> =
-        onsets.vowels.iter().map(|v| v.and_then(|(expected, b)| speaker?.vowels.judge(expected, b))).collect();
+    let sounded = onsets.against(speaker.as_ref());
 
     let mut results = Vec::with_capacity(expected.syllables.len());
     let mut parts = Vec::with_capacity(expected.syllables.len());
@@ -269,12 +220,15 @@ fn combine(
             aligned: alignment.ops[k],
             alone: !connected,
             release: onsets.releases[k],
-            hiss_sounded: hiss_sounded[k],
-            vowel_sounded: vowel_sounded[k],
+            hiss_sounded: sounded.hisses[k],
+            vowel_sounded: sounded.vowels[k],
             too_short_for_all,
             after_the_end: ended_at.is_some_and(|e| k >= e),
         };
         let j = judge(&syl, &segs, &tone_ev);
+        if let Some(p) = speaker.as_mut() {
+            onsets.record(k, &j, &sounded, p);
+        }
         let tone_heard = pros.tone.heard.map(Tone::number);
         let heard = j.heard.map(|h| h.with_tone(pros.tone.heard.unwrap_or(syl.tone)).to_numbered());
         let (start, end) = (pros.start_ms + offset_ms, pros.end_ms + offset_ms);
@@ -310,16 +264,6 @@ fn combine(
             problem: j.problem,
         });
         parts.push((j.segment_score, j.tone_score));
-        // Kept unless the initial was judged an error or the hiss itself sounded wrong: the
-        // recogniser's mere doubt is weak evidence on this very contrast.
-        let hiss_agreed = onsets.hisses[k].is_some_and(|(place, _)| hiss_sounded[k].is_none_or(|p| p == place));
-        let initial_kept = j.initial_ok || (j.verdict != Verdict::Error && hiss_agreed);
-        if let (Some((place, share)), Some(p), true) = (onsets.hisses[k], speaker.as_mut(), initial_kept) {
-            p.sibilants.record(place, share);
-        }
-        if let (Some((Rounding::Unrounded, b)), Some(p), true) = (onsets.vowels[k], speaker.as_mut(), j.final_ok) {
-            p.vowels.record_unrounded(b);
-        }
     }
     let judged: Vec<Judged> = expected
         .syllables
