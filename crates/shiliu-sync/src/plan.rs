@@ -228,7 +228,7 @@ mod tests {
         let (a, b) = (DeviceId::new(), DeviceId::new());
         let mine = student("卓玛 A", "3", "1", a);
         let theirs = student("卓玛 B", "4", "1", b);
-        let p = plan(&[theirs.clone()], &LocalRows::from_rows([mine.clone()]));
+        let p = plan(std::slice::from_ref(&theirs), &LocalRows::from_rows([mine.clone()]));
         assert_eq!(p.writes, vec![theirs.clone()]);
         assert_eq!(p.conflicts.len(), 1);
         assert_eq!(p.conflicts[0].lost_hlc, "3");
@@ -244,7 +244,7 @@ mod tests {
         let a = DeviceId::new();
         let old = student("卓玛", "1", "", a);
         let new = student("卓玛玛", "2", "1", a);
-        let p = plan(&[new.clone()], &LocalRows::from_rows([old.clone()]));
+        let p = plan(std::slice::from_ref(&new), &LocalRows::from_rows([old.clone()]));
         assert_eq!(p.writes, vec![new.clone()]);
         assert!(p.conflicts.is_empty());
         // And a stale copy arriving later changes nothing and is no conflict either.

@@ -25,8 +25,8 @@ fn a_wrong_join_code_is_refused_and_the_pc_stays_out_of_the_school() {
 fn devices_learn_of_each_other_through_bundles() {
     let (dir, mut pcs) = school(3);
     let usb = stick(&dir, "usb");
-    for i in 0..3 {
-        export_bundle(&mut pcs[i], &usb, false).unwrap();
+    for pc in pcs.iter_mut() {
+        export_bundle(pc, &usb, false).unwrap();
     }
     for pc in pcs.iter_mut() {
         import_path(pc, &usb).unwrap();
@@ -42,8 +42,8 @@ fn devices_learn_of_each_other_through_bundles() {
 fn a_revoked_pcs_bundles_are_refused_wherever_the_revocation_arrives() {
     let (dir, mut pcs) = school(3);
     let usb = stick(&dir, "usb");
-    for i in 0..3 {
-        export_bundle(&mut pcs[i], &usb, false).unwrap();
+    for pc in pcs.iter_mut() {
+        export_bundle(pc, &usb, false).unwrap();
     }
     for pc in pcs.iter_mut() {
         import_path(pc, &usb).unwrap();
