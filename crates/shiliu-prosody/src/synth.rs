@@ -214,6 +214,13 @@ pub(crate) fn sample(shape: Shape, position: Position, r: &mut Rng) -> (Syllable
     };
     let tail = if r.chance(tail_chance) { r.uniform(tail_range.0, tail_range.1) } else { 0.0 };
     let voiced_frames = ((frames as f32) * (1.0 - tail)).round().max(3.0) as usize;
+    // A quick, clipped fourth tone: the voice fades out early in the fall, leaving only its
+    // high start and the first semitone or two of the fall to track.
+    let kept_frames = if shape == Shape::Falling && position.phrase_end() && tail == 0.0 && r.chance(0.3) {
+        ((frames as f32) * r.uniform(0.35, 0.6)).round().max(4.0) as usize
+    } else {
+        frames
+    };
     let jitter = r.uniform(0.15, 0.4);
 
     let mut st = Vec::with_capacity(frames + 4);
@@ -221,7 +228,7 @@ pub(crate) fn sample(shape: Shape, position: Position, r: &mut Rng) -> (Syllable
     // A short unvoiced, quiet lead-in, as segmentation leaves before the first voiced frame.
     st.push(None);
     loud.push(false);
-    for i in 0..frames {
+    for i in 0..kept_frames {
         let t = i as f32 / (frames - 1).max(1) as f32;
         let k = i as f32;
         let mut v = to_st(level_at(&keys, t));

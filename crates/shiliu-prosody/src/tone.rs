@@ -237,6 +237,15 @@ mod tests {
     }
 
     #[test]
+    fn a_clipped_fourth_whose_voice_fades_early_in_the_fall_is_still_a_fourth() {
+        // 兔 from a native speaker: 110 ms of voice falling from 4.7 to 2.9 st, then nothing.
+        let clipped = contour(&[(0.0, 4.9), (1.0, 4.15)], 11, 0.0, 0.0);
+        assert_eq!(heard(&clipped, &context(Tone::Fourth, Position::Isolated, Initial::T)), Some(Tone::Fourth));
+        let short_first = contour(&[(0.0, 5.0), (1.0, 5.0)], 20, 0.0, 0.0);
+        assert_eq!(heard(&short_first, &context(Tone::First, Position::Isolated, Initial::T)), Some(Tone::First));
+    }
+
+    #[test]
     fn a_sonorant_onset_rise_does_not_turn_first_or_fourth_into_second() {
         let first = contour(&[(0.0, 5.0), (1.0, 5.0)], 35, 5.0, 0.0);
         assert_eq!(heard(&first, &context(Tone::First, Position::Isolated, Initial::M)), Some(Tone::First));
