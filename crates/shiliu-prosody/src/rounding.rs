@@ -16,12 +16,13 @@ use shiliu_pinyin::Final;
 
 use crate::onset::OnsetFrames;
 use crate::recent::RecentValues;
-use crate::sibilant::{band_energy, bin_of};
+use crate::sibilant::split_band_energy;
 
-/// The bands whose energies are compared: where an i's second and third formants lie, and
-/// below them, where a ü's second formant lies.
-const LOW_BAND_HZ: (f32, f32) = (1500.0, 2600.0);
-const HIGH_BAND_HZ: (f32, f32) = (2600.0, 4200.0);
+/// The bands whose energies are compared: above the split, where an i's second and third
+/// formants lie; below it, where a ü's second formant lies.
+const FROM_HZ: f32 = 1500.0;
+const SPLIT_HZ: f32 = 2600.0;
+const TO_HZ: f32 = 4200.0;
 /// The part of the syllable measured: its middle, away from the initial's noise and from the
 /// transition into the next syllable.
 const MIDDLE: (f32, f32) = (0.3, 0.75);
@@ -52,12 +53,11 @@ impl OnsetFrames<'_> {
     pub fn vowel_brightness(&self, span: (u32, u32)) -> Option<f32> {
         let length = span.1.saturating_sub(span.0) as f32;
         let at = |share: f32| span.0 + (share * length) as u32;
-        let (low, split, high) = (bin_of(LOW_BAND_HZ.0), bin_of(LOW_BAND_HZ.1), bin_of(HIGH_BAND_HZ.1));
         let (mut below, mut above, mut frames) = (0.0f32, 0.0f32, 0usize);
         for i in self.frames_between(at(MIDDLE.0), at(MIDDLE.1)).filter(|&i| self.is_loud(i)) {
-            let frame = self.frame(i);
-            below += band_energy(frame, low..split);
-            above += band_energy(frame, split..high);
+            let (b, a) = split_band_energy(self.frame(i), FROM_HZ, SPLIT_HZ, TO_HZ);
+            below += b;
+            above += a;
             frames += 1;
         }
         (frames >= MIN_FRAMES && below > 0.0 && above > 0.0).then(|| (above / below).ln())

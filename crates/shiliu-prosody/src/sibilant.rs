@@ -62,26 +62,28 @@ fn tables() -> &'static Tables {
     })
 }
 
-/// Energy of one frame in DFT bins `bins` (a plain DFT: only ~150 bins of a few frames are
-/// needed, so no FFT).
-pub(crate) fn band_energy(frame: &[f32], bins: std::ops::Range<usize>) -> f32 {
+/// Energy of one frame in `from_hz`–`split_hz` and in `split_hz`–`to_hz`, windowed once (a
+/// plain DFT: only ~150 bins of a few frames are needed, so no FFT). Shared by the hiss and
+/// the vowel measures.
+pub(crate) fn split_band_energy(frame: &[f32], from_hz: f32, split_hz: f32, to_hz: f32) -> (f32, f32) {
     let t = tables();
     let mean = frame.iter().sum::<f32>() / frame.len() as f32;
     let x: Vec<f32> = frame.iter().zip(&t.hann).map(|(v, w)| (v - mean) * w).collect();
-    bins.map(|k| {
-        let (mut re, mut im) = (0.0f32, 0.0f32);
-        for (m, v) in x.iter().enumerate() {
-            let idx = (k * m) % WINDOW;
-            re += v * t.cos[idx];
-            im -= v * t.sin[idx];
-        }
-        re * re + im * im
-    })
-    .sum()
-}
-
-pub(crate) fn bin_of(hz: f32) -> usize {
-    (hz * WINDOW as f32 / SAMPLE_RATE as f32).round() as usize
+    let energy = |bins: std::ops::Range<usize>| -> f32 {
+        bins.map(|k| {
+            let (mut re, mut im) = (0.0f32, 0.0f32);
+            for (m, v) in x.iter().enumerate() {
+                let idx = (k * m) % WINDOW;
+                re += v * t.cos[idx];
+                im -= v * t.sin[idx];
+            }
+            re * re + im * im
+        })
+        .sum()
+    };
+    let bin_of = |hz: f32| (hz * WINDOW as f32 / SAMPLE_RATE as f32).round() as usize;
+    let (from, split, to) = (bin_of(from_hz), bin_of(split_hz), bin_of(to_hz));
+    (energy(from..split), energy(split..to))
 }
 
 impl OnsetFrames<'_> {
@@ -92,13 +94,11 @@ impl OnsetFrames<'_> {
         if !run.is_measurement() {
             return None;
         }
-        let (from, split, to) = (bin_of(BAND_FROM_HZ), bin_of(SPLIT_HZ), bin_of(BAND_TO_HZ));
         let (mut low, mut all) = (0.0f32, 0.0f32);
         for i in run.frames {
-            let frame = self.frame(i);
-            let l = band_energy(frame, from..split);
+            let (l, h) = split_band_energy(self.frame(i), BAND_FROM_HZ, SPLIT_HZ, BAND_TO_HZ);
             low += l;
-            all += l + band_energy(frame, split..to);
+            all += l + h;
         }
         (all > 0.0).then(|| low / all)
     }

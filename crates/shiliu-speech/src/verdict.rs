@@ -110,40 +110,39 @@ fn release_contradicts(expected: &Syllable, ev: &SegmentEvidence) -> Option<Syll
     Some(ev.candidates[j].syllable)
 }
 
+/// Index of the candidate that differs from the target by `contrast` (zi for zhi, yi for yu).
+fn counterpart(ev: &SegmentEvidence, contrast: Contrast) -> Option<usize> {
+    ev.candidates.iter().position(|c| c.contrast == Some(contrast))
+}
+
+/// How an expected ü's vowel sounded against the speaker's own i; `None` for other vowels.
+fn expected_u_sounded(expected: &Syllable, ev: &SegmentEvidence) -> Option<Rounding> {
+    (rounding_of(expected.final_) == Some(Rounding::Rounded)).then_some(ev.vowel_sounded).flatten()
+}
+
 /// The i counterpart of an expected ü whose vowel was clearly rounded: the recogniser, which
 /// hears many a native ü as i, is not believed on that.
 fn ruled_out_by_vowel(expected: &Syllable, ev: &SegmentEvidence) -> Option<usize> {
-    let rounded = ev.vowel_sounded? == Rounding::Rounded && rounding_of(expected.final_) == Some(Rounding::Rounded);
-    if !rounded {
-        return None;
-    }
-    ev.candidates.iter().position(|c| c.contrast == Some(Contrast::UnroundedRounded))
+    (expected_u_sounded(expected, ev)? == Rounding::Rounded).then(|| counterpart(ev, Contrast::UnroundedRounded))?
 }
 
 /// The i counterpart an expected ü sounded like, as bright as the speaker's own i.
 fn vowel_contradicts(expected: &Syllable, ev: &SegmentEvidence) -> Option<Syllable> {
-    if ev.vowel_sounded? != Rounding::Unrounded || rounding_of(expected.final_) != Some(Rounding::Rounded) {
-        return None;
-    }
-    ev.candidates.iter().find(|c| c.contrast == Some(Contrast::UnroundedRounded)).map(|c| c.syllable)
+    (expected_u_sounded(expected, ev)? == Rounding::Unrounded)
+        .then(|| counterpart(ev, Contrast::UnroundedRounded))?
+        .map(|j| ev.candidates[j].syllable)
 }
 
 /// The flat/retroflex counterpart of an expected sibilant whose hiss sounded like the speaker's
 /// own for the expected place.
 fn ruled_out_by_hiss(expected: &Syllable, ev: &SegmentEvidence) -> Option<usize> {
-    if ev.hiss_sounded? != place_of(expected.initial)? {
-        return None;
-    }
-    ev.candidates.iter().position(|c| c.contrast == Some(Contrast::FlatRetroflex))
+    (ev.hiss_sounded? == place_of(expected.initial)?).then(|| counterpart(ev, Contrast::FlatRetroflex))?
 }
 
 /// The flat/retroflex counterpart the hiss says was said instead of the expected sibilant.
 fn hiss_contradicts(ev: &SegmentEvidence) -> Option<Syllable> {
-    let sounded = ev.hiss_sounded?;
-    ev.candidates
-        .iter()
-        .find(|c| c.contrast == Some(Contrast::FlatRetroflex) && place_of(c.syllable.initial) == Some(sounded))
-        .map(|c| c.syllable)
+    let rival = ev.candidates[counterpart(ev, Contrast::FlatRetroflex)?].syllable;
+    (place_of(rival.initial) == Some(ev.hiss_sounded?)).then_some(rival)
 }
 
 /// Whether the free transcript's syllable `heard` has the part that `contrast` changes in
