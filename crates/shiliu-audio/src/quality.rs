@@ -135,7 +135,7 @@ const EDGE_GAP_FRAMES: usize = 12;
 /// noisy recording; trimming them away makes them "omitted" (THCHS-30 A2_4 lost 玩乐 that
 /// way).
 fn widen_to_quiet_edges(levels: &[f32], first: usize, last: usize, floor: f32, top: f32) -> (usize, usize) {
-    let audible = |i: usize| levels[i] > (floor + EDGE_ABOVE_FLOOR_DB).max(top - EDGE_BELOW_TOP_DB);
+    let audible = |i: usize| is_audible(levels[i], floor, top);
     let mut end = last;
     let mut i = last + 1;
     while i < levels.len() && i - end <= EDGE_GAP_FRAMES {
@@ -153,6 +153,11 @@ fn widen_to_quiet_edges(levels: &[f32], first: usize, last: usize, floor: f32, t
         }
     }
     (start, end)
+}
+
+/// Whether a frame at `level` is speech heard above the noise floor, if not loud speech.
+fn is_audible(level: f32, floor: f32, top: f32) -> bool {
+    level > (floor + EDGE_ABOVE_FLOOR_DB).max(top - EDGE_BELOW_TOP_DB)
 }
 
 fn power(x: &[f32]) -> f32 {
@@ -187,9 +192,15 @@ pub fn assess(samples: &[f32]) -> QualityReport {
     let speech_ms = speech_frames as u32 * 10;
     let first = is_speech.iter().position(|s| *s);
     let last = is_speech.iter().rposition(|s| *s);
-    let speech_span = first.zip(last).map(|(a, b)| {
-        let (a, b) = if top - floor < 15.0 { (a, b) } else { widen_to_quiet_edges(&levels, a, b, floor, top) };
-        (a as u32 * 10, b as u32 * 10 + 20)
+    let span_frames = first.zip(last).map(|(a, b)| {
+        if top - floor < 15.0 { (a, b) } else { widen_to_quiet_edges(&levels, a, b, floor, top) }
+    });
+    let speech_span = span_frames.map(|(a, b)| (a as u32 * 10, b as u32 * 10 + 20));
+    // How long the voice was heard: its loud frames and its quieter ones above the noise. In
+    // steady noise 15 dB under the voice, a quick 兔 or 跑 is loud for only ~100 ms, its
+    // fading vowel audible for 200 ms more; counting only the loud frames called it too short.
+    let heard_ms = span_frames.map_or(0, |(a, b)| {
+        (a..=b).filter(|&i| is_speech[i] || is_audible(levels[i], floor, top)).count() as u32 * 10
     });
     let speech_power: f32 = {
         let p: Vec<f32> = frames.iter().zip(&is_speech).filter(|(_, s)| **s).map(|(f, _)| power(f)).collect();
@@ -205,7 +216,7 @@ pub fn assess(samples: &[f32]) -> QualityReport {
     if speech_span.is_none() || peak <= SILENCE_PEAK_DBFS {
         flags.push(QualityFlag::NoSpeech);
     } else {
-        if speech_ms < MIN_SPEECH_MS {
+        if heard_ms < MIN_SPEECH_MS {
             flags.push(QualityFlag::TooShort);
         }
         if peak < QUIET_PEAK_DBFS {
@@ -422,6 +433,30 @@ mod tests {
     fn a_click_is_too_short() {
         let r = assess(&clip(400, syllable(60, 0.8), 400));
         assert!(r.flags.contains(&QualityFlag::TooShort), "{r:?}");
+    }
+
+    #[test]
+    fn a_quick_syllable_fading_into_steady_noise_is_not_too_short() {
+        // Loud for 100 ms, 19 dB above steady noise (a quick 兔: the stressed start of the
+        // vowel), then the vowel 10 dB softer and fading into the noise over 250 ms.
+        let tone = syllable(350, 1.0);
+        let voice: Vec<f32> = tone
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let ms = i as f32 / 16.0;
+                let envelope = if ms < 100.0 { 1.0 } else { 0.3 * (-(ms - 100.0) / 150.0).exp() };
+                // Undo the test syllable's own rise and fall: only this envelope shapes it.
+                let own = (std::f32::consts::PI * i as f32 / tone.len() as f32).sin().max(0.05);
+                0.5 * envelope * v / own
+            })
+            .collect();
+        let mut x = clip(400, voice, 400);
+        let hiss = noise(x.len() / 16, 0.05, 5);
+        x.iter_mut().zip(hiss).for_each(|(a, b)| *a += b);
+        let r = assess(&x);
+        assert!(!r.flags.contains(&QualityFlag::TooShort), "{r:?}");
+        assert!(r.flags.contains(&QualityFlag::Noisy), "{r:?}");
     }
 
     #[test]
