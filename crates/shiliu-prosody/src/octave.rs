@@ -3,9 +3,10 @@
 //! Through a microphone that cuts everything below ~300 Hz (a telephone-grade headset,
 //! Bluetooth hands-free) a low voice keeps only its harmonics, and when its even ones are the
 //! strong ones, half its period looks almost like a period. YIN takes the first deep-enough dip
-//! and reads the pitch an octave high. Two checks undo that: a frame whose dip at twice the lag
-//! is far deeper drops the half-period candidate, and a stretch the decoded path lifted an
-//! octave above its neighbour is folded back when most of its frames point to the longer period.
+//! and reads the pitch an octave high. Three checks undo that: a frame whose dip at twice the
+//! lag is far deeper drops the half-period candidate; a stretch the decoded path lifted an
+//! octave above its neighbour is folded back when most of its frames point to the longer
+//! period; and such a stretch without that evidence is left out when it is the shorter side.
 
 use std::collections::BTreeSet;
 
@@ -59,26 +60,35 @@ pub(crate) fn fold_octave_slips(frames: &[FrameAnalysis], path: &[Option<usize>]
     // Stretches of steady pitch: split where the path jumps by an octave or where voicing
     // stops for more than a few frames.
     let mut stretches: Vec<Vec<(usize, &Candidate)>> = Vec::new();
-    // Stretches that sit an octave above a neighbouring one.
-    let mut high_sides: BTreeSet<usize> = BTreeSet::new();
+    // Stretches that sit an octave above a neighbouring one, with that neighbour.
+    let mut high_sides: BTreeSet<(usize, usize)> = BTreeSet::new();
     for (n, &(i, c)) in chosen.iter().enumerate() {
         let step = n.checked_sub(1).map(|m| (i - chosen[m].0, c.st - chosen[m].1.st));
         match step {
             Some((gap, _)) if gap > OCTAVE_SLIP_MAX_GAP => stretches.push(vec![(i, c)]),
             Some((_, st)) if st.abs() >= OCTAVE_SLIP_MIN_ST => {
-                high_sides.insert(if st < 0.0 { stretches.len() - 1 } else { stretches.len() });
+                let (before, after) = (stretches.len() - 1, stretches.len());
+                high_sides.insert(if st < 0.0 { (before, after) } else { (after, before) });
                 stretches.push(vec![(i, c)]);
             }
             Some(_) => stretches.last_mut().expect("a stretch is open").push((i, c)),
             None => stretches.push(vec![(i, c)]),
         }
     }
-    for stretch in high_sides.into_iter().map(|k| &stretches[k]) {
+    for (stretch, low_side) in high_sides.into_iter().map(|(high, low)| (&stretches[high], &stretches[low])) {
         let halves = stretch.iter().filter(|(_, c)| c.deeper_below_hz.is_some()).count();
         // In at least 3 frames of 5: a frame or two of any voice can look that way.
         if halves * 5 >= stretch.len() * 3 {
             for &(i, c) in stretch {
                 f0[i] = Some(c.deeper_below_hz.unwrap_or(c.hz / 2.0));
+            }
+        } else if stretch.len() < low_side.len() {
+            // Without that evidence the shorter side is still the slip: a voice does not leap
+            // an octave up for a moment. Band-limited, the creaky end of a low fall is read an
+            // octave high (a falling 是 ended in a rise, heard as a second tone); its true
+            // period is uncertain, so the stretch is left out rather than guessed.
+            for &(i, _) in stretch {
+                f0[i] = None;
             }
         }
     }
@@ -103,10 +113,29 @@ mod tests {
         let path = vec![Some(0); frames.len()];
         let f0 = fold_octave_slips(&frames, &path);
         assert!(f0[6..].iter().all(|f| (f.unwrap() - 150.0).abs() < 1.0), "{f0:?}");
-        // A leap with no such evidence is left as measured.
+        // A leap with no such evidence between equally long stretches is left as measured.
         let mut plain: Vec<FrameAnalysis> = (0..6).map(|_| frame(150.0, None)).collect();
         plain.extend((0..6).map(|_| frame(300.0, None)));
         let f0 = fold_octave_slips(&plain, &path);
         assert!(f0[6..].iter().all(|f| *f == Some(300.0)), "{f0:?}");
+    }
+
+    #[test]
+    fn a_short_stretch_an_octave_above_a_longer_one_is_left_out_without_evidence() {
+        // A fall from 220 to 150 Hz whose last frames, after a two-frame gap, read twice as high.
+        let mut frames: Vec<FrameAnalysis> = (0..12).map(|k| frame(220.0 - 6.0 * k as f32, None)).collect();
+        frames.extend((0..2).map(|_| frame(150.0, None)));
+        frames.extend((0..5).map(|k| frame(290.0 - 5.0 * k as f32, None)));
+        let mut path = vec![Some(0); frames.len()];
+        path[12] = None;
+        path[13] = None;
+        let f0 = fold_octave_slips(&frames, &path);
+        assert!(f0[..12].iter().all(Option::is_some), "{f0:?}");
+        assert!(f0[14..].iter().all(Option::is_none), "{f0:?}");
+        // The same short stretch an octave below is a voice breaking into creak: kept.
+        let mut creak: Vec<FrameAnalysis> = (0..12).map(|k| frame(220.0 - 6.0 * k as f32, None)).collect();
+        creak.extend((0..5).map(|_| frame(75.0, None)));
+        let f0 = fold_octave_slips(&creak, &vec![Some(0); creak.len()]);
+        assert!(f0.iter().all(Option::is_some), "{f0:?}");
     }
 }
