@@ -308,8 +308,6 @@ fn combine(
     }
 }
 
-/// The free transcript lined up with the target. A transcript without any hanzi (the recogniser
-/// fell back to Latin letters) says nothing about which syllables were said.
 /// Whether the free transcript can be read as Chinese: it has hanzi, and no kana or hangul. In
 /// noise Whisper sometimes drifts into Japanese (觉得 came out as 适えた); the odd hanzi of
 /// such a transcript say nothing about which syllables were said.
@@ -318,8 +316,9 @@ fn transcript_is_chinese(text: &str) -> bool {
     text.chars().any(crate::expected::is_hanzi) && !text.chars().any(other_script)
 }
 
-/// The free transcript aligned with the expected syllables; a transcript that is not Chinese
-/// counts as agreeing everywhere (it is no evidence either way).
+/// The free transcript aligned with the expected syllables. A transcript that is not Chinese
+/// (the recogniser fell back to Latin letters, or drifted into kana) counts as agreeing
+/// everywhere: it is no evidence either way.
 fn transcript_alignment(expected: &Expected, recognition: &Recognition) -> crate::align::Alignment {
     let expected_syls: Vec<_> = expected.syllables.iter().map(|s| s.syllable()).collect();
     if !transcript_is_chinese(&recognition.transcript.text) {
