@@ -192,16 +192,15 @@ pub fn assess(samples: &[f32]) -> QualityReport {
     let speech_ms = speech_frames as u32 * 10;
     let first = is_speech.iter().position(|s| *s);
     let last = is_speech.iter().rposition(|s| *s);
-    let span_frames = first.zip(last).map(|(a, b)| {
-        if top - floor < 15.0 { (a, b) } else { widen_to_quiet_edges(&levels, a, b, floor, top) }
-    });
+    let span_frames = first
+        .zip(last)
+        .map(|(a, b)| if top - floor < 15.0 { (a, b) } else { widen_to_quiet_edges(&levels, a, b, floor, top) });
     let speech_span = span_frames.map(|(a, b)| (a as u32 * 10, b as u32 * 10 + 20));
     // How long the voice was heard: its loud frames and its quieter ones above the noise. In
     // steady noise 15 dB under the voice, a quick 兔 or 跑 is loud for only ~100 ms, its
     // fading vowel audible for 200 ms more; counting only the loud frames called it too short.
-    let heard_ms = span_frames.map_or(0, |(a, b)| {
-        (a..=b).filter(|&i| is_speech[i] || is_audible(levels[i], floor, top)).count() as u32 * 10
-    });
+    let heard_ms = span_frames
+        .map_or(0, |(a, b)| (a..=b).filter(|&i| is_speech[i] || is_audible(levels[i], floor, top)).count() as u32 * 10);
     let speech_power: f32 = {
         let p: Vec<f32> = frames.iter().zip(&is_speech).filter(|(_, s)| **s).map(|(f, _)| power(f)).collect();
         p.iter().sum::<f32>() / p.len().max(1) as f32
