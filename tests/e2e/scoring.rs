@@ -378,6 +378,22 @@ fn eval_prints_the_accuracy_tables_for_a_manifest() {
 }
 
 #[test]
+fn eval_can_hear_the_corpus_through_a_worse_channel_and_refuses_an_unknown_one() {
+    let shared = require_shared!();
+    let manifest = shared.join("corpus/manifest.tsv");
+    let out =
+        run(shiliu(data_dir_with_model()).arg("eval").arg(&manifest).args(["--only", "cw_ma3", "--channel", "phone"]));
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("1 clips") && text.contains("channel: phone"), "{text}");
+    assert!(text.contains("Tone heard vs tone said"), "{text}");
+    let out = run(shiliu(data_dir_with_model()).arg("eval").arg(&manifest).args(["--channel", "tin-can"]));
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("tin-can") && err.contains("clean, noise, phone, child, room"), "{err}");
+}
+
+#[test]
 fn eval_names_the_rows_it_could_not_score_and_measures_the_rest() {
     let shared = require_shared!();
     let dir = tempfile::tempdir().unwrap();

@@ -9,6 +9,7 @@
 //! ```
 
 pub mod capture;
+pub mod channel;
 mod error;
 pub mod level;
 pub mod playback;
@@ -20,6 +21,7 @@ pub use capture::{
     InputDevice, MicStatus, RecordOptions, Recorder, RecorderEvent, Recording, StopReason, input_devices,
     microphone_status,
 };
+pub use channel::Channel;
 pub use error::{AudioError, Result};
 pub use quality::{QualityFlag, QualityReport};
 

@@ -1,0 +1,274 @@
+//! Recording conditions worse than the test corpora's. The corpora are close-miked and quiet;
+//! classrooms are not. `shiliu eval --channel NAME` plays every clip through one of these
+//! before scoring, so the scorer's tables can be measured on noise, a narrow-band headset, a
+//! child's higher and quicker voice, or a bare room's echo without recordings of each.
+//! Deterministic: a clip always comes out the same.
+
+use std::str::FromStr;
+
+use crate::SAMPLE_RATE;
+use crate::error::{AudioError, Result};
+
+/// One way a recording can reach the scorer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    /// As recorded.
+    Clean,
+    /// Steady room noise (a fan, traffic) 15 dB under the speech.
+    Noise,
+    /// A narrow-band headset: 300–3400 Hz through an 8 kHz link, as Bluetooth hands-free sends.
+    Phone,
+    /// Everything 25 % higher and 20 % quicker: roughly a child's shorter vocal tract and
+    /// higher voice, from an adult's recording.
+    Child,
+    /// A bare classroom heard from a desk microphone: echo dying away over half a second, as
+    /// loud in all as the voice's direct sound.
+    Room,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 5] = [Channel::Clean, Channel::Noise, Channel::Phone, Channel::Child, Channel::Room];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::Clean => "clean",
+            Channel::Noise => "noise",
+            Channel::Phone => "phone",
+            Channel::Child => "child",
+            Channel::Room => "room",
+        }
+    }
+
+    /// The 16 kHz mono `samples` as heard through this channel.
+    pub fn apply(self, samples: &[f32]) -> Result<Vec<f32>> {
+        Ok(match self {
+            Channel::Clean => samples.to_vec(),
+            Channel::Noise => with_noise(samples, NOISE_BELOW_SPEECH_DB),
+            Channel::Phone => {
+                let mut band = samples.to_vec();
+                for cutoff in [PHONE_LOW_HZ, PHONE_LOW_HZ] {
+                    Biquad::high_pass(cutoff).run(&mut band);
+                }
+                for cutoff in [PHONE_HIGH_HZ, PHONE_HIGH_HZ] {
+                    Biquad::low_pass(cutoff).run(&mut band);
+                }
+                let narrow = crate::resample::resample(&band, SAMPLE_RATE, 8_000)?;
+                crate::resample::resample(&narrow, 8_000, SAMPLE_RATE)?
+            }
+            // Played 25 % fast: read as 20 kHz audio and brought back to 16 kHz.
+            Channel::Child => crate::resample::resample(samples, SAMPLE_RATE * 5 / 4, SAMPLE_RATE)?,
+            Channel::Room => with_echo(samples),
+        })
+    }
+}
+
+impl FromStr for Channel {
+    type Err = AudioError;
+
+    fn from_str(s: &str) -> Result<Channel> {
+        Channel::ALL.into_iter().find(|c| c.name() == s).ok_or_else(|| {
+            let names: Vec<&str> = Channel::ALL.iter().map(|c| c.name()).collect();
+            AudioError::Unsupported(format!("no recording channel \"{s}\"; choose one of {}", names.join(", ")))
+        })
+    }
+}
+
+const NOISE_BELOW_SPEECH_DB: f32 = 15.0;
+const PHONE_LOW_HZ: f32 = 300.0;
+const PHONE_HIGH_HZ: f32 = 3400.0;
+/// Time for the echo to die away by 60 dB (s): a classroom with bare walls.
+const ROOM_DECAY_S: f32 = 0.5;
+/// Echo pulses per second (velvet noise: sparse random ±1 pulses sound like a smooth tail).
+const ROOM_PULSES_PER_S: f32 = 2_000.0;
+
+/// A small deterministic random source (xorshift), so that every run hears the same noise.
+struct Noise(u64);
+
+impl Noise {
+    fn next_unit(&mut self) -> f32 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 >> 40) as f32 / (1u64 << 24) as f32
+    }
+
+    /// Uniform in −1..1.
+    fn next_signed(&mut self) -> f32 {
+        2.0 * self.next_unit() - 1.0
+    }
+}
+
+/// Power of the speech: the mean over 20 ms frames within 20 dB of the loudest one.
+fn speech_power(samples: &[f32]) -> f32 {
+    let powers: Vec<f32> = samples.chunks(320).map(|f| f.iter().map(|v| v * v).sum::<f32>() / f.len() as f32).collect();
+    let loudest = powers.iter().copied().fold(0.0, f32::max);
+    let loud: Vec<f32> = powers.into_iter().filter(|p| *p > loudest / 100.0).collect();
+    loud.iter().sum::<f32>() / loud.len().max(1) as f32
+}
+
+/// `samples` with steady noise `below_db` under the speech: white noise tilted towards the low
+/// frequencies, as fans and traffic are.
+fn with_noise(samples: &[f32], below_db: f32) -> Vec<f32> {
+    let mut rng = Noise(0x5EED_0F_F00D);
+    let mut low = 0.0f32;
+    let mut noise: Vec<f32> = samples
+        .iter()
+        .map(|_| {
+            let white = rng.next_signed();
+            low = 0.98 * low + 0.1 * white;
+            white + low
+        })
+        .collect();
+    Biquad::high_pass(60.0).run(&mut noise);
+    let noise_power = noise.iter().map(|v| v * v).sum::<f32>() / noise.len().max(1) as f32;
+    let gain = (speech_power(samples) / noise_power.max(1e-12) / 10f32.powf(below_db / 10.0)).sqrt();
+    samples.iter().zip(&noise).map(|(s, n)| s + gain * n).collect()
+}
+
+/// `samples` in a reverberant room: the direct sound plus an exponentially dying tail of
+/// sparse random echoes whose energy equals the direct sound's. The tail runs on after the
+/// clip, as a recording that stops late would keep it.
+fn with_echo(samples: &[f32]) -> Vec<f32> {
+    let mut rng = Noise(0xEC40_1234);
+    let len = (ROOM_DECAY_S * SAMPLE_RATE as f32) as usize;
+    let spacing = SAMPLE_RATE as f32 / ROOM_PULSES_PER_S;
+    // Amplitude falls by 60 dB (a factor 1000) over the decay time.
+    let rate = 1000f32.ln() / len as f32;
+    let mut taps: Vec<(usize, f32)> = Vec::new();
+    let mut slot = 1.0f32;
+    while (slot as usize) < len {
+        let at = (slot + rng.next_unit() * spacing) as usize;
+        let sign = if rng.next_unit() < 0.5 { -1.0 } else { 1.0 };
+        taps.push((at.min(len - 1), sign * (-rate * at as f32).exp()));
+        slot += spacing;
+    }
+    let tail_energy: f32 = taps.iter().map(|(_, a)| a * a).sum();
+    let scale = 1.0 / tail_energy.max(1e-12).sqrt();
+    let mut out = vec![0.0f32; samples.len() + len / 2];
+    for (i, &s) in samples.iter().enumerate() {
+        out[i] += s;
+        for &(at, a) in &taps {
+            if let Some(o) = out.get_mut(i + at) {
+                *o += scale * a * s;
+            }
+        }
+    }
+    // Keep the loudest sample where it was: the echo is no reason to clip.
+    let (before, after) = (peak(samples), peak(&out));
+    if after > 0.0 {
+        out.iter_mut().for_each(|v| *v *= before / after);
+    }
+    out
+}
+
+fn peak(x: &[f32]) -> f32 {
+    x.iter().fold(0.0f32, |m, v| m.max(v.abs()))
+}
+
+/// A second-order filter section (the usual audio-cookbook low- and high-pass, Q = 1/√2).
+struct Biquad {
+    b: [f32; 3],
+    a: [f32; 2],
+}
+
+impl Biquad {
+    fn new(cutoff_hz: f32, high: bool) -> Biquad {
+        let w = std::f32::consts::TAU * cutoff_hz / SAMPLE_RATE as f32;
+        let alpha = w.sin() / std::f32::consts::SQRT_2;
+        let cos = w.cos();
+        let a0 = 1.0 + alpha;
+        let (b0, b1) = if high { ((1.0 + cos) / 2.0, -(1.0 + cos)) } else { ((1.0 - cos) / 2.0, 1.0 - cos) };
+        Biquad { b: [b0 / a0, b1 / a0, b0 / a0], a: [-2.0 * cos / a0, (1.0 - alpha) / a0] }
+    }
+
+    fn low_pass(cutoff_hz: f32) -> Biquad {
+        Biquad::new(cutoff_hz, false)
+    }
+
+    fn high_pass(cutoff_hz: f32) -> Biquad {
+        Biquad::new(cutoff_hz, true)
+    }
+
+    fn run(&self, x: &mut [f32]) {
+        let (mut x1, mut x2, mut y1, mut y2) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+        for v in x.iter_mut() {
+            let y = self.b[0] * *v + self.b[1] * x1 + self.b[2] * x2 - self.a[0] * y1 - self.a[1] * y2;
+            (x2, x1, y2, y1) = (x1, *v, y1, y);
+            *v = y;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::level::rms_dbfs;
+
+    fn tone(hz: f32, ms: usize) -> Vec<f32> {
+        (0..ms * 16).map(|i| 0.3 * (std::f32::consts::TAU * hz * i as f32 / SAMPLE_RATE as f32).sin()).collect()
+    }
+
+    /// The strongest frequency of `x` between 50 and 1000 Hz, by a plain search.
+    fn strongest_hz(x: &[f32]) -> f32 {
+        let power = |hz: f32| {
+            let w = std::f32::consts::TAU * hz / SAMPLE_RATE as f32;
+            let (c, s) = x
+                .iter()
+                .enumerate()
+                .fold((0.0f32, 0.0f32), |(c, s), (i, v)| (c + v * (w * i as f32).cos(), s + v * (w * i as f32).sin()));
+            c * c + s * s
+        };
+        (50..1000).map(|hz| hz as f32).max_by(|a, b| power(*a).total_cmp(&power(*b))).unwrap()
+    }
+
+    #[test]
+    fn the_phone_channel_keeps_the_speech_band_and_drops_the_fundamental_and_the_hiss() {
+        let through = |hz: f32| {
+            let out = Channel::Phone.apply(&tone(hz, 500)).unwrap();
+            rms_dbfs(&out[2000..6000]) - rms_dbfs(&tone(hz, 500)[2000..6000])
+        };
+        assert!(through(1000.0).abs() < 1.5, "{}", through(1000.0));
+        assert!(through(120.0) < -15.0, "{}", through(120.0));
+        assert!(through(5000.0) < -30.0, "{}", through(5000.0));
+    }
+
+    #[test]
+    fn the_child_channel_is_a_quarter_higher_and_a_fifth_shorter() {
+        let out = Channel::Child.apply(&tone(200.0, 1000)).unwrap();
+        assert!((out.len() as f32 / 16_000.0 - 0.8).abs() < 0.01, "{}", out.len());
+        assert!((strongest_hz(&out) - 250.0).abs() <= 2.0, "{}", strongest_hz(&out));
+    }
+
+    #[test]
+    fn the_noise_channel_sets_steady_noise_15_db_under_the_speech() {
+        let mut clip = vec![0.0; 5000];
+        clip.extend(tone(220.0, 600));
+        clip.extend(vec![0.0; 5000]);
+        let out = Channel::Noise.apply(&clip).unwrap();
+        let report = crate::quality::assess(&out);
+        let snr = report.snr_db.expect("a stretch of plain noise to measure");
+        assert!((12.0..18.0).contains(&snr), "{snr}");
+        assert!(report.flags.contains(&crate::QualityFlag::Noisy), "{report:?}");
+        // The same clip always gets the same noise.
+        assert_eq!(out, Channel::Noise.apply(&clip).unwrap());
+    }
+
+    #[test]
+    fn the_room_channel_lets_a_sound_die_away_over_half_a_second() {
+        let mut clip = tone(220.0, 300);
+        clip.extend(vec![0.0; 16 * 700]);
+        let out = Channel::Room.apply(&clip).unwrap();
+        let level_at = |ms: usize| rms_dbfs(&out[ms * 16..(ms + 50) * 16]) - rms_dbfs(&out[1600..4000]);
+        assert!(level_at(350) > -20.0, "the echo is heard just after: {}", level_at(350));
+        assert!(level_at(350) < level_at(300) - 1.0);
+        assert!(level_at(850) < -45.0, "and has died away half a second later: {}", level_at(850));
+        assert!(peak(&out) <= peak(&clip) + 1e-6);
+    }
+
+    #[test]
+    fn an_unknown_channel_is_refused_with_the_names_to_choose_from() {
+        let e = "telephone".parse::<Channel>().unwrap_err().to_string();
+        assert!(e.contains("telephone") && e.contains("phone, child, room"), "{e}");
+        assert_eq!("room".parse::<Channel>().unwrap(), Channel::Room);
+    }
+}
