@@ -81,10 +81,11 @@ const ROOM_DECAY_S: f32 = 0.5;
 /// Echo pulses per second (velvet noise: sparse random ±1 pulses sound like a smooth tail).
 const ROOM_PULSES_PER_S: f32 = 2_000.0;
 
-/// A small deterministic random source (xorshift), so that every run hears the same noise.
-struct Noise(u64);
+/// A small deterministic random source, so that every run hears the same noise and echo (the
+/// tone model has its own in shiliu-prosody; the two crates share no code).
+struct Xorshift(u64);
 
-impl Noise {
+impl Xorshift {
     fn next_unit(&mut self) -> f32 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
@@ -109,7 +110,7 @@ fn speech_power(samples: &[f32]) -> f32 {
 /// `samples` with steady noise `below_db` under the speech: white noise tilted towards the low
 /// frequencies, as fans and traffic are.
 fn with_noise(samples: &[f32], below_db: f32) -> Vec<f32> {
-    let mut rng = Noise(0x5EED_0F_F00D);
+    let mut rng = Xorshift(0x005E_ED0F_F00D);
     let mut low = 0.0f32;
     let mut noise: Vec<f32> = samples
         .iter()
@@ -129,7 +130,7 @@ fn with_noise(samples: &[f32], below_db: f32) -> Vec<f32> {
 /// sparse random echoes whose energy equals the direct sound's. The tail runs on after the
 /// clip, as a recording that stops late would keep it.
 fn with_echo(samples: &[f32]) -> Vec<f32> {
-    let mut rng = Noise(0xEC40_1234);
+    let mut rng = Xorshift(0xEC40_1234);
     let len = (ROOM_DECAY_S * SAMPLE_RATE as f32) as usize;
     let spacing = SAMPLE_RATE as f32 / ROOM_PULSES_PER_S;
     // Amplitude falls by 60 dB (a factor 1000) over the decay time.
