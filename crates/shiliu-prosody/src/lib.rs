@@ -58,6 +58,7 @@ mod activity;
 mod analyse;
 mod context;
 mod contour;
+mod echo;
 mod error;
 mod features;
 mod model;

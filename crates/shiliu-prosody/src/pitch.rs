@@ -131,10 +131,14 @@ pub(crate) fn st_to_hz(st: f32) -> f32 {
 pub fn track_pitch(samples_16k: &[f32]) -> PitchTrack {
     let n_frames = samples_16k.len().div_ceil(HOP);
     // A first-order high-pass at ~40 Hz removes DC and rumble, which would otherwise fill the
-    // long-lag end of the difference function.
-    let x = high_pass(samples_16k);
+    // long-lag end of the difference function. The pitch is sought with a reverberant room's
+    // late echo taken out, which would hold a syllable's loud start over its quiet end (see
+    // `echo`); the loudness of each frame is the recording's own.
+    let heard = high_pass(samples_16k);
+    let dry = crate::echo::without_late_echo(&heard);
     let mut scratch = Scratch::default();
-    let analyses: Vec<FrameAnalysis> = (0..n_frames).map(|i| analyse_frame(&x, i * HOP, &mut scratch)).collect();
+    let analyses: Vec<FrameAnalysis> =
+        (0..n_frames).map(|i| analyse_frame(&dry, &heard, i * HOP, &mut scratch)).collect();
 
     let mut levels: Vec<f32> = analyses.iter().map(|a| a.rms_db).collect();
     levels.sort_by(f32::total_cmp);
@@ -177,6 +181,7 @@ fn high_pass(x: &[f32]) -> Vec<f32> {
 
 #[derive(Default)]
 struct Scratch {
+    heard: Vec<f32>,
     segment: Vec<f32>,
     diff: Vec<f32>,
 }
@@ -209,20 +214,23 @@ fn squared_distance(a: &[f32], b: &[f32]) -> f32 {
     acc.iter().sum::<f32>() + tail
 }
 
-fn analyse_frame(x: &[f32], centre: usize, s: &mut Scratch) -> FrameAnalysis {
+/// The pitch of frame `centre` from `x`, its loudness and zero crossings from `level`.
+fn analyse_frame(x: &[f32], level: &[f32], centre: usize, s: &mut Scratch) -> FrameAnalysis {
     // The window is centred on the frame time; the lagged copy extends TAU_MAX beyond it.
     let start = centre as isize - (WINDOW / 2) as isize;
-    let len = WINDOW + TAU_MAX + 1;
-    s.segment.clear();
-    s.segment.extend((0..len).map(|k| {
+    let sample = |signal: &[f32], k: usize| {
         let j = start + k as isize;
-        if j >= 0 && (j as usize) < x.len() { x[j as usize] } else { 0.0 }
-    }));
+        if j >= 0 && (j as usize) < signal.len() { signal[j as usize] } else { 0.0 }
+    };
+    s.heard.clear();
+    s.heard.extend((0..WINDOW).map(|k| sample(level, k)));
+    let rms_db = 10.0 * (s.heard.iter().map(|v| v * v).sum::<f32>() / WINDOW as f32 + 1e-12).log10();
+    let crossings = s.heard.windows(2).filter(|w| (w[0] >= 0.0) != (w[1] >= 0.0)).count();
+    let zcr = crossings as f32 / WINDOW as f32;
+    s.segment.clear();
+    s.segment.extend((0..WINDOW + TAU_MAX + 1).map(|k| sample(x, k)));
     let window = &s.segment[..WINDOW];
     let energy: f32 = window.iter().map(|v| v * v).sum();
-    let rms_db = 10.0 * (energy / WINDOW as f32 + 1e-12).log10();
-    let crossings = window.windows(2).filter(|w| (w[0] >= 0.0) != (w[1] >= 0.0)).count();
-    let zcr = crossings as f32 / WINDOW as f32;
     if energy < 1e-10 {
         return FrameAnalysis { candidates: Vec::new(), deepest_hz: None, periodicity: 0.0, rms_db, zcr };
     }
