@@ -12,6 +12,8 @@
 //! length. A dry recording (a headset, the corpora) falls tens of dB in a few frames and is left
 //! as it is; only a recording whose every ending lingers is treated.
 
+use std::borrow::Cow;
+
 use realfft::RealFftPlanner;
 use realfft::num_complex::Complex32;
 
@@ -51,11 +53,12 @@ pub(crate) fn echo_decay_s(x: &[f32]) -> f32 {
     if per_s <= 0.0 { LONGEST_ECHO_S } else { (60.0 / per_s).min(LONGEST_ECHO_S) }
 }
 
-/// `x` (16 kHz) with its late echo suppressed, same length; a dry recording as it is.
-pub(crate) fn without_late_echo(x: &[f32]) -> Vec<f32> {
+/// `x` (16 kHz) with its late echo suppressed, same length; a dry recording (most of them)
+/// as it is, not copied.
+pub(crate) fn without_late_echo(x: &[f32]) -> Cow<'_, [f32]> {
     let decay_s = echo_decay_s(x);
     if x.len() < FFT || decay_s < DRY_BELOW_S {
-        return x.to_vec();
+        return Cow::Borrowed(x);
     }
     let mut planner = RealFftPlanner::<f32>::new();
     let forward = planner.plan_fft_forward(FFT);
@@ -102,7 +105,7 @@ pub(crate) fn without_late_echo(x: &[f32]) -> Vec<f32> {
     }
     // Where the frames did not reach (the last few samples), the input stands.
     out.iter_mut().zip(&norm).zip(x).for_each(|((o, &n), &v)| *o = if n > 1e-3 { *o / n } else { v });
-    out
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -165,7 +168,7 @@ mod tests {
         let mut dry = vec![0.0f32; 16_000];
         harmonic(200.0, 1_600, 8_000, |_| 0.3, &mut dry);
         assert!(echo_decay_s(&dry) < DRY_BELOW_S, "{}", echo_decay_s(&dry));
-        assert_eq!(without_late_echo(&dry), dry);
+        assert_eq!(*without_late_echo(&dry), *dry);
         // The same vowel in a room whose echo dies away by 60 dB in 0.5 s.
         let decay = 1000f32.ln() / (0.5 * RATE);
         let mut room = dry.clone();
@@ -177,6 +180,6 @@ mod tests {
     #[test]
     fn a_clip_shorter_than_one_analysis_window_is_returned_as_it_is() {
         let x: Vec<f32> = (0..300).map(|i| (i as f32 * 0.1).sin()).collect();
-        assert_eq!(without_late_echo(&x), x);
+        assert_eq!(*without_late_echo(&x), *x);
     }
 }
