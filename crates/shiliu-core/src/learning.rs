@@ -65,6 +65,7 @@ fn outcome(s: &shiliu_speech::result::SyllableResult) -> SyllableOutcome {
         heard: s.heard.clone(),
         initial_ok: s.initial_ok,
         final_ok: s.final_ok,
+        tone_ok: Some(s.tone_ok),
         tone_expected: s.tone_expected,
         tone_heard: s.tone_heard,
         verdict: match s.verdict {

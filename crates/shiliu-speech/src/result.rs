@@ -52,12 +52,18 @@ pub struct SyllableResult {
     pub expected: String,
     /// Citation pinyin, e.g. "ni3".
     pub citation: String,
-    /// What was heard: pinyin with tone digit, or null when nothing was said.
+    /// What was judged said: the initial and final heard, with the tone heard where the tone
+    /// was judged wrong and the expected tone otherwise; null when nothing was said.
     pub heard: Option<String>,
     pub initial_ok: bool,
     pub final_ok: bool,
+    /// False when the tone was judged wrong (a defect or an error), like `initial_ok` and
+    /// `final_ok`; this, not `tone_heard`, says whether to mark the tone.
+    pub tone_ok: bool,
     pub tone_expected: u8,
-    /// 1–4, 5 for neutral; null when the pitch could not be judged.
+    /// The pitch classifier's most likely tone, 1–4, 5 for neutral; null when the pitch could
+    /// not be measured. In connected speech it is often unsure, and a most likely tone other
+    /// than the expected one is no mistake until it is sure enough (see `tone_ok`).
     pub tone_heard: Option<u8>,
     pub verdict: Verdict,
     pub score: f32,

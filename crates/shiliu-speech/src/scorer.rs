@@ -230,7 +230,8 @@ fn combine(
             onsets.record(k, &j, &sounded, p);
         }
         let tone_heard = pros.tone.heard.map(Tone::number);
-        let heard = j.heard.map(|h| h.with_tone(pros.tone.heard.unwrap_or(syl.tone)).to_numbered());
+        let tone_judged = if j.tone_ok { syl.tone } else { pros.tone.heard.unwrap_or(syl.tone) };
+        let heard = j.heard.map(|h| h.with_tone(tone_judged).to_numbered());
         let (start, end) = (pros.start_ms + offset_ms, pros.end_ms + offset_ms);
         let span = (end - start) as f32;
         let target_pitch =
@@ -253,6 +254,7 @@ fn combine(
             heard,
             initial_ok: j.initial_ok,
             final_ok: j.final_ok,
+            tone_ok: j.tone_ok,
             tone_expected: syl.tone.number(),
             tone_heard,
             verdict: j.verdict,

@@ -278,6 +278,7 @@ mod tests {
             heard: Some("shi1".into()),
             initial_ok: true,
             final_ok: true,
+            tone_ok: problem.as_ref().is_none_or(|p| p.kind != ProblemKind::Tone),
             tone_expected: 1,
             tone_heard: Some(1),
             verdict,

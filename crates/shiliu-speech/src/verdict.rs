@@ -185,6 +185,8 @@ pub struct Judgement {
     pub heard: Option<Syllable>,
     pub initial_ok: bool,
     pub final_ok: bool,
+    /// The tone was not judged wrong (a pitch too faint to measure is no evidence against it).
+    pub tone_ok: bool,
     pub problem: Option<Problem>,
 }
 
@@ -484,7 +486,7 @@ pub fn judge(expected: &Syllable, segments: &SegmentEvidence, tone: &ToneEvidenc
         (Some(s), Some(t)) => Some(if tv > sv { t } else { s }),
         (s, t) => s.or(t),
     };
-    Judgement { verdict, segment_score, tone_score, heard, initial_ok, final_ok, problem }
+    Judgement { verdict, segment_score, tone_score, heard, initial_ok, final_ok, tone_ok: tv == Verdict::Ok, problem }
 }
 
 #[cfg(test)]

@@ -91,6 +91,7 @@ fn outcome(rng: &mut fastrand::Rng, profile: &Profile, s: &Syllable) -> Syllable
         heard: Some(pinyin),
         initial_ok: true,
         final_ok: true,
+        tone_ok: Some(true),
         tone_expected: tone,
         tone_heard: Some(tone),
         verdict: Verdict::Ok,
@@ -118,6 +119,7 @@ fn outcome(rng: &mut fastrand::Rng, profile: &Profile, s: &Syllable) -> Syllable
     } else if rng.f32() < 0.10 {
         let other = Tone::FULL.into_iter().filter(|t| *t != s.tone).nth(rng.usize(..3)).unwrap_or(Tone::First).number();
         out.tone_heard = Some(other);
+        out.tone_ok = Some(false);
         out.verdict = if rng.bool() { Verdict::Error } else { Verdict::Defect };
         out.score = 40.0 + rng.f32() * 30.0;
         out.problem = Some(SyllableProblem {

@@ -131,13 +131,16 @@ fn print_human(r: &ScoreResult) {
             Verdict::Defect => "~",
             Verdict::Error => "✗",
         };
+        let tone = if s.tone_ok {
+            format!("{} ✓", s.tone_expected)
+        } else {
+            format!("{}→{}", s.tone_expected, s.tone_heard.map_or("?".into(), |t| t.to_string()))
+        };
         println!(
-            "  {mark} {:<4} expected {:<7} heard {:<7} tone {}→{}  {:>5.1}",
+            "  {mark} {:<4} expected {:<7} heard {:<7} tone {tone:<5}  {:>5.1}",
             s.hanzi,
             s.expected,
             s.heard.as_deref().unwrap_or("—"),
-            s.tone_expected,
-            s.tone_heard.map_or("?".into(), |t| t.to_string()),
             s.score
         );
     }

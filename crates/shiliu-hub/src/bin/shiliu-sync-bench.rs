@@ -90,6 +90,7 @@ fn new_attempt(student: StudentId, n: u64) -> NewAttempt {
         heard: Some(pinyin.into()),
         initial_ok: ok,
         final_ok: true,
+        tone_ok: Some(true),
         tone_expected: tone,
         tone_heard: Some(tone),
         verdict: if ok { Verdict::Ok } else { Verdict::Error },

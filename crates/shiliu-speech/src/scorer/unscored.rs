@@ -60,6 +60,7 @@ pub(super) fn unscored(expected: &Expected, report: &QualityReport, started: Ins
             heard: None,
             initial_ok: false,
             final_ok: false,
+            tone_ok: false,
             tone_expected: s.syllable().tone.number(),
             tone_heard: None,
             verdict: Verdict::Error,

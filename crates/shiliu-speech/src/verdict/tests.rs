@@ -233,6 +233,7 @@ fn an_omitted_syllable_is_an_error_with_nothing_heard() {
     let j = Heard::target("xue2", -8.0).every_rival_at(-8.0).transcript_omitted().judge(&tone_ok(Tone::Second));
     assert_eq!(j.verdict, Verdict::Error);
     assert_eq!(j.heard, None);
+    assert!(!j.initial_ok && !j.final_ok && !j.tone_ok, "no part of it was said, not even its tone");
     assert_eq!(j.problem.unwrap().kind, ProblemKind::Omitted);
 }
 
@@ -346,6 +347,17 @@ fn a_connected_tone_the_pitch_still_gives_a_fair_chance_is_not_called_wrong() {
     let tone = connected_tone(Tone::Second, Tone::Third, [0.02, 0.25, 0.7, 0.03, 0.0], 70.0);
     let j = Heard::target("wen2", -0.1).judge(&tone);
     assert_eq!(j.verdict, Verdict::Ok);
+    assert!(j.tone_ok, "the tone is not marked wrong, whichever tone the pitch leant to");
+}
+
+#[test]
+fn a_tone_judged_wrong_is_marked_as_the_initial_and_final_are_and_a_segment_slip_leaves_it_ok() {
+    let wrong = connected_tone(Tone::Third, Tone::Fourth, [0.0, 0.0, 0.05, 0.9, 0.05], 50.0);
+    let j = Heard::target("ma3", -0.2).judge(&wrong);
+    assert!(!j.tone_ok && j.initial_ok && j.final_ok);
+    let j = Heard::target("nan2", -4.0).rival("lan2", -0.3).judge(&tone_ok(Tone::Second));
+    assert_eq!(j.verdict, Verdict::Error);
+    assert!(j.tone_ok && !j.initial_ok);
 }
 
 #[test]

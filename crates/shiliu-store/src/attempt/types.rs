@@ -75,6 +75,10 @@ pub struct SyllableOutcome {
     pub heard: Option<String>,
     pub initial_ok: bool,
     pub final_ok: bool,
+    /// Whether the tone was judged right; `None` in attempts saved before it was recorded,
+    /// whose tone counts as right when the tone heard was the one expected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tone_ok: Option<bool>,
     /// 1–4, 5 for neutral.
     pub tone_expected: u8,
     /// `None` when the pitch could not be judged.

@@ -359,7 +359,9 @@ fn apply_to(sink: &mut impl Sink, fsrs: &fsrs::FSRS, attempt_key: i64, f: &Attem
             worsen(&mut focus, Focus::Contrast(c), rate(missed, s.verdict));
         }
         if let (Some(heard), Some(tone)) = (s.tone_heard, Tone::from_number(s.tone_expected)) {
-            let missed = heard != s.tone_expected;
+            // In connected speech the pitch's most likely tone often differs from a tone said
+            // well; only a tone judged wrong is a miss.
+            let missed = s.tone_ok.map_or(heard != s.tone_expected, |ok| !ok);
             count(SoundKind::Tone, &s.tone_expected.to_string(), missed);
             worsen(&mut focus, Focus::Tone(tone), rate(missed, s.verdict));
         }

@@ -53,6 +53,7 @@ pub fn ok(hanzi: &str, pinyin: &str) -> SyllableOutcome {
         heard: Some(pinyin.into()),
         initial_ok: true,
         final_ok: true,
+        tone_ok: Some(true),
         tone_expected: tone,
         tone_heard: Some(tone),
         verdict: Verdict::Ok,
@@ -90,6 +91,7 @@ pub fn wrong_tone(hanzi: &str, pinyin: &str, heard_tone: u8) -> SyllableOutcome 
     let mut s = ok(hanzi, pinyin);
     s.heard = Some(format!("{}{heard_tone}", &pinyin[..pinyin.len() - 1]));
     s.tone_heard = Some(heard_tone);
+    s.tone_ok = Some(false);
     s.verdict = Verdict::Error;
     s.score = 40.0;
     s.problem = Some(SyllableProblem {

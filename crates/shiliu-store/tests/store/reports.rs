@@ -154,3 +154,28 @@ fn the_class_summary_has_a_row_per_student() {
     assert_eq!(row("甲").last_active, Some(T0));
     assert_eq!((row("乙").attempts, row("乙").last_active), (0, None));
 }
+
+#[test]
+fn a_tone_judged_right_is_no_miss_whichever_tone_the_pitch_leant_to() {
+    let (_dir, mut store) = fresh();
+    let s = school(&mut store, &["阿依"]);
+    let student = s.students[0];
+    // In a sentence the pitch's most likely tone for a well-said 好 is often another one; the
+    // scorer judged the tone right. An attempt saved before that judgement was recorded has
+    // only the tone heard to go on.
+    let leant_away = || {
+        let mut h = ok("好", "hao3");
+        h.tone_heard = Some(2);
+        h
+    };
+    let judged_right = shiliu_store::SyllableOutcome { tone_ok: Some(true), ..leant_away() };
+    let saved_before = shiliu_store::SyllableOutcome { tone_ok: None, ..leant_away() };
+    for day in 0..2 {
+        add(&mut store, &attempt(student, "u1-01", at_day(3 * day), 90.0, vec![judged_right.clone()]));
+        add(&mut store, &attempt(student, "u1-01", at_day(3 * day + 1), 90.0, vec![saved_before.clone()]));
+        add(&mut store, &attempt(student, "u1-01", at_day(3 * day + 2), 60.0, vec![wrong_tone("好", "hao3", 2)]));
+    }
+    let weakest = store.weakest_sounds(student, at_day(5), 10).unwrap();
+    let third = weakest.iter().find(|w| w.kind == SoundKind::Tone && w.sound == "3").unwrap();
+    assert_eq!((third.tries, third.misses), (6, 4));
+}

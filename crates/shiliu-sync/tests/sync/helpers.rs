@@ -67,6 +67,7 @@ pub fn syllable(hanzi: &str, pinyin: &str, ok: bool) -> SyllableOutcome {
         heard: Some(pinyin.into()),
         initial_ok: ok,
         final_ok: true,
+        tone_ok: Some(true),
         tone_expected: tone,
         tone_heard: Some(tone),
         verdict: if ok { Verdict::Ok } else { Verdict::Error },

@@ -12,11 +12,19 @@ expected: string,
  */
 citation: string, 
 /**
- * What was heard: pinyin with tone digit, or null when nothing was said.
+ * What was judged said: the initial and final heard, with the tone heard where the tone
+ * was judged wrong and the expected tone otherwise; null when nothing was said.
  */
-heard: string | null, initial_ok: boolean, final_ok: boolean, tone_expected: number, 
+heard: string | null, initial_ok: boolean, final_ok: boolean, 
 /**
- * 1–4, 5 for neutral; null when the pitch could not be judged.
+ * False when the tone was judged wrong (a defect or an error), like `initial_ok` and
+ * `final_ok`; this, not `tone_heard`, says whether to mark the tone.
+ */
+tone_ok: boolean, tone_expected: number, 
+/**
+ * The pitch classifier's most likely tone, 1–4, 5 for neutral; null when the pitch could
+ * not be measured. In connected speech it is often unsure, and a most likely tone other
+ * than the expected one is no mistake until it is sure enough (see `tone_ok`).
  */
 tone_heard: number | null, verdict: Verdict, score: number, start_ms: number, end_ms: number, 
 /**
