@@ -3,7 +3,9 @@
 //! brightness; and how the hiss and the vowel compare with the speaker's own earlier ones.
 
 use shiliu_audio::quality::QualityReport;
-use shiliu_prosody::{OnsetFrames, Place, ProsodyAnalysis, Rounding, SpeakerProfile, is_stop, place_of, rounding_of};
+use shiliu_prosody::{
+    Brightness, OnsetFrames, Place, ProsodyAnalysis, Rounding, SpeakerProfile, is_stop, place_of, rounding_of,
+};
 
 use crate::expected::{Expected, Task};
 use crate::result::Verdict;
@@ -15,9 +17,11 @@ pub(super) struct Onsets {
     pub releases: Vec<Option<Release>>,
     /// A sibilant's place and the low share of its hiss ([`OnsetFrames::hiss_low_share`]).
     pub hisses: Vec<Option<(Place, f32)>>,
-    /// An i or ü vowel's expected rounding and its brightness
+    /// An i or ü vowel's expected rounding and its brightness at each band scale
     /// ([`OnsetFrames::vowel_brightness`]).
-    pub vowels: Vec<Option<(Rounding, f32)>>,
+    pub vowels: Vec<Option<(Rounding, Brightness)>>,
+    /// An i vowel's upper formant peak ([`OnsetFrames::vowel_peak_hz`]), which sets those bands.
+    pub i_peaks: Vec<Option<f32>>,
 }
 
 /// How the hisses and vowels sounded against the speaker's own.
@@ -37,7 +41,12 @@ impl Onsets {
     pub fn measure(expected: &Expected, audio: &[f32], prosody: &ProsodyAnalysis, report: &QualityReport) -> Onsets {
         let n = expected.syllables.len();
         if expected.task == Task::Reading || report.flags.contains(&shiliu_audio::QualityFlag::Noisy) {
-            return Onsets { releases: vec![None; n], hisses: vec![None; n], vowels: vec![None; n] };
+            return Onsets {
+                releases: vec![None; n],
+                hisses: vec![None; n],
+                vowels: vec![None; n],
+                i_peaks: vec![None; n],
+            };
         }
         let frames = OnsetFrames::new(audio);
         let spans =
@@ -53,7 +62,10 @@ impl Onsets {
         let hisses = spans().map(|(syl, span)| Some((place_of(syl.initial)?, frames.hiss_low_share(span)?))).collect();
         let vowels =
             spans().map(|(syl, span)| Some((rounding_of(syl.final_)?, frames.vowel_brightness(span)?))).collect();
-        Onsets { releases, hisses, vowels }
+        let i_peaks = spans()
+            .map(|(syl, span)| (rounding_of(syl.final_)? == Rounding::Unrounded).then(|| frames.vowel_peak_hz(span))?)
+            .collect();
+        Onsets { releases, hisses, vowels, i_peaks }
     }
 
     /// Hisses and ü vowels judged against the speaker's hisses and i vowels from earlier
@@ -84,7 +96,7 @@ impl Onsets {
             }
         }
         if let (Some((Rounding::Unrounded, b)), true) = (self.vowels[k], judged.final_ok) {
-            speaker.vowels.record_unrounded(b);
+            speaker.vowels.record_unrounded(b, self.i_peaks[k]);
         }
     }
 }
