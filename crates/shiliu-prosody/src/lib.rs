@@ -84,7 +84,7 @@ pub use onset::{Onset, OnsetFrames, is_stop};
 pub use pitch::{HOP_MS, MAX_F0_HZ, MIN_F0_HZ, PitchFrame, PitchTrack, SAMPLE_RATE, track_pitch};
 pub use profile::{Reference, ReferenceSource, SpeakerProfile};
 pub use recent::RecentValues;
-pub use rounding::{BAND_SCALES, Brightness, Rounding, RoundingReference, rounding_of};
+pub use rounding::{BAND_SCALES, Brightness, Rounding, RoundingReference, VowelMeasure, rounding_of};
 pub use segment::segment_syllables;
 pub use sibilant::{Place, SibilantReference, place_of};
 pub use synth::Position;

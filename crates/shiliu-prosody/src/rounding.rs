@@ -20,7 +20,7 @@ use shiliu_pinyin::Final;
 
 use crate::onset::OnsetFrames;
 use crate::recent::RecentValues;
-use crate::sibilant::{bin_energies, split_band_energy};
+use crate::sibilant::bin_energies;
 
 /// The bands whose energies are compared: above the split, where an i's second and third
 /// formants lie; below it, where a ü's second formant lies.
@@ -78,43 +78,51 @@ impl OnsetFrames<'_> {
         (frames.len() >= MIN_FRAMES).then_some(frames)
     }
 
-    /// The natural log of the vowel's energy in 2.6–4.2 kHz over its energy in 1.5–2.6 kHz,
-    /// with each edge at each of [`BAND_SCALES`], in the middle of the syllable spanning `span`
-    /// (ms); `None` when too little of it is loud.
-    pub fn vowel_brightness(&self, span: (u32, u32)) -> Option<Brightness> {
-        let frames = self.vowel_frames(span)?;
-        let mut out = [0.0; 3];
-        for (o, scale) in out.iter_mut().zip(BAND_SCALES) {
-            let (mut below, mut above) = (0.0f32, 0.0f32);
-            for &i in &frames {
-                let (b, a) = split_band_energy(self.frame(i), FROM_HZ * scale, SPLIT_HZ * scale, TO_HZ * scale);
-                below += b;
-                above += a;
-            }
-            if below <= 0.0 || above <= 0.0 {
-                return None;
-            }
-            *o = (above / below).ln();
-        }
-        Some(out)
-    }
-
-    /// Where the vowel in the middle of the syllable spanning `span` (ms) has its strongest
-    /// upper formants (Hz): for an i, its second and third.
-    pub fn vowel_peak_hz(&self, span: (u32, u32)) -> Option<f32> {
+    /// The vowel in the middle of the syllable spanning `span` (ms), measured once for both
+    /// questions; `None` when too little of it is loud.
+    pub fn vowel(&self, span: (u32, u32)) -> Option<VowelMeasure> {
+        // One spectrum of the frames, 1.5–6 kHz, serves every band scale and the peak.
         let mut total: Vec<f32> = Vec::new();
         let mut bin_hz = 0.0;
         for i in self.vowel_frames(span)? {
-            let (energies, width) = bin_energies(self.frame(i), PEAK_SEARCH_HZ.0, PEAK_SEARCH_HZ.1);
+            let (energies, width) = bin_energies(self.frame(i), FROM_HZ, PEAK_SEARCH_HZ.1);
             total.resize(energies.len(), 0.0);
             total.iter_mut().zip(&energies).for_each(|(t, e)| *t += e);
             bin_hz = width;
         }
+        let bin_of = |hz: f32| (((hz / bin_hz).round() - (FROM_HZ / bin_hz).round()) as usize).min(total.len());
+        let energy = |from: f32, to: f32| total[bin_of(from)..bin_of(to)].iter().sum::<f32>();
+        let mut brightness = [0.0; 3];
+        for (b, scale) in brightness.iter_mut().zip(BAND_SCALES) {
+            let (below, above) = (energy(FROM_HZ * scale, SPLIT_HZ * scale), energy(SPLIT_HZ * scale, TO_HZ * scale));
+            if below <= 0.0 || above <= 0.0 {
+                return None;
+            }
+            *b = (above / below).ln();
+        }
+        // The upper formant peak, on the spectrum smoothed over PEAK_SMOOTHING_HZ.
+        let search = bin_of(PEAK_SEARCH_HZ.0)..total.len();
         let half = ((PEAK_SMOOTHING_HZ / bin_hz / 2.0).round() as usize).max(1);
-        let smoothed = |k: usize| total[k.saturating_sub(half)..(k + half + 1).min(total.len())].iter().sum::<f32>();
-        let best = (0..total.len()).max_by(|&a, &b| smoothed(a).total_cmp(&smoothed(b)))?;
-        (smoothed(best) > 0.0).then_some(PEAK_SEARCH_HZ.0 + best as f32 * bin_hz)
+        let smoothed = |k: usize| {
+            total[k.saturating_sub(half).max(search.start)..(k + half + 1).min(total.len())].iter().sum::<f32>()
+        };
+        let peak_hz = search
+            .clone()
+            .max_by(|&a, &b| smoothed(a).total_cmp(&smoothed(b)))
+            .filter(|&k| smoothed(k) > 0.0)
+            .map(|k| (FROM_HZ / bin_hz).round() * bin_hz + k as f32 * bin_hz);
+        Some(VowelMeasure { brightness, peak_hz })
     }
+}
+
+/// An i or ü vowel as measured.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VowelMeasure {
+    /// The natural log of the vowel's energy in 2.6–4.2 kHz over its energy in 1.5–2.6 kHz,
+    /// with each edge at each of [`BAND_SCALES`].
+    pub brightness: Brightness,
+    /// Where its upper formants are strongest (Hz): for an i, its second and third together.
+    pub peak_hz: Option<f32>,
 }
 
 /// An ü is heard as rounded when it is at least this much (in log ratio) less bright than the
@@ -134,7 +142,7 @@ pub struct RoundingReference {
     /// stored before the bands followed the voice, as is ...
     #[serde(default)]
     pub unrounded_scaled: [RecentValues; 2],
-    /// ... the upper formant peak of the i vowels (kHz, see [`OnsetFrames::vowel_peak_hz`]).
+    /// ... the upper formant peak of the i vowels (kHz, see [`VowelMeasure::peak_hz`]).
     #[serde(default)]
     pub i_peaks_khz: RecentValues,
 }
@@ -221,7 +229,7 @@ mod tests {
 
     fn brightness(formants: &[f32]) -> f32 {
         let x = in_silence(200, &[vowel_with_formants(300, formants)], 100);
-        OnsetFrames::new(&x).vowel_brightness((200, 500)).unwrap()[0]
+        OnsetFrames::new(&x).vowel((200, 500)).unwrap().brightness[0]
     }
 
     #[test]
@@ -245,7 +253,7 @@ mod tests {
     fn a_childs_vowels_measure_in_their_scaled_bands_as_a_womans_do_in_hers() {
         let brightness = |f0: f32, formants: &[f32]| {
             let (frames, span) = measured(f0, formants);
-            frames.vowel_brightness(span).unwrap()
+            frames.vowel(span).unwrap().brightness
         };
         for vowel in [[300.0, 2800.0, 3400.0], [300.0, 2000.0, 2500.0]] {
             let woman = brightness(220.0, &vowel)[0];
@@ -262,10 +270,10 @@ mod tests {
     fn an_is_upper_formant_peak_follows_the_voice() {
         let i = [300.0, 2800.0, 3400.0];
         let (frames, span) = measured(220.0, &i);
-        let adult = frames.vowel_peak_hz(span).unwrap();
+        let adult = frames.vowel(span).unwrap().peak_hz.unwrap();
         assert!((2700.0..=3500.0).contains(&adult), "{adult}");
         let (frames, span) = measured(264.0, &child(&i));
-        let young = frames.vowel_peak_hz(span).unwrap();
+        let young = frames.vowel(span).unwrap().peak_hz.unwrap();
         assert!((young / adult - 1.2).abs() < 0.1, "{adult} -> {young}");
     }
 
@@ -295,7 +303,7 @@ mod tests {
     #[test]
     fn silence_has_no_brightness() {
         let x = vec![0.0; 8000];
-        assert_eq!(OnsetFrames::new(&x).vowel_brightness((100, 400)), None);
+        assert_eq!(OnsetFrames::new(&x).vowel((100, 400)), None);
     }
 
     fn reference(i_values: &[f32]) -> RoundingReference {

@@ -64,6 +64,7 @@ fn tables() -> &'static Tables {
 
 /// Energy of one frame in each DFT bin from `from_hz` up to `to_hz`, windowed once (a plain
 /// DFT: only ~150 bins of a few frames are needed, so no FFT), with the bin width in Hz.
+/// Shared by the hiss and the vowel measures.
 pub(crate) fn bin_energies(frame: &[f32], from_hz: f32, to_hz: f32) -> (Vec<f32>, f32) {
     let t = tables();
     let mean = frame.iter().sum::<f32>() / frame.len() as f32;
@@ -84,8 +85,7 @@ pub(crate) fn bin_energies(frame: &[f32], from_hz: f32, to_hz: f32) -> (Vec<f32>
     (energies, bin_hz)
 }
 
-/// Energy of one frame in `from_hz`–`split_hz` and in `split_hz`–`to_hz`. Shared by the hiss
-/// and the vowel measures.
+/// Energy of one frame in `from_hz`–`split_hz` and in `split_hz`–`to_hz`.
 pub(crate) fn split_band_energy(frame: &[f32], from_hz: f32, split_hz: f32, to_hz: f32) -> (f32, f32) {
     let (energies, bin_hz) = bin_energies(frame, from_hz, to_hz);
     let bin_of = |hz: f32| (hz / bin_hz).round() as usize;

@@ -165,7 +165,8 @@ pub struct SyllableDiagnostics {
     pub release_noise_ms: Option<u32>,
     /// A sibilant's hiss: the share of its 2–7.8 kHz energy below 4.5 kHz, when measured.
     pub hiss_low_share: Option<f32>,
-    /// An i or ü vowel's brightness (see `OnsetFrames::vowel_brightness`), where measured.
+    /// An i or ü vowel's brightness in the unscaled bands (see `shiliu_prosody::VowelMeasure`),
+    /// where measured.
     pub vowel_brightness: Option<f32>,
     /// Log-probability the recogniser gave the text ending just before this syllable.
     pub end_lp: Option<f32>,

@@ -18,9 +18,9 @@ pub(super) struct Onsets {
     /// A sibilant's place and the low share of its hiss ([`OnsetFrames::hiss_low_share`]).
     pub hisses: Vec<Option<(Place, f32)>>,
     /// An i or ü vowel's expected rounding and its brightness at each band scale
-    /// ([`OnsetFrames::vowel_brightness`]).
+    /// ([`shiliu_prosody::VowelMeasure`]).
     pub vowels: Vec<Option<(Rounding, Brightness)>>,
-    /// An i vowel's upper formant peak ([`OnsetFrames::vowel_peak_hz`]), which sets those bands.
+    /// An i vowel's upper formant peak, which says which band scale suits the voice.
     pub i_peaks: Vec<Option<f32>>,
 }
 
@@ -60,10 +60,12 @@ impl Onsets {
             })
             .collect();
         let hisses = spans().map(|(syl, span)| Some((place_of(syl.initial)?, frames.hiss_low_share(span)?))).collect();
-        let vowels =
-            spans().map(|(syl, span)| Some((rounding_of(syl.final_)?, frames.vowel_brightness(span)?))).collect();
-        let i_peaks = spans()
-            .map(|(syl, span)| (rounding_of(syl.final_)? == Rounding::Unrounded).then(|| frames.vowel_peak_hz(span))?)
+        let measured: Vec<_> =
+            spans().map(|(syl, span)| Some((rounding_of(syl.final_)?, frames.vowel(span)?))).collect();
+        let vowels = measured.iter().map(|m| m.map(|(rounding, v)| (rounding, v.brightness))).collect();
+        let i_peaks = measured
+            .iter()
+            .map(|m| m.filter(|(r, _)| *r == Rounding::Unrounded).and_then(|(_, v)| v.peak_hz))
             .collect();
         Onsets { releases, hisses, vowels, i_peaks }
     }
