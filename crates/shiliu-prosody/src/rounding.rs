@@ -20,7 +20,7 @@ use shiliu_pinyin::Final;
 
 use crate::onset::OnsetFrames;
 use crate::recent::RecentValues;
-use crate::sibilant::bin_energies;
+use crate::sibilant::{BIN_HZ, bin_energies, bin_of};
 
 /// The bands whose energies are compared: above the split, where an i's second and third
 /// formants lie; below it, where a ü's second formant lies.
@@ -83,15 +83,14 @@ impl OnsetFrames<'_> {
     pub fn vowel(&self, span: (u32, u32)) -> Option<VowelMeasure> {
         // One spectrum of the frames, 1.5–6 kHz, serves every band scale and the peak.
         let mut total: Vec<f32> = Vec::new();
-        let mut bin_hz = 0.0;
         for i in self.vowel_frames(span)? {
-            let (energies, width) = bin_energies(self.frame(i), FROM_HZ, PEAK_SEARCH_HZ.1);
+            let energies = bin_energies(self.frame(i), FROM_HZ, PEAK_SEARCH_HZ.1);
             total.resize(energies.len(), 0.0);
             total.iter_mut().zip(&energies).for_each(|(t, e)| *t += e);
-            bin_hz = width;
         }
-        let bin_of = |hz: f32| (((hz / bin_hz).round() - (FROM_HZ / bin_hz).round()) as usize).min(total.len());
-        let energy = |from: f32, to: f32| total[bin_of(from)..bin_of(to)].iter().sum::<f32>();
+        // Index into `total`, which starts at FROM_HZ's bin.
+        let at = |hz: f32| bin_of(hz).saturating_sub(bin_of(FROM_HZ)).min(total.len());
+        let energy = |from: f32, to: f32| total[at(from)..at(to)].iter().sum::<f32>();
         let mut brightness = [0.0; 3];
         for (b, scale) in brightness.iter_mut().zip(BAND_SCALES) {
             let (below, above) = (energy(FROM_HZ * scale, SPLIT_HZ * scale), energy(SPLIT_HZ * scale, TO_HZ * scale));
@@ -101,8 +100,8 @@ impl OnsetFrames<'_> {
             *b = (above / below).ln();
         }
         // The upper formant peak, on the spectrum smoothed over PEAK_SMOOTHING_HZ.
-        let search = bin_of(PEAK_SEARCH_HZ.0)..total.len();
-        let half = ((PEAK_SMOOTHING_HZ / bin_hz / 2.0).round() as usize).max(1);
+        let search = at(PEAK_SEARCH_HZ.0)..total.len();
+        let half = ((PEAK_SMOOTHING_HZ / BIN_HZ / 2.0).round() as usize).max(1);
         let smoothed = |k: usize| {
             total[k.saturating_sub(half).max(search.start)..(k + half + 1).min(total.len())].iter().sum::<f32>()
         };
@@ -110,7 +109,7 @@ impl OnsetFrames<'_> {
             .clone()
             .max_by(|&a, &b| smoothed(a).total_cmp(&smoothed(b)))
             .filter(|&k| smoothed(k) > 0.0)
-            .map(|k| (FROM_HZ / bin_hz).round() * bin_hz + k as f32 * bin_hz);
+            .map(|k| (bin_of(FROM_HZ) + k) as f32 * BIN_HZ);
         Some(VowelMeasure { brightness, peak_hz })
     }
 }

@@ -62,16 +62,22 @@ fn tables() -> &'static Tables {
     })
 }
 
+/// Width of one DFT bin of an analysis window, Hz.
+pub(crate) const BIN_HZ: f32 = SAMPLE_RATE as f32 / WINDOW as f32;
+
+/// The DFT bin nearest `hz`.
+pub(crate) fn bin_of(hz: f32) -> usize {
+    ((hz / BIN_HZ).round() as usize).min(WINDOW / 2)
+}
+
 /// Energy of one frame in each DFT bin from `from_hz` up to `to_hz`, windowed once (a plain
-/// DFT: only ~150 bins of a few frames are needed, so no FFT), with the bin width in Hz.
+/// DFT: only ~150 bins of a few frames are needed, so no FFT), bin [`bin_of`]`(from_hz)` first.
 /// Shared by the hiss and the vowel measures.
-pub(crate) fn bin_energies(frame: &[f32], from_hz: f32, to_hz: f32) -> (Vec<f32>, f32) {
+pub(crate) fn bin_energies(frame: &[f32], from_hz: f32, to_hz: f32) -> Vec<f32> {
     let t = tables();
     let mean = frame.iter().sum::<f32>() / frame.len() as f32;
     let x: Vec<f32> = frame.iter().zip(&t.hann).map(|(v, w)| (v - mean) * w).collect();
-    let bin_hz = SAMPLE_RATE as f32 / WINDOW as f32;
-    let bin_of = |hz: f32| ((hz / bin_hz).round() as usize).min(WINDOW / 2);
-    let energies = (bin_of(from_hz)..bin_of(to_hz))
+    (bin_of(from_hz)..bin_of(to_hz))
         .map(|k| {
             let (mut re, mut im) = (0.0f32, 0.0f32);
             for (m, v) in x.iter().enumerate() {
@@ -81,14 +87,12 @@ pub(crate) fn bin_energies(frame: &[f32], from_hz: f32, to_hz: f32) -> (Vec<f32>
             }
             re * re + im * im
         })
-        .collect();
-    (energies, bin_hz)
+        .collect()
 }
 
 /// Energy of one frame in `from_hz`–`split_hz` and in `split_hz`–`to_hz`.
 pub(crate) fn split_band_energy(frame: &[f32], from_hz: f32, split_hz: f32, to_hz: f32) -> (f32, f32) {
-    let (energies, bin_hz) = bin_energies(frame, from_hz, to_hz);
-    let bin_of = |hz: f32| (hz / bin_hz).round() as usize;
+    let energies = bin_energies(frame, from_hz, to_hz);
     let below = bin_of(split_hz).saturating_sub(bin_of(from_hz)).min(energies.len());
     (energies[..below].iter().sum(), energies[below..].iter().sum())
 }

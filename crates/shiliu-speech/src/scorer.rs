@@ -359,7 +359,7 @@ fn diagnostics(
                 tone_fit: prosody.syllables[k].tone_score,
                 release_noise_ms: onsets.releases[k].map(|r| r.noise_ms()),
                 hiss_low_share: onsets.hisses[k].map(|(_, share)| share),
-                vowel_brightness: onsets.vowels[k].map(|(_, b)| b[0]),
+                vowel_brightness: onsets.vowels[k].map(|(_, m)| m.brightness[0]),
                 end_lp: ev.map(|e| e.end_lp),
                 top: ev.and_then(|e| e.top),
             }

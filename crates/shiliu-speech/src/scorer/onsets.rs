@@ -4,7 +4,7 @@
 
 use shiliu_audio::quality::QualityReport;
 use shiliu_prosody::{
-    Brightness, OnsetFrames, Place, ProsodyAnalysis, Rounding, SpeakerProfile, is_stop, place_of, rounding_of,
+    OnsetFrames, Place, ProsodyAnalysis, Rounding, SpeakerProfile, VowelMeasure, is_stop, place_of, rounding_of,
 };
 
 use crate::expected::{Expected, Task};
@@ -17,11 +17,9 @@ pub(super) struct Onsets {
     pub releases: Vec<Option<Release>>,
     /// A sibilant's place and the low share of its hiss ([`OnsetFrames::hiss_low_share`]).
     pub hisses: Vec<Option<(Place, f32)>>,
-    /// An i or ü vowel's expected rounding and its brightness at each band scale
-    /// ([`shiliu_prosody::VowelMeasure`]).
-    pub vowels: Vec<Option<(Rounding, Brightness)>>,
-    /// An i vowel's upper formant peak, which says which band scale suits the voice.
-    pub i_peaks: Vec<Option<f32>>,
+    /// An i or ü vowel's expected rounding and its measure (brightness at each band scale,
+    /// upper formant peak).
+    pub vowels: Vec<Option<(Rounding, VowelMeasure)>>,
 }
 
 /// How the hisses and vowels sounded against the speaker's own.
@@ -41,12 +39,7 @@ impl Onsets {
     pub fn measure(expected: &Expected, audio: &[f32], prosody: &ProsodyAnalysis, report: &QualityReport) -> Onsets {
         let n = expected.syllables.len();
         if expected.task == Task::Reading || report.flags.contains(&shiliu_audio::QualityFlag::Noisy) {
-            return Onsets {
-                releases: vec![None; n],
-                hisses: vec![None; n],
-                vowels: vec![None; n],
-                i_peaks: vec![None; n],
-            };
+            return Onsets { releases: vec![None; n], hisses: vec![None; n], vowels: vec![None; n] };
         }
         let frames = OnsetFrames::new(audio);
         let spans =
@@ -60,14 +53,8 @@ impl Onsets {
             })
             .collect();
         let hisses = spans().map(|(syl, span)| Some((place_of(syl.initial)?, frames.hiss_low_share(span)?))).collect();
-        let measured: Vec<_> =
-            spans().map(|(syl, span)| Some((rounding_of(syl.final_)?, frames.vowel(span)?))).collect();
-        let vowels = measured.iter().map(|m| m.map(|(rounding, v)| (rounding, v.brightness))).collect();
-        let i_peaks = measured
-            .iter()
-            .map(|m| m.filter(|(r, _)| *r == Rounding::Unrounded).and_then(|(_, v)| v.peak_hz))
-            .collect();
-        Onsets { releases, hisses, vowels, i_peaks }
+        let vowels = spans().map(|(syl, span)| Some((rounding_of(syl.final_)?, frames.vowel(span)?))).collect();
+        Onsets { releases, hisses, vowels }
     }
 
     /// Hisses and ü vowels judged against the speaker's hisses and i vowels from earlier
@@ -82,8 +69,11 @@ impl Onsets {
                 reference.contradicts(place, share).or_else(|| reference.confirms(place, share).then_some(place))
             })
             .collect();
-        let vowels =
-            self.vowels.iter().map(|v| v.and_then(|(expected, b)| speaker?.vowels.judge(expected, b))).collect();
+        let vowels = self
+            .vowels
+            .iter()
+            .map(|v| v.and_then(|(expected, m)| speaker?.vowels.judge(expected, m.brightness)))
+            .collect();
         AgainstSpeaker { hisses, vowels }
     }
 
@@ -97,8 +87,8 @@ impl Onsets {
                 speaker.sibilants.record(place, share);
             }
         }
-        if let (Some((Rounding::Unrounded, b)), true) = (self.vowels[k], judged.final_ok) {
-            speaker.vowels.record_unrounded(b, self.i_peaks[k]);
+        if let (Some((Rounding::Unrounded, m)), true) = (self.vowels[k], judged.final_ok) {
+            speaker.vowels.record_unrounded(m.brightness, m.peak_hz);
         }
     }
 }
