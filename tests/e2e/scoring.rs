@@ -219,6 +219,23 @@ fn a_student_who_reads_another_word_is_told_so_and_it_is_not_scored_as_a_reading
 }
 
 #[test]
+fn a_student_who_reads_on_past_the_target_is_asked_to_say_just_the_target() {
+    let shared = require_shared!();
+    let laoshi = shared.join("corpus/wav/words/yt_lao3shi1.wav");
+    let v = score(&["--text", "老"], &laoshi);
+    assert_eq!(v["quality"], serde_json::json!(["wrong_text"]), "{v}");
+    assert_eq!(v["overall"], 0.0);
+    assert!(v["tip"]["zh"].as_str().unwrap().starts_with("只读「老」"), "{}", v["tip"]);
+    // A whole line read for its first words.
+    let line = shared.join("corpus/wav/sentences/aishell1_BAC009S0764W0121.wav");
+    let v = score(&["--text", "甚至出现"], &line);
+    assert_eq!(v["quality"], serde_json::json!(["wrong_text"]), "{v}");
+    // The whole line is a reading like any other.
+    let v = score(&["--text", "甚至出现交易几乎停滞的情况"], &line);
+    assert_eq!(v["quality"].as_array().unwrap().len(), 0, "{v}");
+}
+
+#[test]
 fn silence_is_flagged_and_not_scored_as_speech() {
     let dir = tempfile::tempdir().unwrap();
     let silence = dir.path().join("silence.wav");
@@ -370,6 +387,24 @@ fn eval_with_other_texts_measures_how_often_a_wrong_line_is_caught() {
     assert_eq!(cells[1], "3", "{row}");
     let caught: f32 = cells[2].trim_end_matches('%').parse().unwrap();
     assert!(caught > 50.0, "most wrong lines are caught: {row}");
+}
+
+#[test]
+fn eval_with_read_on_measures_how_often_reading_past_the_target_is_caught() {
+    let shared = require_shared!();
+    let out = run(shiliu(data_dir_with_model()).arg("eval").arg(shared.join("corpus/manifest.tsv")).args([
+        "--read-on",
+        "--only",
+        "sentences/aishell1",
+    ]));
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Clips scored against the first half of their own text"), "{text}");
+    let row = text.lines().find(|l| l.trim_start().starts_with("sentence")).expect("a sentence row");
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(cells[1], "3", "{row}");
+    let caught: f32 = cells[2].trim_end_matches('%').parse().unwrap();
+    assert!(caught > 50.0, "most readings on are caught: {row}");
 }
 
 #[test]

@@ -29,7 +29,7 @@ pub enum QualityFlag {
     /// Longer than the 30 s the recogniser can take at once.
     TooLong,
     /// Speech, but of another text than the one shown (the student read the wrong line, or
-    /// something else entirely). Set by the scorer after recognition, not by this analysis.
+    /// something else entirely), or of more than it (read on past the target). Set by the scorer after recognition, not by this analysis.
     WrongText,
     /// The file is no audio that can be read (not a WAV file, or damaged). Set by whoever
     /// reads the file, not by this analysis.
@@ -70,7 +70,7 @@ impl QualityFlag {
             QualityFlag::Noisy => "周围太吵了，请到安静的地方再试。",
             QualityFlag::TooShort => "录音太短了，请把整个词说完。",
             QualityFlag::TooLong => "录音太长了（超过30秒），请分段朗读。",
-            QualityFlag::WrongText => "读的好像不是这段内容，请看清楚再读一遍。",
+            QualityFlag::WrongText => "读的和要读的内容不一样，请看清楚再读一遍。",
             QualityFlag::Unreadable => "这个录音文件打不开（不是WAV格式或已损坏），请重新录音。",
         }
     }
@@ -83,7 +83,7 @@ impl QualityFlag {
             QualityFlag::Noisy => "Too much background noise. Try again somewhere quieter.",
             QualityFlag::TooShort => "The recording is too short. Say the whole item.",
             QualityFlag::TooLong => "The recording is longer than 30 seconds. Read it in parts.",
-            QualityFlag::WrongText => "That did not sound like the text shown. Look again and read it once more.",
+            QualityFlag::WrongText => "That did not match the text shown. Look again and read just that, once more.",
             QualityFlag::Unreadable => {
                 "The recording could not be opened (not a WAV file, or damaged). Record it again."
             }

@@ -82,6 +82,9 @@ pub struct ForcingRequest {
 pub struct Recognition {
     pub transcript: Transcript,
     pub positions: Vec<PositionEvidence>,
+    /// Log-probability that the text ends right after the expected characters (see
+    /// [`forcing::Walk::end_after_lp`]); 0 when there were none to walk.
+    pub end_after_lp: f32,
     /// Log-probability of each forced-choice text, in request order.
     pub choices: Vec<(String, f32)>,
     /// Time spent in encoding plus free transcription, and in teacher forcing.
@@ -227,8 +230,8 @@ impl Engine {
         // Free transcription decoded exactly `forcing_prefix` as its prompt (the same prompt text
         // and task tokens), so its cache entries are reused.
         let mut model = StateModel { state: &mut state, threads: self.threads, cached_prefix: &self.forcing_prefix };
-        let evidence = if positions.is_empty() {
-            Vec::new()
+        let walk = if positions.is_empty() {
+            forcing::Walk { positions: Vec::new(), end_after_lp: 0.0 }
         } else {
             forcing::force(&mut model, &self.vocab, &self.forcing_prefix, &positions)
                 .map_err(SpeechError::Recognition)?
@@ -244,7 +247,8 @@ impl Engine {
             recognise: transcript.elapsed,
             forcing: started.elapsed(),
             transcript,
-            positions: evidence,
+            positions: walk.positions,
+            end_after_lp: walk.end_after_lp,
             choices,
         })
     }

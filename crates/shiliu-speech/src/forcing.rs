@@ -92,13 +92,38 @@ fn merged_after(vocab: &VocabIndex, lp: &[f32], c: char) -> HashMap<char, f32> {
     out
 }
 
-/// Walks `positions` after `prefix` and returns the evidence at each.
+/// What walking the decoder along the target found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Walk {
+    /// The evidence at each position.
+    pub positions: Vec<PositionEvidence>,
+    /// Log-probability that the text ends once the whole target has been written: the
+    /// end-of-text token or a full stop (a comma would go on). Low when the recording goes on
+    /// with more words.
+    pub end_after_lp: f32,
+}
+
+/// Punctuation Whisper writes at the end of a sentence.
+const CLOSING_PUNCTUATION: &str = "。！？…!?.";
+
+/// Probability mass of the end-of-text token and of tokens that are punctuation only.
+fn ending_lp(vocab: &VocabIndex, lp: &[f32]) -> f32 {
+    let punctuation = (0..vocab.len() as TokenId).filter(|&t| {
+        std::str::from_utf8(vocab.token_bytes(t))
+            .is_ok_and(|s| !s.is_empty() && s.chars().all(|c| CLOSING_PUNCTUATION.contains(c)))
+    });
+    let eot = lp.get(vocab.len()).map_or(0.0, |l| l.exp());
+    log_sum(std::iter::once(eot).chain(punctuation.map(|t| lp.get(t as usize).map_or(0.0, |l| l.exp()))))
+}
+
+/// Walks `positions` after `prefix` and returns the evidence at each, and how likely the text
+/// ends after them.
 pub fn force<M: NextTokenModel>(
     model: &mut M,
     vocab: &VocabIndex,
     prefix: &[TokenId],
     positions: &[Position],
-) -> Result<Vec<PositionEvidence>, String> {
+) -> Result<Walk, String> {
     let mut lp = model.feed(prefix, 0)?;
     let mut n_past = prefix.len();
     let mut out = Vec::with_capacity(positions.len());
@@ -186,7 +211,7 @@ pub fn force<M: NextTokenModel>(
         let merged_total: f32 = merged.values().sum();
         carry = (merged_total > 0.0).then_some(Carry { merged, merged_total, own: own_lp.exp() });
     }
-    Ok(out)
+    Ok(Walk { positions: out, end_after_lp: ending_lp(vocab, &lp) })
 }
 
 /// Total log-probability of `tokens` following `prefix` (for forced choice between whole texts).
@@ -236,13 +261,27 @@ mod tests {
     }
 
     #[test]
+    fn the_text_ending_after_the_target_counts_the_end_token_and_closing_punctuation() {
+        // 我, 。, 们, then the end-of-text token at 3.
+        let vocab = VocabIndex::new(vec!["我".as_bytes().to_vec(), "。".as_bytes().to_vec(), "们".as_bytes().to_vec()]);
+        let pos = || Position { ch: '我', tokens: vec![0], groups: vec![vec!['我']] };
+        let ended = HashMap::from([(Some(0), dist_over(4, &[(3, 0.3), (1, 0.2), (2, 0.5)]))]);
+        let walk = force(&mut TableModel { table: ended, calls: 0 }, &vocab, &[6], &[pos()]).unwrap();
+        assert!((walk.end_after_lp.exp() - 0.5).abs() < 0.01, "{}", walk.end_after_lp.exp());
+        // The recording goes on: after 我 the recogniser all but insists on 们.
+        let goes_on = HashMap::from([(Some(0), dist_over(4, &[(3, 0.0005), (2, 0.9995)]))]);
+        let walk = force(&mut TableModel { table: goes_on, calls: 0 }, &vocab, &[6], &[pos()]).unwrap();
+        assert!(walk.end_after_lp < -7.0, "{}", walk.end_after_lp);
+    }
+
+    #[test]
     fn a_merged_token_counts_towards_its_first_character() {
         let vocab = toy();
         // After the prefix (token 6 "a"): "我" 0.3, "我们" 0.5, "们" 0.2.
         let table = HashMap::from([(Some(6), dist(&[(0, 0.3), (2, 0.5), (1, 0.2)]))]);
         let mut m = TableModel { table, calls: 0 };
         let pos = Position { ch: '我', tokens: vec![0], groups: vec![vec!['我'], vec!['们']] };
-        let ev = force(&mut m, &vocab, &[6], &[pos]).unwrap();
+        let ev = force(&mut m, &vocab, &[6], &[pos]).unwrap().positions;
         assert!((ev[0].target_lp.exp() - 0.8).abs() < 0.01, "{}", ev[0].target_lp.exp());
         assert!((ev[0].group_lp[1].exp() - 0.2).abs() < 0.01);
         assert_eq!(ev[0].top.map(|t| t.0), Some('我'));
@@ -260,7 +299,7 @@ mod tests {
         let mut m = TableModel { table, calls: 0 };
         let wo = Position { ch: '我', tokens: vec![0], groups: vec![vec!['我']] };
         let men = Position { ch: '们', tokens: vec![1], groups: vec![vec!['们'], vec!['我']] };
-        let ev = force(&mut m, &vocab, &[6], &[wo, men]).unwrap();
+        let ev = force(&mut m, &vocab, &[6], &[wo, men]).unwrap().positions;
         assert!((ev[1].target_lp.exp() - 0.6625).abs() < 0.01, "{}", ev[1].target_lp.exp());
         assert!((ev[1].group_lp[0].exp() - 0.6625).abs() < 0.01);
         assert!((ev[1].group_lp[1].exp() - 0.9).abs() < 0.01, "{}", ev[1].group_lp[1].exp());
@@ -273,7 +312,7 @@ mod tests {
         let mut m = TableModel { table, calls: 0 };
         let men = Position { ch: '们', tokens: vec![1], groups: vec![vec!['们']] };
         let wo = Position { ch: '我', tokens: vec![0], groups: vec![vec!['我'], vec!['们']] };
-        let ev = force(&mut m, &vocab, &[6], &[men, wo]).unwrap();
+        let ev = force(&mut m, &vocab, &[6], &[men, wo]).unwrap().positions;
         assert!((ev[1].target_lp.exp() - 0.25).abs() < 0.01, "{}", ev[1].target_lp.exp());
         assert!((ev[1].group_lp[1].exp() - 0.75).abs() < 0.01);
     }
@@ -285,7 +324,7 @@ mod tests {
         let table = HashMap::from([(Some(6), dist(&[(3, 0.9), (0, 0.1)])), (Some(3), dist(&[(4, 0.25), (5, 0.75)]))]);
         let mut m = TableModel { table, calls: 0 };
         let pos = Position { ch: '鼠', tokens: vec![3, 4], groups: vec![vec!['鼠'], vec!['鼓'], vec!['我']] };
-        let ev = force(&mut m, &vocab, &[6], &[pos]).unwrap();
+        let ev = force(&mut m, &vocab, &[6], &[pos]).unwrap().positions;
         assert!((ev[0].target_lp.exp() - 0.225).abs() < 0.01, "{}", ev[0].target_lp.exp());
         assert!((ev[0].group_lp[1].exp() - 0.675).abs() < 0.01);
         // prefix, the fragment (reused to advance), the tail: three calls, not four.
@@ -318,7 +357,7 @@ mod tests {
         let mut m = TableModel { table, calls: 0 };
         let groups = chars.iter().map(|&c| vec![c]).collect();
         let pos = Position { ch: '鼠', tokens: vec![lead(0), tail(0)], groups };
-        let ev = force(&mut m, &vocab, &[12], &[pos]).unwrap();
+        let ev = force(&mut m, &vocab, &[12], &[pos]).unwrap().positions;
         let mass = |g: usize| ev[0].group_lp[g].exp();
         assert!((mass(0) - 0.05).abs() < 0.01, "the target is always completed");
         assert!((mass(1) - 0.3).abs() < 0.01 && (mass(2) - 0.25).abs() < 0.01 && (mass(3) - 0.2).abs() < 0.01);
@@ -331,7 +370,7 @@ mod tests {
         let table = HashMap::from([(Some(6), dist(&[(0, 0.99)]))]);
         let mut m = TableModel { table, calls: 0 };
         let pos = Position { ch: '我', tokens: vec![0], groups: vec![vec!['我'], vec!['鼠']] };
-        let ev = force(&mut m, &vocab, &[6], &[pos]).unwrap();
+        let ev = force(&mut m, &vocab, &[6], &[pos]).unwrap().positions;
         assert_eq!(m.calls, 2, "prefix and the target token only");
         assert!(ev[0].group_lp[1] < -10.0);
     }

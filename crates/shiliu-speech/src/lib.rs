@@ -11,8 +11,8 @@
 //!    classified into tones, and in syllables and words each stop's release noise (burst plus
 //!    aspiration) and each sibilant's hiss are measured (both in shiliu-prosody); the hiss is
 //!    read against the speaker's own earlier hisses, kept in their profile. A steady machine
-//!    tone stops here as no speech, and a recording of another text altogether as
-//!    `wrong_text` (`wrong_text`).
+//!    tone stops here as no speech, and a recording of another text altogether, or of more
+//!    than the target, as `wrong_text` (`wrong_text`).
 //! 4. `verdict` judges each syllable (ok / defect / error, with the problem named), and `summary`
 //!    turns the verdicts into scores, a PSC band and one tip.
 //!

@@ -22,13 +22,13 @@ use crate::summary::{self, Judged};
 use crate::verdict::{
     DEFECT_BAND, ERROR_CEILING, SegmentEvidence, ToneEvidence, judge, too_short_for, where_the_recording_ended,
 };
-use crate::wrong_text::{ReadSyllable, another_text_was_read};
+use crate::wrong_text::{ReadSyllable, another_text_was_read, read_on_past_the_target};
 
 mod onsets;
 mod restart;
 mod unscored;
 use onsets::Onsets;
-use unscored::{unscored, wrong_text};
+use unscored::{NotTheTarget, unscored, wrong_text};
 
 /// What to score a recording against.
 #[derive(Debug, Clone, Default)]
@@ -133,8 +133,20 @@ impl Scorer {
         let onsets = Onsets::measure(&expected, &audio, &prosody, &report);
         let alignment = transcript_alignment(&expected, &recognition);
         let recognised = Recognised { recognition: &recognition, position_of: &position_of, alignment: &alignment };
-        let mut result = if another_text_was_read(&as_read(&expected, &recognised)) {
-            wrong_text(&expected, report, &recognition, prosody.analysis_ms, started)
+        let not_the_target = if another_text_was_read(&as_read(&expected, &recognised)) {
+            Some(NotTheTarget::AnotherText)
+        } else if read_on_past_the_target(
+            recognition.end_after_lp,
+            &expected.chars,
+            &recognition.transcript.text,
+            report.speech_span.map_or(0, |(start, end)| end.saturating_sub(start)),
+        ) {
+            Some(NotTheTarget::ReadOn)
+        } else {
+            None
+        };
+        let mut result = if let Some(why) = not_the_target {
+            wrong_text(&expected, why, report, &recognition, prosody.analysis_ms, started)
         } else {
             combine(&expected, &candidates, &recognised, &prosody, &onsets, &report, offset_ms, started)
         };

@@ -121,6 +121,16 @@ pub fn wrong_text_tip(target: &str, heard: &str) -> Tip {
     }
 }
 
+/// The tip for a recording that went on past the target: say just the target.
+pub fn read_on_tip(target: &str, heard: &str) -> Tip {
+    let (target, heard) = (shortened(target), shortened(heard));
+    Tip {
+        zh: format!("只读「{target}」就可以了。你读得比它多，听起来像「{heard}」。"),
+        en: format!("Say just “{target}”. You said more; it sounded like “{heard}”."),
+        syllable: None,
+    }
+}
+
 /// A transcript the recogniser looped on, as said once: "公司公司" is "公司" (a repeated single
 /// character such as 妈妈 is left alone: it is often what was said).
 fn said_once(text: &str) -> &str {
@@ -142,7 +152,7 @@ pub fn as_reported(heard: &str, target_syllables: usize) -> &str {
 }
 
 /// The shortest unit (in characters) that the text is two or more copies of, and how many.
-fn repeated_unit(text: &str) -> Option<(usize, usize)> {
+pub(crate) fn repeated_unit(text: &str) -> Option<(usize, usize)> {
     let chars: Vec<char> = text.chars().collect();
     let n = chars.len();
     (1..=n / 2)
@@ -383,6 +393,13 @@ mod tests {
         assert_eq!(as_reported("老师好", 2), "老师好");
         assert_eq!(as_reported("我们我们好", 1), "我们我们好");
         assert_eq!(as_reported("", 2), "");
+    }
+
+    #[test]
+    fn the_read_on_tip_asks_for_just_the_target_and_says_what_was_heard() {
+        let tip = read_on_tip("老", "老师好");
+        assert!(tip.zh.starts_with("只读「老」"), "{}", tip.zh);
+        assert!(tip.zh.contains("「老师好」") && tip.en.contains("“老师好”"), "{tip:?}");
     }
 
     #[test]

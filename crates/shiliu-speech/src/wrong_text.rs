@@ -69,6 +69,48 @@ pub fn another_text_was_read(syllables: &[ReadSyllable]) -> bool {
     (own.len() >= 2 && share >= 0.75) || (unlike_throughout && first.target_lp < FIRST_NOT_READ_BELOW)
 }
 
+/// Once the recogniser has written the whole target, the text ending there is this unlikely
+/// (1 in 1100): the recording goes on with more words. Correct readings of both test sets end
+/// at -5.2 or above (the lowest: a looping transcript).
+const READ_ON_BELOW: f32 = -7.0;
+/// With the free transcript holding at least [`MORE_CHARACTERS`] characters more than the
+/// target, besides copies of it, a weaker doubt about the end (1 in 90) is enough; or speech
+/// lasting longer than the slowest reading of the target, [`SLOWEST_SYLLABLE_MS`] a
+/// character and a [`LONGEST_HESITATION_MS`] besides (the slowest correct reading in both test
+/// sets: one syllable in 1070 ms). On a long recording the recogniser sometimes ends the text
+/// after the target anyway, having been given tokens for the target alone.
+/// Through half a second of classroom echo the recogniser writes long texts for lone native
+/// syllables (普通话 for 五) and doubts their end down to -3.8.
+const READ_ON_WITH_TRANSCRIPT_BELOW: f32 = -4.5;
+const MORE_CHARACTERS: usize = 2;
+const SLOWEST_SYLLABLE_MS: u32 = 700;
+const LONGEST_HESITATION_MS: u32 = 1500;
+
+/// Whether the student read on past the target (老师好 for 老, the whole line for its first
+/// word): the recogniser, walked along the whole target, expects more text rather than its end
+/// (`end_after_lp`, see [`crate::forcing::Walk`]), or the speech (`speech_ms` long) and the
+/// transcript both hold much more than the target. A transcript that is one unit said again
+/// and again (老师老师 for 老师, 是是 for 十) is the recogniser looping or a second attempt,
+/// not more words, so it does not count.
+pub fn read_on_past_the_target(end_after_lp: f32, target: &[char], transcript: &str, speech_ms: u32) -> bool {
+    if end_after_lp < READ_ON_BELOW {
+        return true;
+    }
+    let longer_than_the_target = speech_ms > SLOWEST_SYLLABLE_MS * target.len() as u32 + LONGEST_HESITATION_MS;
+    (end_after_lp < READ_ON_WITH_TRANSCRIPT_BELOW || longer_than_the_target) && holds_more_words(target, transcript)
+}
+
+/// The transcript has [`MORE_CHARACTERS`] Chinese characters more than the target, even with
+/// copies of the target taken out, and is not one unit repeated.
+fn holds_more_words(target: &[char], transcript: &str) -> bool {
+    let hanzi = |s: &str| s.chars().filter(|c| shiliu_pinyin::is_hanzi(*c)).count();
+    let target: String = target.iter().collect();
+    let besides = if target.is_empty() { hanzi(transcript) } else { hanzi(&transcript.replace(&target, "")) };
+    hanzi(transcript) >= hanzi(&target) + MORE_CHARACTERS
+        && besides >= MORE_CHARACTERS
+        && crate::summary::repeated_unit(transcript).is_none()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +189,47 @@ mod tests {
         assert!(!another_text_was_read(&[unread(), said(), said(), unread(), said(), said()]));
         let in_a_word = [read("da4", -3.5, "gong1"), read("xue2", -3.5, "si1")];
         assert!(!another_text_was_read(&in_a_word));
+    }
+
+    fn chars(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    #[test]
+    fn a_text_the_recogniser_all_but_refuses_to_end_after_the_target_was_read_on() {
+        assert!(read_on_past_the_target(-9.1, &chars("老"), "老", 600));
+        assert!(!read_on_past_the_target(-5.2, &chars("热"), "苏娜", 600));
+    }
+
+    #[test]
+    fn a_transcript_with_more_words_makes_a_weaker_doubt_about_the_end_enough() {
+        // 我们明天见 read for 我.
+        assert!(read_on_past_the_target(-5.0, &chars("我"), "我们明天见", 900));
+        assert!(!read_on_past_the_target(-4.0, &chars("我"), "我们明天见", 900));
+        // 五 through a reverberant room, heard as 普通话.
+        assert!(!read_on_past_the_target(-3.8, &chars("五"), "普通话", 640));
+        // One character more is as likely a recogniser's addition as a word said.
+        assert!(!read_on_past_the_target(-5.0, &chars("可"), "可以", 900));
+        // A lone 十 heard as 是是, or 奶奶 as 哪呢: no more characters than the target's.
+        assert!(!read_on_past_the_target(-5.0, &chars("十"), "是是", 900));
+        assert!(!read_on_past_the_target(-5.0, &chars("奶奶"), "哪呢", 900));
+    }
+
+    #[test]
+    fn speech_far_longer_than_the_target_with_more_words_heard_was_read_on() {
+        // 目前 read on into the whole line: the recogniser, given tokens for two characters,
+        // ends there, but the speech lasts 4 s.
+        assert!(read_on_past_the_target(-2.6, &chars("目前"), "目前中关村大街", 4000));
+        assert!(!read_on_past_the_target(-2.6, &chars("目前"), "目前中关村大街", 2800));
+        // A slow, hesitant reading of the target alone.
+        assert!(!read_on_past_the_target(-1.0, &chars("目前"), "目前", 4000));
+    }
+
+    #[test]
+    fn a_transcript_of_the_target_said_again_is_no_reading_on() {
+        // The recogniser loops on short words: 洗澡洗澡 for one 洗澡.
+        assert!(!read_on_past_the_target(-5.0, &chars("洗澡"), "洗澡洗澡", 900));
+        assert!(read_on_past_the_target(-5.0, &chars("洗澡"), "洗澡洗澡去吧", 900));
     }
 
     #[test]

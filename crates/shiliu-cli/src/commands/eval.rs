@@ -34,6 +34,11 @@ pub struct EvalArgs {
     /// student reading the wrong line), to measure how often that is caught as `wrong_text`.
     #[arg(long)]
     other_texts: bool,
+    /// Score each correct clip of two or more syllables against the first half of its own text
+    /// instead (a student reading on past the target), to measure how often that is caught as
+    /// `wrong_text`.
+    #[arg(long, conflicts_with = "other_texts")]
+    read_on: bool,
     /// Play every clip through a worse recording channel first, to measure how the scorer
     /// holds up: clean, noise (steady, 15 dB under the speech), phone (300-3400 Hz through
     /// 8 kHz), child (25 % higher and quicker), room (half a second of echo).
@@ -121,8 +126,34 @@ fn with_other_texts(rows: Vec<Row>) -> Vec<Row> {
     out
 }
 
+/// The correct clips of two or more syllables, each with the first half of its own text: a
+/// student reading on past the target.
+fn with_read_on(rows: Vec<Row>) -> Vec<Row> {
+    rows.into_iter()
+        .filter(|r| r.label.as_deref().is_none_or(|l| l == "correct"))
+        .filter_map(|r| {
+            let hanzi: Vec<char> = r.text.chars().filter(|c| shiliu_pinyin::is_hanzi(*c)).collect();
+            let syllables: Vec<&str> = r.pinyin.split_whitespace().collect();
+            if hanzi.len() < 2 || hanzi.len() != syllables.len() {
+                return None;
+            }
+            let half = hanzi.len() / 2;
+            Some(Row {
+                text: hanzi[..half].iter().collect(),
+                pinyin: syllables[..half].join(" "),
+                label: Some(READ_ON.into()),
+                error_index: None,
+                spoken: Some(r.pinyin.clone()),
+                ..r
+            })
+        })
+        .collect()
+}
+
 /// The label of a clip scored against another clip's text (`--other-texts`).
 const OTHER_TEXT: &str = "other_text";
+/// The label of a clip scored against the start of its own text (`--read-on`).
+const READ_ON: &str = "read_on";
 
 /// The speaker a clip belongs to: its file-name prefix (cw_, yt_, se_, …); the synthetic set is
 /// one voice.
@@ -156,7 +187,11 @@ fn peak_memory_mib() -> Option<f32> {
 
 pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
     let rows = read_manifest(&args.manifest)?;
-    let rows = if args.other_texts { with_other_texts(rows) } else { rows };
+    let rows = match (args.other_texts, args.read_on) {
+        (true, _) => with_other_texts(rows),
+        (_, true) => with_read_on(rows),
+        _ => rows,
+    };
     let base = args.manifest.parent().map(PathBuf::from).unwrap_or_default();
     let scorer = super::score::load_scorer(args.model.clone(), args.threads, data)?;
     let progressive = args.profile == "progressive";
@@ -174,9 +209,9 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
     let mut latency_short: Vec<f32> = Vec::new();
     let mut latency_all: Vec<f32> = Vec::new();
     let mut flags: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
-    // Clips scored against another clip's text, by kind: overall scores, and how many were
-    // flagged wrong_text.
-    let mut other_text: BTreeMap<&'static str, (Vec<f32>, usize)> = BTreeMap::new();
+    // Clips scored against another clip's text or the start of their own, by kind: overall
+    // scores, and how many were flagged wrong_text.
+    let mut not_the_target: BTreeMap<&'static str, (Vec<f32>, usize)> = BTreeMap::new();
 
     // Rows whose file cannot be read, or whose target cannot be scored: named at the end
     // rather than ending the run (one bad row should not hide the measurements of the rest).
@@ -234,14 +269,15 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
         // Tone accuracy on isolated syllables: heard vs the tone actually said.
         let said_pinyin = row.spoken.as_deref().unwrap_or(&row.pinyin);
         let said = tone_digits(said_pinyin);
-        if r.syllables.len() == 1 && said.len() == 1 && row.label.as_deref() != Some(OTHER_TEXT) {
+        let scored_against_the_target = !matches!(row.label.as_deref(), Some(OTHER_TEXT | READ_ON));
+        if r.syllables.len() == 1 && said.len() == 1 && scored_against_the_target {
             let heard = r.syllables[0].tone_heard.map_or(5, |t| t as usize - 1);
             tone_confusion[said[0] as usize - 1][heard] += 1;
         }
         let kind = kind_of(r.syllables.len());
         match row.label.as_deref() {
-            Some(OTHER_TEXT) => {
-                let t = other_text.entry(kind).or_default();
+            Some(OTHER_TEXT | READ_ON) => {
+                let t = not_the_target.entry(kind).or_default();
                 t.0.push(r.overall);
                 t.1 += r.quality.contains(&shiliu_audio::QualityFlag::WrongText) as usize;
             }
@@ -336,10 +372,14 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
             println!("  {k:<10} {n:>5} {:>7.1}% {:>7.1}%", pct(*d), pct(*e));
         }
     }
-    if !other_text.is_empty() {
-        println!("\nClips scored against another clip's text (the wrong line read):");
+    if !not_the_target.is_empty() {
+        if args.read_on {
+            println!("\nClips scored against the first half of their own text (read on past the target):");
+        } else {
+            println!("\nClips scored against another clip's text (the wrong line read):");
+        }
         println!("  {:<10} {:>5} {:>11} {:>7} {:>6} {:>6}", "kind", "n", "wrong_text", "median", "≥60", "≥85");
-        for (k, (scores, flagged)) in other_text.iter_mut() {
+        for (k, (scores, flagged)) in not_the_target.iter_mut() {
             scores.sort_by(f32::total_cmp);
             let n = scores.len();
             let pct = |x: usize| 100.0 * x as f32 / n.max(1) as f32;

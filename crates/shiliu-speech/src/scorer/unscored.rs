@@ -10,10 +10,20 @@ use crate::expected::Expected;
 use crate::result::{Problem, ProblemKind, ScoreResult, SyllableResult, Timings, Tip, Verdict};
 use crate::summary;
 
-/// The answer for a recording of another text: not scored as a reading of the target, with
-/// what it sounded like instead.
+/// Why a recording is not a reading of the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum NotTheTarget {
+    /// Another text altogether.
+    AnotherText,
+    /// The target and more (see [`crate::wrong_text::read_on_past_the_target`]).
+    ReadOn,
+}
+
+/// The answer for a recording of another text, or of more than the target: not scored as a
+/// reading of the target, with what it sounded like instead.
 pub(super) fn wrong_text(
     expected: &Expected,
+    why: NotTheTarget,
     report: QualityReport,
     recognition: &Recognition,
     pitch_ms: f32,
@@ -23,7 +33,10 @@ pub(super) fn wrong_text(
     flags.push(shiliu_audio::QualityFlag::WrongText);
     let mut result = unscored(expected, &QualityReport { flags, ..report }, started);
     result.transcript = summary::as_reported(&recognition.transcript.text, expected.syllables.len()).to_owned();
-    result.tip = summary::wrong_text_tip(&expected.text, &result.transcript);
+    result.tip = match why {
+        NotTheTarget::AnotherText => summary::wrong_text_tip(&expected.text, &result.transcript),
+        NotTheTarget::ReadOn => summary::read_on_tip(&expected.text, &result.transcript),
+    };
     result.timings = Timings {
         recognise_ms: recognition.recognise.as_secs_f32() * 1000.0,
         forcing_ms: recognition.forcing.as_secs_f32() * 1000.0,
