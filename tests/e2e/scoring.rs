@@ -371,40 +371,36 @@ fn a_noisy_recording_is_flagged_but_still_scored() {
     assert_ne!(v["syllables"][0]["verdict"], "ok", "the error is still found in the noise");
 }
 
-#[test]
-fn eval_with_other_texts_measures_how_often_a_wrong_line_is_caught() {
-    let shared = require_shared!();
+/// The share of the aishell1 lines that `shiliu eval OPTION` catches as `wrong_text`, from the
+/// sentence row of the table under `heading`.
+fn aishell1_lines_caught(shared: &std::path::Path, option: &str, heading: &str) -> f32 {
     let out = run(shiliu(data_dir_with_model()).arg("eval").arg(shared.join("corpus/manifest.tsv")).args([
-        "--other-texts",
+        option,
         "--only",
         "sentences/aishell1",
     ]));
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("Clips scored against another clip's text"), "{text}");
+    assert!(text.contains(heading), "{text}");
     let row = text.lines().find(|l| l.trim_start().starts_with("sentence")).expect("a sentence row");
     let cells: Vec<&str> = row.split_whitespace().collect();
     assert_eq!(cells[1], "3", "{row}");
-    let caught: f32 = cells[2].trim_end_matches('%').parse().unwrap();
-    assert!(caught > 50.0, "most wrong lines are caught: {row}");
+    cells[2].trim_end_matches('%').parse().unwrap()
+}
+
+#[test]
+fn eval_with_other_texts_measures_how_often_a_wrong_line_is_caught() {
+    let shared = require_shared!();
+    let caught = aishell1_lines_caught(&shared, "--other-texts", "Clips scored against another clip's text");
+    assert!(caught > 50.0, "most wrong lines are caught: {caught} %");
 }
 
 #[test]
 fn eval_with_read_on_measures_how_often_reading_past_the_target_is_caught() {
     let shared = require_shared!();
-    let out = run(shiliu(data_dir_with_model()).arg("eval").arg(shared.join("corpus/manifest.tsv")).args([
-        "--read-on",
-        "--only",
-        "sentences/aishell1",
-    ]));
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("Clips scored against the first half of their own text"), "{text}");
-    let row = text.lines().find(|l| l.trim_start().starts_with("sentence")).expect("a sentence row");
-    let cells: Vec<&str> = row.split_whitespace().collect();
-    assert_eq!(cells[1], "3", "{row}");
-    let caught: f32 = cells[2].trim_end_matches('%').parse().unwrap();
-    assert!(caught > 50.0, "most readings on are caught: {row}");
+    let heading = "Clips scored against the first half of their own text";
+    let caught = aishell1_lines_caught(&shared, "--read-on", heading);
+    assert!(caught > 50.0, "most readings on are caught: {caught} %");
 }
 
 #[test]

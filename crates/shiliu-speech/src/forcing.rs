@@ -103,17 +103,10 @@ pub struct Walk {
     pub end_after_lp: f32,
 }
 
-/// Punctuation Whisper writes at the end of a sentence.
-const CLOSING_PUNCTUATION: &str = "。！？…!?.";
-
-/// Probability mass of the end-of-text token and of tokens that are punctuation only.
+/// Probability mass of the end-of-text token and of the full stops.
 fn ending_lp(vocab: &VocabIndex, lp: &[f32]) -> f32 {
-    let punctuation = (0..vocab.len() as TokenId).filter(|&t| {
-        std::str::from_utf8(vocab.token_bytes(t))
-            .is_ok_and(|s| !s.is_empty() && s.chars().all(|c| CLOSING_PUNCTUATION.contains(c)))
-    });
-    let eot = lp.get(vocab.len()).map_or(0.0, |l| l.exp());
-    log_sum(std::iter::once(eot).chain(punctuation.map(|t| lp.get(t as usize).map_or(0.0, |l| l.exp()))))
+    let p = |t: usize| lp.get(t).map_or(0.0, |l| l.exp());
+    log_sum(std::iter::once(p(vocab.len())).chain(vocab.full_stops().iter().map(|&t| p(t as usize))))
 }
 
 /// Walks `positions` after `prefix` and returns the evidence at each, and how likely the text

@@ -13,7 +13,12 @@ pub type TokenId = i32;
 pub struct VocabIndex {
     sorted: Vec<(Vec<u8>, TokenId)>,
     bytes: Vec<Vec<u8>>,
+    /// The tokens that are only sentence-final punctuation (see [`Self::full_stops`]).
+    full_stops: Vec<TokenId>,
 }
+
+/// Punctuation Whisper writes at the end of a sentence (a comma would go on).
+const FULL_STOPS: &str = "。！？…!?.";
 
 /// The ways a model can begin emitting one character.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +35,19 @@ impl VocabIndex {
         let mut sorted: Vec<(Vec<u8>, TokenId)> =
             tokens.iter().enumerate().filter(|(_, b)| !b.is_empty()).map(|(i, b)| (b.clone(), i as TokenId)).collect();
         sorted.sort();
-        VocabIndex { sorted, bytes: tokens }
+        let full_stops = (0..tokens.len() as TokenId)
+            .filter(|&t| {
+                std::str::from_utf8(&tokens[t as usize])
+                    .is_ok_and(|s| !s.is_empty() && s.chars().all(|c| FULL_STOPS.contains(c)))
+            })
+            .collect();
+        VocabIndex { sorted, bytes: tokens, full_stops }
+    }
+
+    /// The tokens made only of sentence-final punctuation (。, ？, ..., …): what the recogniser
+    /// writes where a text ends.
+    pub fn full_stops(&self) -> &[TokenId] {
+        &self.full_stops
     }
 
     pub fn len(&self) -> usize {
