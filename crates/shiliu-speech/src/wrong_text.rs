@@ -71,7 +71,7 @@ pub fn another_text_was_read(syllables: &[ReadSyllable]) -> bool {
 
 /// Once the recogniser has written the whole target, the text ending there is this unlikely
 /// (1 in 1100): the recording goes on with more words. Correct readings of both test sets end
-/// at -5.2 or above (the lowest: a looping transcript).
+/// at -5.6 or above (the lowest: a lone 热 the recogniser heard as "suna").
 const READ_ON_BELOW: f32 = -7.0;
 /// With the free transcript holding at least [`MORE_CHARACTERS`] characters more than the
 /// target, besides copies of it, a weaker doubt about the end (1 in 90) is enough; or speech
