@@ -73,16 +73,16 @@ pub fn another_text_was_read(syllables: &[ReadSyllable]) -> bool {
 /// (1 in 1100): the recording goes on with more words. Correct readings of both test sets end
 /// at -5.6 or above (the lowest: a lone 热 the recogniser heard as "suna").
 const READ_ON_BELOW: f32 = -7.0;
-/// With the free transcript holding at least [`MORE_CHARACTERS`] characters more than the
-/// target, besides copies of it, a weaker doubt about the end (1 in 90) is enough; or speech
-/// lasting longer than the slowest reading of the target, [`SLOWEST_SYLLABLE_MS`] a
-/// character and a [`LONGEST_HESITATION_MS`] besides (the slowest correct reading in both test
-/// sets: one syllable in 1070 ms). On a long recording the recogniser sometimes ends the text
-/// after the target anyway, having been given tokens for the target alone.
-/// Through half a second of classroom echo the recogniser writes long texts for lone native
-/// syllables (普通话 for 五) and doubts their end down to -3.8.
+/// A weaker doubt about the end (1 in 90) is enough when the free transcript also holds more
+/// words. Not weaker still: through half a second of classroom echo the recogniser writes long
+/// texts for lone native syllables (普通话 for 五) and doubts their end down to -3.8.
 const READ_ON_WITH_TRANSCRIPT_BELOW: f32 = -4.5;
+/// More words: this many Chinese characters more than the target, besides copies of it.
 const MORE_CHARACTERS: usize = 2;
+/// The slowest reading of a target: this long a character, and one hesitation besides (the
+/// slowest correct reading in both test sets: one syllable in 1070 ms). Speech longer than
+/// that, with more words heard, was read on even where the recogniser, given tokens for the
+/// target alone, ends the text after it.
 const SLOWEST_SYLLABLE_MS: u32 = 700;
 const LONGEST_HESITATION_MS: u32 = 1500;
 
@@ -105,9 +105,8 @@ pub fn read_on_past_the_target(end_after_lp: f32, target: &[char], transcript: &
 fn holds_more_words(target: &[char], transcript: &str) -> bool {
     let hanzi = |s: &str| s.chars().filter(|c| shiliu_pinyin::is_hanzi(*c)).count();
     let target: String = target.iter().collect();
-    let besides = if target.is_empty() { hanzi(transcript) } else { hanzi(&transcript.replace(&target, "")) };
     hanzi(transcript) >= hanzi(&target) + MORE_CHARACTERS
-        && besides >= MORE_CHARACTERS
+        && hanzi(&transcript.replace(&target, "")) >= MORE_CHARACTERS
         && crate::summary::repeated_unit(transcript).is_none()
 }
 
