@@ -236,6 +236,22 @@ fn a_student_who_reads_on_past_the_target_is_asked_to_say_just_the_target() {
 }
 
 #[test]
+fn a_lone_syllable_read_as_another_syllable_altogether_is_an_error_naming_what_was_heard() {
+    let shared = require_shared!();
+    let ma3 = shared.join("corpus/wav/syllables/cw_ma3.wav");
+    let v = score(&["--text", "书"], &ma3);
+    let s = &v["syllables"][0];
+    assert_eq!(s["verdict"], "error", "{v}");
+    assert_eq!(s["heard"].as_str().map(|h| h.trim_end_matches(char::is_numeric)), Some("ma"), "{s}");
+    assert!(v["overall"].as_f64().unwrap() < 60.0, "{}", v["overall"]);
+    assert!(v["tip"]["zh"].as_str().unwrap().contains("你读成了 m"), "{}", v["tip"]);
+    // Against its own syllable it is a good reading.
+    let v = score(&["--text", "马"], &ma3);
+    assert_eq!(v["syllables"][0]["verdict"], "ok", "{v}");
+    assert!(v["overall"].as_f64().unwrap() >= 85.0, "{}", v["overall"]);
+}
+
+#[test]
 fn silence_is_flagged_and_not_scored_as_speech() {
     let dir = tempfile::tempdir().unwrap();
     let silence = dir.path().join("silence.wav");

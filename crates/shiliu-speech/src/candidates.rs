@@ -42,6 +42,29 @@ pub fn chars_for(seg: Segments) -> &'static [char] {
     index().get(&seg).map(Vec::as_slice).unwrap_or(&[])
 }
 
+/// Every syllable (segments, any tone) with its characters, in a fixed order: what a lone
+/// syllable's target is weighed against when any syllable at all may have been said.
+pub fn inventory() -> &'static [(Segments, Vec<char>)] {
+    static INVENTORY: OnceLock<Vec<(Segments, Vec<char>)>> = OnceLock::new();
+    INVENTORY.get_or_init(|| {
+        let mut all: Vec<(Segments, Vec<char>)> = index().iter().map(|(s, c)| (*s, c.clone())).collect();
+        all.sort_by_key(|(s, _)| *s);
+        all
+    })
+}
+
+/// Of the inventory masses `lp` (in [`inventory`]'s order), the strongest syllable with
+/// neither initial nor final in common with `expected` (another syllable altogether, not a
+/// slip), with the expected tone, and its mass.
+pub fn strongest_unrelated(expected: &Syllable, lp: &[f32]) -> Option<(Syllable, f32)> {
+    inventory()
+        .iter()
+        .zip(lp)
+        .map(|(((initial, final_), _), &lp)| (Syllable::new(*initial, *final_, expected.tone), lp))
+        .filter(|(s, _)| crate::verdict::nothing_in_common(expected, s))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
 /// A candidate group: the sound it stands for and how it differs from the target.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
@@ -157,5 +180,26 @@ mod tests {
         let groups = char_groups('师', &c);
         assert!(groups[0].contains(&'师'));
         assert!(groups.iter().skip(1).all(|g| !g.contains(&'师')));
+    }
+
+    #[test]
+    fn the_inventory_holds_every_syllable_once_in_a_fixed_order() {
+        let inv = inventory();
+        assert!(inv.len() > 390, "{}", inv.len());
+        assert!(inv.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(inv.iter().any(|(seg, chars)| *seg == segments(&syl("ma1")) && chars.contains(&'马')));
+    }
+
+    #[test]
+    fn the_strongest_unrelated_syllable_shares_neither_initial_nor_final_with_the_target() {
+        let at = |s: &str| inventory().iter().position(|(seg, _)| *seg == segments(&syl(s))).unwrap();
+        let mut lp = vec![-20.0; inventory().len()];
+        lp[at("shu1")] = -0.5; // the target itself
+        lp[at("su1")] = -1.0; // same final
+        lp[at("shi1")] = -1.5; // same initial
+        lp[at("ma1")] = -3.0;
+        lp[at("ba1")] = -4.0;
+        let (s, mass) = strongest_unrelated(&syl("shu3"), &lp).unwrap();
+        assert_eq!((s, mass), (syl("ma3"), -3.0), "with the expected tone");
     }
 }

@@ -75,6 +75,9 @@ pub struct ForcingRequest {
     pub positions: Vec<(char, Vec<Vec<char>>)>,
     /// Whole texts to compare for a forced choice (the target and its contrast items).
     pub choices: Vec<String>,
+    /// The position (a lone syllable) where every syllable of the inventory is measured too, in
+    /// [`crate::candidates::inventory`]'s order.
+    pub inventory_at: Option<usize>,
 }
 
 /// Free transcription plus teacher-forced evidence, from one encoder pass.
@@ -223,9 +226,14 @@ impl Engine {
         let (transcript, mut state) = self.run_full(samples, budget)?;
         let started = Instant::now();
         let mut positions = Vec::with_capacity(request.positions.len());
-        for (ch, groups) in &request.positions {
+        for (i, (ch, groups)) in request.positions.iter().enumerate() {
             let tokens = self.ctx.tokenize(&ch.to_string(), 8).map_err(|e| SpeechError::Recognition(e.to_string()))?;
-            positions.push(Position { ch: *ch, tokens, groups: groups.clone() });
+            let others = if request.inventory_at == Some(i) {
+                crate::candidates::inventory().iter().map(|(_, chars)| chars.clone()).collect()
+            } else {
+                Vec::new()
+            };
+            positions.push(Position { ch: *ch, tokens, groups: groups.clone(), others });
         }
         // Free transcription decoded exactly `forcing_prefix` as its prompt (the same prompt text
         // and task tokens), so its cache entries are reused.

@@ -30,6 +30,9 @@ pub struct Position {
     pub ch: char,
     pub tokens: Vec<TokenId>,
     pub groups: Vec<Vec<char>>,
+    /// More groups to measure here that are not rivals (the whole syllable inventory, for a
+    /// lone syllable); usually none.
+    pub others: Vec<Vec<char>>,
 }
 
 /// What the recogniser thought at one position.
@@ -39,6 +42,8 @@ pub struct PositionEvidence {
     pub target_lp: f32,
     /// Log-probability mass of each candidate group (summed over its characters).
     pub group_lp: Vec<f32>,
+    /// The same for each of the position's other groups.
+    pub other_lp: Vec<f32>,
     /// The single most likely next character and its log-probability.
     pub top: Option<(char, f32)>,
     /// Log-probability that the text ends here instead (the end-of-text token, which follows
@@ -125,6 +130,8 @@ pub fn force<M: NextTokenModel>(
         // Complete the fragment tokens that carry real probability (the target's own first,
         // which we must decode anyway, is done last so its result can be reused).
         let mut wanted: Vec<(TokenId, f32)> = Vec::new();
+        // (Only the candidates' fragments: the other groups are measured with what is expanded
+        // anyway, and take no expansion from a rival.)
         let mut all_chars: Vec<char> = pos.groups.iter().flatten().copied().collect();
         all_chars.push(pos.ch);
         for &c in &all_chars {
@@ -175,6 +182,7 @@ pub fn force<M: NextTokenModel>(
         let target_lp = log_sum([prob(pos.ch, true)]);
         let group_lp =
             pos.groups.iter().enumerate().map(|(j, g)| log_sum(g.iter().map(|&c| prob(c, j == 0)))).collect();
+        let other_lp = pos.others.iter().map(|g| log_sum(g.iter().map(|&c| prob(c, false)))).collect();
         let top = lp
             .iter()
             .enumerate()
@@ -182,7 +190,7 @@ pub fn force<M: NextTokenModel>(
             .and_then(|(t, _)| vocab.first_char(t as TokenId))
             .map(|c| (c, log_sum([prob(c, true)])));
         let end_lp = lp.get(vocab.len()).copied().unwrap_or(f32::NEG_INFINITY);
-        out.push(PositionEvidence { target_lp, group_lp, top, end_lp });
+        out.push(PositionEvidence { target_lp, group_lp, other_lp, top, end_lp });
 
         // Advance along the expected character, by its own tokens.
         let merged = merged_after(vocab, &lp, pos.ch);
@@ -258,7 +266,7 @@ mod tests {
     fn end_after_wo(next: &[(TokenId, f32)]) -> f32 {
         let vocab = VocabIndex::new(vec!["我".as_bytes().to_vec(), "。".as_bytes().to_vec(), "们".as_bytes().to_vec()]);
         let table = HashMap::from([(Some(0), dist_over(4, next))]);
-        let wo = Position { ch: '我', tokens: vec![0], groups: vec![vec!['我']] };
+        let wo = Position { ch: '我', tokens: vec![0], groups: vec![vec!['我']], others: vec![] };
         force(&mut TableModel { table, calls: 0 }, &vocab, &[1], &[wo]).unwrap().end_after_lp
     }
 
@@ -277,7 +285,7 @@ mod tests {
         // After the prefix (token 6 "a"): "我" 0.3, "我们" 0.5, "们" 0.2.
         let table = HashMap::from([(Some(6), dist(&[(0, 0.3), (2, 0.5), (1, 0.2)]))]);
         let mut m = TableModel { table, calls: 0 };
-        let pos = Position { ch: '我', tokens: vec![0], groups: vec![vec!['我'], vec!['们']] };
+        let pos = Position { ch: '我', tokens: vec![0], groups: vec![vec!['我'], vec!['们']], others: vec![] };
         let ev = force(&mut m, &vocab, &[6], &[pos]).unwrap().positions;
         assert!((ev[0].target_lp.exp() - 0.8).abs() < 0.01, "{}", ev[0].target_lp.exp());
         assert!((ev[0].group_lp[1].exp() - 0.2).abs() < 0.01);
@@ -294,8 +302,8 @@ mod tests {
         let table =
             HashMap::from([(Some(6), dist(&[(0, 0.3), (2, 0.5), (1, 0.2)])), (Some(0), dist(&[(1, 0.1), (0, 0.9)]))]);
         let mut m = TableModel { table, calls: 0 };
-        let wo = Position { ch: '我', tokens: vec![0], groups: vec![vec!['我']] };
-        let men = Position { ch: '们', tokens: vec![1], groups: vec![vec!['们'], vec!['我']] };
+        let wo = Position { ch: '我', tokens: vec![0], groups: vec![vec!['我']], others: vec![] };
+        let men = Position { ch: '们', tokens: vec![1], groups: vec![vec!['们'], vec!['我']], others: vec![] };
         let ev = force(&mut m, &vocab, &[6], &[wo, men]).unwrap().positions;
         assert!((ev[1].target_lp.exp() - 0.6625).abs() < 0.01, "{}", ev[1].target_lp.exp());
         assert!((ev[1].group_lp[0].exp() - 0.6625).abs() < 0.01);
@@ -307,8 +315,8 @@ mod tests {
         let vocab = toy();
         let table = HashMap::from([(Some(6), dist(&[(1, 0.9), (0, 0.1)])), (Some(1), dist(&[(0, 0.25), (1, 0.75)]))]);
         let mut m = TableModel { table, calls: 0 };
-        let men = Position { ch: '们', tokens: vec![1], groups: vec![vec!['们']] };
-        let wo = Position { ch: '我', tokens: vec![0], groups: vec![vec!['我'], vec!['们']] };
+        let men = Position { ch: '们', tokens: vec![1], groups: vec![vec!['们']], others: vec![] };
+        let wo = Position { ch: '我', tokens: vec![0], groups: vec![vec!['我'], vec!['们']], others: vec![] };
         let ev = force(&mut m, &vocab, &[6], &[men, wo]).unwrap().positions;
         assert!((ev[1].target_lp.exp() - 0.25).abs() < 0.01, "{}", ev[1].target_lp.exp());
         assert!((ev[1].group_lp[1].exp() - 0.75).abs() < 0.01);
@@ -320,7 +328,10 @@ mod tests {
         // After "a": fragment (3) 0.9; after the fragment: 鼠's tail (4) 0.25, 鼓's tail (5) 0.75.
         let table = HashMap::from([(Some(6), dist(&[(3, 0.9), (0, 0.1)])), (Some(3), dist(&[(4, 0.25), (5, 0.75)]))]);
         let mut m = TableModel { table, calls: 0 };
-        let pos = Position { ch: '鼠', tokens: vec![3, 4], groups: vec![vec!['鼠'], vec!['鼓'], vec!['我']] };
+        let pos =
+            Position {
+                ch: '鼠', tokens: vec![3, 4], groups: vec![vec!['鼠'], vec!['鼓'], vec!['我']], others: vec![]
+            };
         let ev = force(&mut m, &vocab, &[6], &[pos]).unwrap().positions;
         assert!((ev[0].target_lp.exp() - 0.225).abs() < 0.01, "{}", ev[0].target_lp.exp());
         assert!((ev[0].group_lp[1].exp() - 0.675).abs() < 0.01);
@@ -353,7 +364,7 @@ mod tests {
         }
         let mut m = TableModel { table, calls: 0 };
         let groups = chars.iter().map(|&c| vec![c]).collect();
-        let pos = Position { ch: '鼠', tokens: vec![lead(0), tail(0)], groups };
+        let pos = Position { ch: '鼠', tokens: vec![lead(0), tail(0)], groups, others: vec![] };
         let ev = force(&mut m, &vocab, &[12], &[pos]).unwrap().positions;
         let mass = |g: usize| ev[0].group_lp[g].exp();
         assert!((mass(0) - 0.05).abs() < 0.01, "the target is always completed");
@@ -362,11 +373,30 @@ mod tests {
     }
 
     #[test]
+    fn other_groups_are_measured_without_taking_a_rivals_expansion() {
+        let vocab = toy();
+        // After "a": 我 0.6, the fragment shared by 鼠 and 鼓 0.4; after it, either tail 0.5.
+        let table = HashMap::from([(Some(6), dist(&[(0, 0.6), (3, 0.4)])), (Some(3), dist(&[(4, 0.5), (5, 0.5)]))]);
+        let mut m = TableModel { table, calls: 0 };
+        let pos = Position {
+            ch: '我',
+            tokens: vec![0],
+            groups: vec![vec!['我'], vec!['鼠']],
+            others: vec![vec!['们'], vec!['鼓']],
+        };
+        let ev = force(&mut m, &vocab, &[6], &[pos]).unwrap().positions;
+        assert!((ev[0].group_lp[1].exp() - 0.2).abs() < 0.01, "the rival 鼠 is completed");
+        assert_eq!(ev[0].other_lp.len(), 2);
+        assert!(ev[0].other_lp[0] < -10.0);
+        assert!((ev[0].other_lp[1].exp() - 0.2).abs() < 0.01, "鼓 shares the expansion made for 鼠");
+    }
+
+    #[test]
     fn unlikely_fragments_of_neighbours_are_not_expanded() {
         let vocab = toy();
         let table = HashMap::from([(Some(6), dist(&[(0, 0.99)]))]);
         let mut m = TableModel { table, calls: 0 };
-        let pos = Position { ch: '我', tokens: vec![0], groups: vec![vec!['我'], vec!['鼠']] };
+        let pos = Position { ch: '我', tokens: vec![0], groups: vec![vec!['我'], vec!['鼠']], others: vec![] };
         let ev = force(&mut m, &vocab, &[6], &[pos]).unwrap().positions;
         assert_eq!(m.calls, 2, "prefix and the target token only");
         assert!(ev[0].group_lp[1] < -10.0);

@@ -6,7 +6,8 @@
 //! 1. `expected`: the target's surface syllables (sandhi, neutral tone, 儿化) from hanzi or pinyin.
 //! 2. Audio quality and trimming (shiliu-audio), then one Whisper pass (`engine`): a bounded free
 //!    transcript, and on the same encoded audio, teacher forcing (`forcing`) of the expected
-//!    characters against the characters of each syllable's confusable neighbours (`candidates`).
+//!    characters against the characters of each syllable's confusable neighbours (`candidates`),
+//!    and for a lone syllable against every syllable of the inventory.
 //! 3. The transcript is aligned syllable by syllable (`align`), the pitch is tracked and
 //!    classified into tones, and in syllables and words each stop's release noise (burst plus
 //!    aspiration) and each sibilant's hiss are measured (both in shiliu-prosody); the hiss is

@@ -172,6 +172,9 @@ pub struct SyllableDiagnostics {
     pub end_lp: Option<f32>,
     /// The character the recogniser found likeliest at this position, and its log-probability.
     pub top: Option<(char, f32)>,
+    /// For a lone syllable: the likeliest syllable with neither initial nor final in common
+    /// with the target, and its log-probability mass.
+    pub strongest_unrelated: Option<(String, f32)>,
 }
 
 /// Milliseconds spent in each stage of one scoring.

@@ -12,7 +12,7 @@ use shiliu_pinyin::{Tone, target_contour};
 use shiliu_prosody::{ProsodyAnalysis, ReferenceSource, SpeakerProfile};
 
 use crate::align::{Alignment, align, transcript_syllables};
-use crate::candidates::{Candidate, candidates_for, char_groups};
+use crate::candidates::{Candidate, candidates_for, char_groups, strongest_unrelated};
 use crate::engine::{Engine, ForcingRequest, Recognition};
 use crate::error::{Result, SpeechError};
 use crate::expected::Expected;
@@ -110,6 +110,9 @@ impl Scorer {
                 forcing.positions.push((c, groups));
             }
         }
+        if expected.syllables.len() == 1 {
+            forcing.inventory_at = position_of.first().copied();
+        }
         if !request.contrasts.is_empty() {
             forcing.choices = std::iter::once(expected.chars.iter().collect::<String>())
                 .chain(request.contrasts.iter().map(|c| fast2s::convert(c)))
@@ -200,6 +203,7 @@ fn combine(
     let missing = PositionEvidence {
         target_lp: f32::NEG_INFINITY,
         group_lp: vec![f32::NEG_INFINITY],
+        other_lp: Vec::new(),
         top: None,
         end_lp: f32::NEG_INFINITY,
     };
@@ -236,6 +240,7 @@ fn combine(
             vowel_sounded: sounded.vowels[k],
             too_short_for_all,
             after_the_end: ended_at.is_some_and(|e| k >= e),
+            unrelated: strongest_unrelated(&syl, &forced.other_lp),
         };
         let j = judge(&syl, &segs, &tone_ev);
         if let Some(p) = speaker.as_mut() {
@@ -374,6 +379,9 @@ fn diagnostics(
                 vowel_brightness: onsets.vowels[k].map(|(_, m)| m.brightness[0]),
                 end_lp: ev.map(|e| e.end_lp),
                 top: ev.and_then(|e| e.top),
+                strongest_unrelated: ev
+                    .and_then(|e| strongest_unrelated(&expected.syllables[k].syllable(), &e.other_lp))
+                    .map(|(s, lp)| (s.to_numbered(), lp)),
             }
         })
         .collect()

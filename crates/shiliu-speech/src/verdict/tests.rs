@@ -40,6 +40,7 @@ struct Heard {
     vowel_sounded: Option<Rounding>,
     too_short_for_all: bool,
     after_the_end: bool,
+    unrelated: Option<(Syllable, f32)>,
 }
 
 impl Heard {
@@ -59,6 +60,7 @@ impl Heard {
             vowel_sounded: None,
             too_short_for_all: false,
             after_the_end: false,
+            unrelated: None,
         }
     }
 
@@ -93,6 +95,13 @@ impl Heard {
         self
     }
 
+    /// The whole inventory was weighed, and its strongest syllable with nothing in common with
+    /// the target got `lp`.
+    fn strongest_unrelated(mut self, s: &str, lp: f32) -> Heard {
+        self.unrelated = Some((syl(s), lp));
+        self
+    }
+
     fn said_alone(mut self) -> Heard {
         self.alone = true;
         self
@@ -122,6 +131,7 @@ impl Heard {
         let forced = PositionEvidence {
             target_lp: self.groups[0],
             group_lp: self.groups.clone(),
+            other_lp: Vec::new(),
             top: None,
             end_lp: f32::NEG_INFINITY,
         };
@@ -135,6 +145,7 @@ impl Heard {
             vowel_sounded: self.vowel_sounded,
             too_short_for_all: self.too_short_for_all,
             after_the_end: self.after_the_end,
+            unrelated: self.unrelated,
         };
         judge(&self.expected, &segments, tone)
     }
@@ -161,6 +172,39 @@ fn a_back_nasal_for_a_front_one_is_a_final_error() {
     let j = Heard::target("shan1", -4.5).rival("shang1", -0.8).judge(&tone_ok(Tone::First));
     assert_eq!(j.problem.unwrap().kind, ProblemKind::Final);
     assert!(j.initial_ok && !j.final_ok);
+}
+
+#[test]
+fn a_lone_syllable_heard_as_another_syllable_altogether_is_misread() {
+    // 书 said as 八: no candidate of shu is near, but the whole inventory puts ba far ahead.
+    let j = Heard::target("shu1", -9.0).said_alone().strongest_unrelated("ba1", -1.5).judge(&tone_ok(Tone::First));
+    assert_eq!(j.verdict, Verdict::Error);
+    assert_eq!(j.heard, Some(syl("ba1")));
+    let p = j.problem.unwrap();
+    assert_eq!((p.kind, p.expected.as_str(), p.heard.as_deref()), (ProblemKind::Misread, "shu", Some("ba")));
+    assert!(!j.initial_ok && !j.final_ok);
+    // A bare syllable said right is often unlikely to the recogniser, and an unrelated one a
+    // little less so: that is no evidence of another syllable.
+    let j = Heard::target("qi1", -2.5).said_alone().strongest_unrelated("shi1", -3.2).judge(&tone_ok(Tone::First));
+    assert_eq!(j.verdict, Verdict::Ok);
+    let j = Heard::target("mao4", -5.6).said_alone().strongest_unrelated("wo4", -1.5).judge(&tone_ok(Tone::Fourth));
+    assert_eq!(j.verdict, Verdict::Ok, "4 nats ahead is no evidence: {j:?}");
+    // Between the two lines it is doubt, still naming what was heard.
+    let j = Heard::target("pao2", -8.8)
+        .every_rival_at(-14.0)
+        .said_alone()
+        .strongest_unrelated("da2", -2.3)
+        .judge(&tone_ok(Tone::Second));
+    assert_eq!(j.verdict, Verdict::Defect);
+    assert_eq!(j.problem.unwrap().heard.as_deref(), Some("da"));
+    // A near rival close behind the target names the slip instead.
+    let j = Heard::target("pao2", -8.8)
+        .every_rival_at(-14.0)
+        .rival("bao2", -9.5)
+        .said_alone()
+        .strongest_unrelated("da2", -2.3)
+        .judge(&tone_ok(Tone::Second));
+    assert_eq!(j.problem.unwrap().heard.as_deref(), Some("b"));
 }
 
 #[test]
@@ -249,7 +293,13 @@ fn a_syllable_the_transcript_missed_is_omitted_despite_a_fluent_recogniser_when_
 
 #[test]
 fn the_recording_ended_where_the_recogniser_would_rather_end_the_text_than_say_the_syllable() {
-    let at = |target_lp: f32, end_lp: f32| PositionEvidence { target_lp, group_lp: vec![target_lp], top: None, end_lp };
+    let at = |target_lp: f32, end_lp: f32| PositionEvidence {
+        target_lp,
+        group_lp: vec![target_lp],
+        other_lp: vec![],
+        top: None,
+        end_lp,
+    };
     // 老师们好 with only 老师 said: 们 is unlikely and an ending 150 times likelier; 好 after the
     // forced 们 is likely again, but the recording had ended by then.
     let evidence = [at(-0.01, -11.0), at(-0.03, -12.0), at(-10.8, -1.6), at(-0.5, -9.0)];
