@@ -29,6 +29,15 @@ fn mean(xs: impl Iterator<Item = f32>) -> Option<f32> {
     (n > 0).then(|| sum / n as f32)
 }
 
+/// What a syllable adds to the accuracy score: its segment score, except that a syllable whose
+/// initial or final was judged an error counts as lost, as in the PSC (读错: the whole syllable
+/// is deducted); otherwise one character read as another in a two-character word still left
+/// the word a "good" 86.
+fn accuracy_points(j: &Judged) -> f32 {
+    let segments_wrong = !(j.result.initial_ok && j.result.final_ok);
+    if j.result.verdict == Verdict::Error && segments_wrong { 0.0 } else { j.segment_score }
+}
+
 /// Fluency from the speaking rate and pauses. Single syllables and short words are not judged
 /// on rate; a reader is expected at 2–6 syllables a second without long pauses.
 pub fn fluency_score(task: Task, syllables_per_second: f32, pause_count: u32, syllables: usize) -> f32 {
@@ -48,7 +57,7 @@ pub fn fluency_score(task: Task, syllables_per_second: f32, pause_count: u32, sy
 pub fn scores(judged: &[Judged], fluency: f32) -> Scores {
     let n = judged.len().max(1) as f32;
     let omitted = judged.iter().filter(|j| j.result.heard.is_none()).count() as f32;
-    let accuracy = mean(judged.iter().map(|j| j.segment_score)).unwrap_or(0.0);
+    let accuracy = mean(judged.iter().map(accuracy_points)).unwrap_or(0.0);
     let tone = mean(judged.iter().filter(|j| j.expected.syllable().tone != Tone::Neutral).filter_map(|j| j.tone_score))
         .unwrap_or(accuracy);
     let completeness = 100.0 * (1.0 - omitted / n);
@@ -299,6 +308,39 @@ mod tests {
             target_pitch: vec![],
             problem,
         }
+    }
+
+    #[test]
+    fn a_character_read_as_another_costs_the_whole_syllables_accuracy_as_in_the_psc() {
+        let expected = crate::expected::Expected::new("老鸡", None).unwrap();
+        let misread =
+            Problem { kind: ProblemKind::Misread, expected: "ji".into(), heard: Some("shi".into()), contrast: None };
+        let lao = result("老", Verdict::Ok, 100.0, None);
+        let ji =
+            SyllableResult { initial_ok: false, final_ok: false, ..result("鸡", Verdict::Error, 40.0, Some(misread)) };
+        let judged = |second: &SyllableResult| {
+            let judged = [
+                Judged {
+                    expected: &expected.syllables[0],
+                    result: &lao,
+                    segment_score: 100.0,
+                    tone_score: Some(100.0),
+                },
+                Judged {
+                    expected: &expected.syllables[1],
+                    result: second,
+                    segment_score: 40.0,
+                    tone_score: Some(100.0),
+                },
+            ];
+            scores(&judged, 100.0)
+        };
+        let s = judged(&ji);
+        assert_eq!(s.accuracy, 50.0);
+        assert!(s.overall < 80.0, "one of two characters misread is no good reading: {s:?}");
+        // A tone error leaves the segments' points where they were (the tone score takes it).
+        let tone = Problem { kind: ProblemKind::Tone, expected: "1".into(), heard: Some("4".into()), contrast: None };
+        assert_eq!(judged(&result("鸡", Verdict::Error, 40.0, Some(tone))).accuracy, 70.0);
     }
 
     #[test]
