@@ -420,6 +420,22 @@ fn eval_with_read_on_measures_how_often_reading_past_the_target_is_caught() {
 }
 
 #[test]
+fn eval_with_misread_measures_how_often_a_character_read_as_another_is_flagged() {
+    let shared = require_shared!();
+    let out = run(shiliu(data_dir_with_model()).arg("eval").arg(shared.join("corpus/manifest.tsv")).args([
+        "--misread",
+        "--only",
+        "words/yt_l",
+    ]));
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let row = text.lines().find(|l| l.trim_start().starts_with("misread  word")).expect("a misread word row");
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    let flagged: f32 = cells[3].trim_end_matches('%').parse().unwrap();
+    assert!(flagged > 50.0, "most misread characters are flagged:\n{text}");
+}
+
+#[test]
 fn eval_prints_the_accuracy_tables_for_a_manifest() {
     let shared = require_shared!();
     let out = run(shiliu(data_dir_with_model())

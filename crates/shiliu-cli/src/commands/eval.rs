@@ -39,6 +39,11 @@ pub struct EvalArgs {
     /// `wrong_text`.
     #[arg(long, conflicts_with = "other_texts")]
     read_on: bool,
+    /// Score each correct clip of two or more syllables against its own text with the middle
+    /// character swapped for one of another syllable altogether (a student misreading one
+    /// character), to measure how often that syllable is flagged.
+    #[arg(long, conflicts_with_all = ["other_texts", "read_on"])]
+    misread: bool,
     /// Play every clip through a worse recording channel first, to measure how the scorer
     /// holds up: clean, noise (steady, 15 dB under the speech), phone (300-3400 Hz through
     /// 8 kHz), child (25 % higher and quicker), room (half a second of echo).
@@ -150,10 +155,49 @@ fn with_read_on(rows: Vec<Row>) -> Vec<Row> {
         .collect()
 }
 
+/// Characters to misread a text with: common, and between them there is always one with
+/// neither initial nor final in common with a given syllable.
+const MISREAD_AS: [(char, &str); 6] =
+    [('马', "ma3"), ('书', "shu1"), ('天', "tian1"), ('狗', "gou3"), ('月', "yue4"), ('飞', "fei1")];
+
+/// The correct clips of two or more syllables, each with its own text but the middle character
+/// swapped for one read as another syllable altogether: a student misreading that character.
+fn with_misread(rows: Vec<Row>) -> Vec<Row> {
+    use shiliu_pinyin::Syllable;
+    rows.into_iter()
+        .filter(|r| r.label.as_deref().is_none_or(|l| l == "correct"))
+        .filter_map(|r| {
+            let mut hanzi: Vec<char> = r.text.chars().filter(|c| shiliu_pinyin::is_hanzi(*c)).collect();
+            let mut syllables: Vec<&str> = r.pinyin.split_whitespace().collect();
+            if hanzi.len() < 2 || hanzi.len() != syllables.len() {
+                return None;
+            }
+            let k = hanzi.len() / 2;
+            let said = Syllable::parse_allowing_rare(syllables[k]).ok()?;
+            let (c, pinyin) = MISREAD_AS.into_iter().find(|(c, p)| {
+                let other = Syllable::parse(p).expect("a valid syllable");
+                other.initial != said.initial && other.final_ != said.final_ && !hanzi.contains(c)
+            })?;
+            hanzi[k] = c;
+            syllables[k] = pinyin;
+            Some(Row {
+                text: hanzi.iter().collect(),
+                pinyin: syllables.join(" "),
+                label: Some(MISREAD.into()),
+                error_index: Some(k),
+                spoken: Some(r.pinyin.clone()),
+                ..r
+            })
+        })
+        .collect()
+}
+
 /// The label of a clip scored against another clip's text (`--other-texts`).
 const OTHER_TEXT: &str = "other_text";
 /// The label of a clip scored against the start of its own text (`--read-on`).
 const READ_ON: &str = "read_on";
+/// The label of a clip scored against its own text with one character misread (`--misread`).
+const MISREAD: &str = "misread";
 
 /// The speaker a clip belongs to: its file-name prefix (cw_, yt_, se_, …); the synthetic set is
 /// one voice.
@@ -187,9 +231,10 @@ fn peak_memory_mib() -> Option<f32> {
 
 pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
     let rows = read_manifest(&args.manifest)?;
-    let rows = match (args.other_texts, args.read_on) {
-        (true, _) => with_other_texts(rows),
-        (_, true) => with_read_on(rows),
+    let rows = match (args.other_texts, args.read_on, args.misread) {
+        (true, _, _) => with_other_texts(rows),
+        (_, true, _) => with_read_on(rows),
+        (_, _, true) => with_misread(rows),
         _ => rows,
     };
     let base = args.manifest.parent().map(PathBuf::from).unwrap_or_default();
@@ -305,6 +350,7 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
                 let want = match label {
                     "tone" => ProblemKind::Tone,
                     "initial" => ProblemKind::Initial,
+                    MISREAD => ProblemKind::Misread,
                     _ => ProblemKind::Final,
                 };
                 let right_kind = flagged && s.problem.as_ref().is_some_and(|p| p.kind == want);
