@@ -328,10 +328,8 @@ mod tests {
         // After "a": fragment (3) 0.9; after the fragment: 鼠's tail (4) 0.25, 鼓's tail (5) 0.75.
         let table = HashMap::from([(Some(6), dist(&[(3, 0.9), (0, 0.1)])), (Some(3), dist(&[(4, 0.25), (5, 0.75)]))]);
         let mut m = TableModel { table, calls: 0 };
-        let pos =
-            Position {
-                ch: '鼠', tokens: vec![3, 4], groups: vec![vec!['鼠'], vec!['鼓'], vec!['我']], others: vec![]
-            };
+        let groups = vec![vec!['鼠'], vec!['鼓'], vec!['我']];
+        let pos = Position { ch: '鼠', tokens: vec![3, 4], groups, others: vec![] };
         let ev = force(&mut m, &vocab, &[6], &[pos]).unwrap().positions;
         assert!((ev[0].target_lp.exp() - 0.225).abs() < 0.01, "{}", ev[0].target_lp.exp());
         assert!((ev[0].group_lp[1].exp() - 0.675).abs() < 0.01);
