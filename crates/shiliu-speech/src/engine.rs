@@ -228,8 +228,11 @@ impl Engine {
         let mut positions = Vec::with_capacity(request.positions.len());
         for (i, (ch, groups)) in request.positions.iter().enumerate() {
             let tokens = self.ctx.tokenize(&ch.to_string(), 8).map_err(|e| SpeechError::Recognition(e.to_string()))?;
+            // (The target character's own mass counts for the target alone, whatever other
+            // readings a polyphone like 行 has.)
             let others = if request.inventory_at == Some(i) {
-                crate::candidates::inventory().iter().map(|(_, chars)| chars.clone()).collect()
+                let without_target = |chars: &Vec<char>| chars.iter().copied().filter(|c| c != ch).collect();
+                crate::candidates::inventory().iter().map(|(_, chars)| without_target(chars)).collect()
             } else {
                 Vec::new()
             };
