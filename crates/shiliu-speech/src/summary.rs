@@ -38,6 +38,14 @@ fn accuracy_points(j: &Judged) -> f32 {
     if j.result.verdict == Verdict::Error && segments_wrong { 0.0 } else { j.segment_score }
 }
 
+/// What a syllable adds to the tone score: none when it was surely read as another syllable
+/// altogether (its pitch is that syllable's tone, not an attempt at the target's); nothing
+/// either way when the pitch could not be measured.
+fn tone_points(j: &Judged) -> Option<f32> {
+    let misread = j.result.problem.as_ref().is_some_and(|p| p.kind == ProblemKind::Misread);
+    if misread && j.result.verdict == Verdict::Error { Some(0.0) } else { j.tone_score }
+}
+
 /// Fluency from the speaking rate and pauses. Single syllables and short words are not judged
 /// on rate; a reader is expected at 2–6 syllables a second without long pauses.
 pub fn fluency_score(task: Task, syllables_per_second: f32, pause_count: u32, syllables: usize) -> f32 {
@@ -58,7 +66,7 @@ pub fn scores(judged: &[Judged], fluency: f32) -> Scores {
     let n = judged.len().max(1) as f32;
     let omitted = judged.iter().filter(|j| j.result.heard.is_none()).count() as f32;
     let accuracy = mean(judged.iter().map(accuracy_points)).unwrap_or(0.0);
-    let tone = mean(judged.iter().filter(|j| j.expected.syllable().tone != Tone::Neutral).filter_map(|j| j.tone_score))
+    let tone = mean(judged.iter().filter(|j| j.expected.syllable().tone != Tone::Neutral).filter_map(tone_points))
         .unwrap_or(accuracy);
     let completeness = 100.0 * (1.0 - omitted / n);
     let overall = (0.45 * accuracy + 0.3 * tone + 0.15 * completeness + 0.1 * fluency).clamp(0.0, 100.0);
@@ -311,7 +319,7 @@ mod tests {
     }
 
     #[test]
-    fn a_character_read_as_another_costs_the_whole_syllables_accuracy_as_in_the_psc() {
+    fn a_character_read_as_another_costs_the_whole_syllable_as_in_the_psc() {
         let expected = crate::expected::Expected::new("老鸡", None).unwrap();
         let misread =
             Problem { kind: ProblemKind::Misread, expected: "ji".into(), heard: Some("shi".into()), contrast: None };
@@ -337,7 +345,8 @@ mod tests {
         };
         let s = judged(&ji);
         assert_eq!(s.accuracy, 50.0);
-        assert!(s.overall < 80.0, "one of two characters misread is no good reading: {s:?}");
+        assert_eq!(s.tone, 50.0, "a misread syllable's pitch is no attempt at the target's tone");
+        assert!(s.overall < 75.0, "one of two characters misread is no good reading: {s:?}");
         // A tone error leaves the segments' points where they were (the tone score takes it).
         let tone = Problem { kind: ProblemKind::Tone, expected: "1".into(), heard: Some("4".into()), contrast: None };
         assert_eq!(judged(&result("鸡", Verdict::Error, 40.0, Some(tone))).accuracy, 70.0);
