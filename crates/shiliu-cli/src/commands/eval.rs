@@ -254,8 +254,8 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
     let mut latency_short: Vec<f32> = Vec::new();
     let mut latency_all: Vec<f32> = Vec::new();
     let mut flags: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
-    // Clips scored against another clip's text or the start of their own, by kind: overall
-    // scores, and how many were flagged wrong_text.
+    // Clips scored against another clip's text, the start of their own or their own with a
+    // character misread, by kind: overall scores, and how many were flagged wrong_text.
     let mut not_the_target: BTreeMap<&'static str, (Vec<f32>, usize)> = BTreeMap::new();
 
     // Rows whose file cannot be read, or whose target cannot be scored: named at the end
@@ -344,6 +344,11 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
                 }
             }
             Some(label) => {
+                if label == MISREAD {
+                    let t = not_the_target.entry(kind).or_default();
+                    t.0.push(r.overall);
+                    t.1 += r.quality.contains(&shiliu_audio::QualityFlag::WrongText) as usize;
+                }
                 let Some(i) = row.error_index.filter(|i| *i < r.syllables.len()) else { continue };
                 let s = &r.syllables[i];
                 let flagged = s.verdict != Verdict::Ok;
@@ -421,6 +426,8 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
     if !not_the_target.is_empty() {
         if args.read_on {
             println!("\nClips scored against the first half of their own text (read on past the target):");
+        } else if args.misread {
+            println!("\nClips scored against their own text with one character misread:");
         } else {
             println!("\nClips scored against another clip's text (the wrong line read):");
         }
