@@ -200,6 +200,7 @@ fn combine(
         _ => 0,
     };
     let too_short_for_all = too_short_for(expected.syllables.len(), speech_ms);
+    let noisy = report.flags.contains(&shiliu_audio::QualityFlag::Noisy);
     let missing = PositionEvidence {
         target_lp: f32::NEG_INFINITY,
         group_lp: vec![f32::NEG_INFINITY],
@@ -241,6 +242,7 @@ fn combine(
             too_short_for_all,
             after_the_end: ended_at.is_some_and(|e| k >= e),
             unrelated: strongest_unrelated(&syl, &forced.other_lp),
+            noisy,
         };
         let j = judge(&syl, &segs, &tone_ev);
         if let Some(p) = speaker.as_mut() {

@@ -43,6 +43,8 @@ pub struct SegmentEvidence<'a> {
     /// The likeliest syllable with neither initial nor final in common with the expected one,
     /// and its log-probability mass, where the whole inventory was weighed (a lone syllable).
     pub unrelated: Option<(Syllable, f32)>,
+    /// The recording is flagged noisy.
+    pub noisy: bool,
 }
 
 /// Whether the free transcript's syllable `heard` has the part that `contrast` changes in
@@ -393,6 +395,15 @@ fn judge_tone(t: &ToneEvidence) -> (Verdict, Option<f32>, Option<Problem>) {
 /// Combines segment and tone judgements; the worse decides, an error's problem comes first.
 pub fn judge(expected: &Syllable, segments: &SegmentEvidence, tone: &ToneEvidence) -> Judgement {
     let (sv, segment_score, heard, seg_problem) = judge_segments(expected, segments);
+    // In a noisy recording the cues that tell close neighbours apart (a breath, a hiss, rounded
+    // lips, a nasal murmur) are the first to drown: a slip to a neighbour is only doubt there.
+    // (Another syllable altogether, or one missing, still is an error.)
+    let slip = seg_problem.as_ref().is_some_and(|p| matches!(p.kind, ProblemKind::Initial | ProblemKind::Final));
+    let (sv, segment_score) = if segments.noisy && slip && sv == Verdict::Error {
+        (Verdict::Defect, segment_score.clamp(DEFECT_BAND.0, DEFECT_BAND.1))
+    } else {
+        (sv, segment_score)
+    };
     let (tv, tone_score, tone_problem) =
         if heard.is_none() { (Verdict::Error, Some(0.0), None) } else { judge_tone(tone) };
     let verdict = sv.max(tv);

@@ -41,6 +41,7 @@ struct Heard {
     too_short_for_all: bool,
     after_the_end: bool,
     unrelated: Option<(Syllable, f32)>,
+    noisy: bool,
 }
 
 impl Heard {
@@ -61,6 +62,7 @@ impl Heard {
             too_short_for_all: false,
             after_the_end: false,
             unrelated: None,
+            noisy: false,
         }
     }
 
@@ -99,6 +101,11 @@ impl Heard {
     /// the target got `lp`.
     fn strongest_unrelated(mut self, s: &str, lp: f32) -> Heard {
         self.unrelated = Some((syl(s), lp));
+        self
+    }
+
+    fn in_a_noisy_recording(mut self) -> Heard {
+        self.noisy = true;
         self
     }
 
@@ -146,6 +153,7 @@ impl Heard {
             too_short_for_all: self.too_short_for_all,
             after_the_end: self.after_the_end,
             unrelated: self.unrelated,
+            noisy: self.noisy,
         };
         judge(&self.expected, &segments, tone)
     }
@@ -165,6 +173,20 @@ fn n_said_as_l_is_an_initial_error_naming_the_contrast() {
     assert_eq!(j.verdict, Verdict::Error);
     assert_problem(&j, ProblemKind::Initial, "n", "l", "n_l");
     assert!(!j.initial_ok && j.final_ok);
+}
+
+#[test]
+fn in_a_noisy_recording_a_slip_to_a_neighbour_is_only_doubt_but_another_syllable_is_still_wrong() {
+    let j = Heard::target("nan2", -4.0).rival("lan2", -0.3).in_a_noisy_recording().judge(&tone_ok(Tone::Second));
+    assert_eq!(j.verdict, Verdict::Defect);
+    assert!((DEFECT_BAND.0..=DEFECT_BAND.1).contains(&j.segment_score), "{j:?}");
+    assert_problem(&j, ProblemKind::Initial, "n", "l", "n_l");
+    let j = Heard::target("shu1", -9.0)
+        .said_alone()
+        .strongest_unrelated("ba1", -1.5)
+        .in_a_noisy_recording()
+        .judge(&tone_ok(Tone::First));
+    assert_eq!(j.verdict, Verdict::Error);
 }
 
 #[test]
