@@ -50,6 +50,9 @@ pub struct ProsodyAnalysis {
     /// The "voice" is a steady machine tone (a beep, a hum, a tuning fork), not a person: see
     /// [`crate::activity::is_steady_tone`].
     pub steady_tone: bool,
+    /// The recording lingers like a reverberant room's (see [`crate::PitchTrack::reverberant`]):
+    /// the quiet end of a falling tone may be lost in the echo of its start.
+    pub reverberant: bool,
     /// Wall time of the whole analysis, ms.
     pub analysis_ms: f32,
 }
@@ -122,6 +125,7 @@ pub fn analyse(
         speech_span,
         pauses: crate::activity::pauses(&track),
         steady_tone: crate::activity::is_steady_tone(&track),
+        reverberant: track.reverberant,
         analysis_ms: started.elapsed().as_secs_f32() * 1000.0,
     })
 }

@@ -81,6 +81,9 @@ pub struct PitchTrack {
     pub frames: Vec<PitchFrame>,
     /// The loudness of the speech in the clip (95th percentile of frame energy), dBFS.
     pub speech_level_db: f32,
+    /// The recording lingers like a reverberant room's (see `echo`): a syllable's quiet end
+    /// is then mostly the echo of its start.
+    pub reverberant: bool,
 }
 
 impl PitchTrack {
@@ -136,6 +139,7 @@ pub fn track_pitch(samples_16k: &[f32]) -> PitchTrack {
     // `echo`); the loudness of each frame is the recording's own.
     let heard = high_pass(samples_16k);
     let dry = crate::echo::without_late_echo(&heard);
+    let reverberant = matches!(dry, std::borrow::Cow::Owned(_));
     let mut scratch = Scratch::default();
     let analyses: Vec<FrameAnalysis> =
         (0..n_frames).map(|i| analyse_frame(&dry, &heard, i * HOP, &mut scratch)).collect();
@@ -163,7 +167,7 @@ pub fn track_pitch(samples_16k: &[f32]) -> PitchTrack {
             zcr: a.zcr,
         })
         .collect();
-    PitchTrack { hop_ms: HOP_MS, frames, speech_level_db }
+    PitchTrack { hop_ms: HOP_MS, frames, speech_level_db, reverberant }
 }
 
 fn high_pass(x: &[f32]) -> Vec<f32> {

@@ -225,7 +225,7 @@ mod tests {
                 zcr: 0.05,
             })
             .collect();
-        PitchTrack { hop_ms: 10, frames, speech_level_db: -20.0 }
+        PitchTrack { hop_ms: 10, frames, speech_level_db: -20.0, reverberant: false }
     }
 
     #[test]

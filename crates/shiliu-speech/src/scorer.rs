@@ -230,6 +230,7 @@ fn combine(
             fit: pros.tone_score,
             connected,
             register_known: prosody.reference.source != ReferenceSource::Population,
+            reverberant: prosody.reverberant,
         };
         let segs = SegmentEvidence {
             candidates: &candidates[k],

@@ -74,6 +74,9 @@ pub struct ToneEvidence {
     /// Where this speaker's voice sits is known (from their profile, or from the other
     /// syllables of the attempt). Without it only the contour's shape is seen, not its height.
     pub register_known: bool,
+    /// The recording lingers like a reverberant room's: the quiet end of a falling tone may be
+    /// lost in the echo of its loud start.
+    pub reverberant: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -382,7 +385,9 @@ fn judge_tone(t: &ToneEvidence) -> (Verdict, Option<f32>, Option<Problem>) {
     // low third that only falls (21) has the shape of a fourth (51). A new student's first
     // attempt is not told the tone was wrong on shape alone: scored so, 3 of 28 correct
     // synthetic and 4 of 162 native lone syllables were errors; a wrong tone is still a defect.
-    let may_be_error = t.connected || t.register_known;
+    // Nor is a recording in a reverberant room, where the echo of a fourth tone's loud high start
+    // holds over its quiet end (through `--channel room`, 9 of 45 native fourths read as firsts).
+    let may_be_error = (t.connected || t.register_known) && !t.reverberant;
     if may_be_error && p_expected < error_below && p_heard > heard_above {
         (Verdict::Error, Some(fit.min(40.0)), Some(problem))
     } else if p_expected < defect_below {
