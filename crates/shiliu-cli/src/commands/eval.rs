@@ -320,12 +320,13 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
             tone_confusion[said[0] as usize - 1][heard] += 1;
         }
         let kind = kind_of(r.syllables.len());
+        if matches!(row.label.as_deref(), Some(OTHER_TEXT | READ_ON | MISREAD)) {
+            let t = not_the_target.entry(kind).or_default();
+            t.0.push(r.overall);
+            t.1 += r.quality.contains(&shiliu_audio::QualityFlag::WrongText) as usize;
+        }
         match row.label.as_deref() {
-            Some(OTHER_TEXT | READ_ON) => {
-                let t = not_the_target.entry(kind).or_default();
-                t.0.push(r.overall);
-                t.1 += r.quality.contains(&shiliu_audio::QualityFlag::WrongText) as usize;
-            }
+            Some(OTHER_TEXT | READ_ON) => {}
             Some("correct") | None => {
                 correct_scores.entry(format!("{kind} ({})", row.variant)).or_default().push(r.overall);
                 if row.variant == "clean" || row.variant == "real" {
@@ -344,11 +345,6 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
                 }
             }
             Some(label) => {
-                if label == MISREAD {
-                    let t = not_the_target.entry(kind).or_default();
-                    t.0.push(r.overall);
-                    t.1 += r.quality.contains(&shiliu_audio::QualityFlag::WrongText) as usize;
-                }
                 let Some(i) = row.error_index.filter(|i| *i < r.syllables.len()) else { continue };
                 let s = &r.syllables[i];
                 let flagged = s.verdict != Verdict::Ok;
