@@ -139,6 +139,7 @@ pub fn track_pitch(samples_16k: &[f32]) -> PitchTrack {
     // `echo`); the loudness of each frame is the recording's own.
     let heard = high_pass(samples_16k);
     let dry = crate::echo::without_late_echo(&heard);
+    // `without_late_echo` copies only a recording it finds reverberant (a dry one is lent back).
     let reverberant = matches!(dry, std::borrow::Cow::Owned(_));
     let mut scratch = Scratch::default();
     let analyses: Vec<FrameAnalysis> =

@@ -53,6 +53,13 @@ pub fn inventory() -> &'static [(Segments, Vec<char>)] {
     })
 }
 
+/// The inventory's character groups, in [`inventory`]'s order, to weigh a lone syllable's
+/// `target_char` against. The target character itself is left out: its own mass counts for the
+/// target alone, whatever other readings a polyphone like 行 has.
+pub fn inventory_groups(target_char: char) -> Vec<Vec<char>> {
+    inventory().iter().map(|(_, chars)| chars.iter().copied().filter(|&c| c != target_char).collect()).collect()
+}
+
 /// Of the inventory masses `lp` (in [`inventory`]'s order), the strongest syllable with
 /// neither initial nor final in common with `expected` (another syllable altogether, not a
 /// slip), with the expected tone, and its mass.
@@ -188,6 +195,15 @@ mod tests {
         assert!(inv.len() > 390, "{}", inv.len());
         assert!(inv.windows(2).all(|w| w[0].0 < w[1].0));
         assert!(inv.iter().any(|(seg, chars)| *seg == segments(&syl("ma1")) && chars.contains(&'马')));
+    }
+
+    #[test]
+    fn a_polyphone_target_lends_none_of_its_mass_to_its_other_reading() {
+        let groups = inventory_groups('行');
+        assert_eq!(groups.len(), inventory().len());
+        assert!(groups.iter().all(|g| !g.contains(&'行')));
+        let at = |s: &str| inventory().iter().position(|(seg, _)| *seg == segments(&syl(s))).unwrap();
+        assert!(groups[at("hang2")].contains(&'航') && groups[at("xing2")].contains(&'星'));
     }
 
     #[test]

@@ -67,17 +67,23 @@ pub struct Engine {
     forcing_prefix: Vec<TokenId>,
 }
 
+/// One expected character to walk the decoder along, and the character groups to measure there.
+#[derive(Debug, Clone, Default)]
+pub struct ForcedChar {
+    pub ch: char,
+    /// Candidate groups (group 0: the target's own sound; see `candidates`).
+    pub groups: Vec<Vec<char>>,
+    /// Groups measured but not rivals (the whole inventory, for a lone syllable); usually none.
+    pub others: Vec<Vec<char>>,
+}
+
 /// What to force and compare after recognising a clip.
 #[derive(Debug, Clone, Default)]
 pub struct ForcingRequest {
-    /// The expected characters in order, each with its candidate groups (group 0: the target's
-    /// own sound; see `candidates`).
-    pub positions: Vec<(char, Vec<Vec<char>>)>,
+    /// The expected characters in order.
+    pub positions: Vec<ForcedChar>,
     /// Whole texts to compare for a forced choice (the target and its contrast items).
     pub choices: Vec<String>,
-    /// The position (a lone syllable) where every syllable of the inventory is measured too, in
-    /// [`crate::candidates::inventory`]'s order.
-    pub inventory_at: Option<usize>,
 }
 
 /// Free transcription plus teacher-forced evidence, from one encoder pass.
@@ -226,17 +232,10 @@ impl Engine {
         let (transcript, mut state) = self.run_full(samples, budget)?;
         let started = Instant::now();
         let mut positions = Vec::with_capacity(request.positions.len());
-        for (i, (ch, groups)) in request.positions.iter().enumerate() {
-            let tokens = self.ctx.tokenize(&ch.to_string(), 8).map_err(|e| SpeechError::Recognition(e.to_string()))?;
-            // (The target character's own mass counts for the target alone, whatever other
-            // readings a polyphone like 行 has.)
-            let others = if request.inventory_at == Some(i) {
-                let without_target = |chars: &Vec<char>| chars.iter().copied().filter(|c| c != ch).collect();
-                crate::candidates::inventory().iter().map(|(_, chars)| without_target(chars)).collect()
-            } else {
-                Vec::new()
-            };
-            positions.push(Position { ch: *ch, tokens, groups: groups.clone(), others });
+        for p in &request.positions {
+            let tokens =
+                self.ctx.tokenize(&p.ch.to_string(), 8).map_err(|e| SpeechError::Recognition(e.to_string()))?;
+            positions.push(Position { ch: p.ch, tokens, groups: p.groups.clone(), others: p.others.clone() });
         }
         // Free transcription decoded exactly `forcing_prefix` as its prompt (the same prompt text
         // and task tokens), so its cache entries are reused.

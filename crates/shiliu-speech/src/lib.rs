@@ -39,6 +39,8 @@ pub mod verdict;
 pub mod vocab;
 pub mod wrong_text;
 
-pub use engine::{Engine, ForcingRequest, Recognition, Transcript, audio_ctx_for, is_looping, max_tokens_for};
+pub use engine::{
+    Engine, ForcedChar, ForcingRequest, Recognition, Transcript, audio_ctx_for, is_looping, max_tokens_for,
+};
 pub use error::{Result, SpeechError};
 pub use scorer::{ScoreRequest, Scorer};

@@ -12,8 +12,8 @@ use shiliu_pinyin::{Tone, target_contour};
 use shiliu_prosody::{ProsodyAnalysis, ReferenceSource, SpeakerProfile};
 
 use crate::align::{Alignment, align, transcript_syllables};
-use crate::candidates::{Candidate, candidates_for, char_groups, strongest_unrelated};
-use crate::engine::{Engine, ForcingRequest, Recognition};
+use crate::candidates::{Candidate, candidates_for, char_groups, inventory_groups, strongest_unrelated};
+use crate::engine::{Engine, ForcedChar, ForcingRequest, Recognition};
 use crate::error::{Result, SpeechError};
 use crate::expected::Expected;
 use crate::forcing::PositionEvidence;
@@ -105,13 +105,12 @@ impl Scorer {
         let mut position_of = Vec::with_capacity(expected.syllables.len());
         for (s, cands) in expected.syllables.iter().zip(&candidates) {
             position_of.push(forcing.positions.len());
-            for (k, c) in s.forced.chars().enumerate() {
-                let groups = if k == 0 { char_groups(c, cands) } else { vec![vec![c]] };
-                forcing.positions.push((c, groups));
+            for (k, ch) in s.forced.chars().enumerate() {
+                let groups = if k == 0 { char_groups(ch, cands) } else { vec![vec![ch]] };
+                // A lone syllable is also weighed against every other syllable (see `verdict`).
+                let others = if k == 0 && expected.syllables.len() == 1 { inventory_groups(ch) } else { Vec::new() };
+                forcing.positions.push(ForcedChar { ch, groups, others });
             }
-        }
-        if expected.syllables.len() == 1 {
-            forcing.inventory_at = position_of.first().copied();
         }
         if !request.contrasts.is_empty() {
             forcing.choices = std::iter::once(expected.chars.iter().collect::<String>())
