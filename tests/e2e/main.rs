@@ -5,6 +5,7 @@
 
 mod app_window;
 mod classroom_app;
+mod evaluation;
 mod microphone;
 mod model_pipeline;
 mod scoring;

@@ -13,6 +13,9 @@ use shiliu_prosody::SpeakerProfile;
 use shiliu_speech::ScoreRequest;
 use shiliu_speech::result::{ProblemKind, ScoreResult, Verdict};
 
+mod altered;
+use altered::{MISREAD, OTHER_TEXT, READ_ON, with_misread, with_other_texts, with_read_on, with_wrong_tone};
+
 #[derive(Args)]
 pub struct EvalArgs {
     manifest: PathBuf,
@@ -44,6 +47,11 @@ pub struct EvalArgs {
     /// character), to measure how often that syllable is flagged.
     #[arg(long, conflicts_with_all = ["other_texts", "read_on"])]
     misread: bool,
+    /// Score each correct clip against its own text with the middle syllable's tone changed
+    /// (level for low, rising for falling, and back), where that changes no other syllable's
+    /// sandhi: a tone error in a real voice, to measure how often it is flagged as one.
+    #[arg(long, conflicts_with_all = ["other_texts", "read_on", "misread"])]
+    wrong_tone: bool,
     /// Play every clip through a worse recording channel first, to measure how the scorer
     /// holds up: clean, noise (steady, 15 dB under the speech), phone (300-3400 Hz through
     /// 8 kHz), child (25 % higher and quicker), room (half a second of echo).
@@ -101,104 +109,6 @@ fn kind_of(syllables: usize) -> &'static str {
     }
 }
 
-/// The correct clips, each with the text of another correct clip of the same kind (the one
-/// half the list further on, or the next with a different text): a student reading the
-/// wrong line. Labelled mispronunciations are left out.
-fn with_other_texts(rows: Vec<Row>) -> Vec<Row> {
-    let correct: Vec<Row> = rows.into_iter().filter(|r| r.label.as_deref().is_none_or(|l| l == "correct")).collect();
-    let mut by_kind: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
-    for r in &correct {
-        by_kind.entry(kind_of(r.pinyin.split_whitespace().count())).or_default().push(r);
-    }
-    let mut out = Vec::new();
-    for group in by_kind.values() {
-        for (i, r) in group.iter().enumerate() {
-            let n = group.len();
-            let other = (1..n).map(|k| group[(i + n / 2 + k) % n]).find(|o| o.text != r.text);
-            if let Some(o) = other {
-                out.push(Row {
-                    file: r.file.clone(),
-                    text: o.text.clone(),
-                    pinyin: o.pinyin.clone(),
-                    label: Some(OTHER_TEXT.into()),
-                    error_index: None,
-                    variant: r.variant.clone(),
-                    spoken: Some(r.pinyin.clone()),
-                });
-            }
-        }
-    }
-    out
-}
-
-/// The correct clips of two or more syllables, each with the first half of its own text: a
-/// student reading on past the target.
-fn with_read_on(rows: Vec<Row>) -> Vec<Row> {
-    rows.into_iter()
-        .filter(|r| r.label.as_deref().is_none_or(|l| l == "correct"))
-        .filter_map(|r| {
-            let hanzi: Vec<char> = r.text.chars().filter(|c| shiliu_pinyin::is_hanzi(*c)).collect();
-            let syllables: Vec<&str> = r.pinyin.split_whitespace().collect();
-            if hanzi.len() < 2 || hanzi.len() != syllables.len() {
-                return None;
-            }
-            let half = hanzi.len() / 2;
-            Some(Row {
-                text: hanzi[..half].iter().collect(),
-                pinyin: syllables[..half].join(" "),
-                label: Some(READ_ON.into()),
-                error_index: None,
-                spoken: Some(r.pinyin.clone()),
-                ..r
-            })
-        })
-        .collect()
-}
-
-/// Characters to misread a text with: common, and between them there is always one with
-/// neither initial nor final in common with a given syllable.
-const MISREAD_AS: [(char, &str); 6] =
-    [('马', "ma3"), ('书', "shu1"), ('天', "tian1"), ('狗', "gou3"), ('月', "yue4"), ('飞', "fei1")];
-
-/// The correct clips of two or more syllables, each with its own text but the middle character
-/// swapped for one read as another syllable altogether: a student misreading that character.
-fn with_misread(rows: Vec<Row>) -> Vec<Row> {
-    use shiliu_pinyin::Syllable;
-    rows.into_iter()
-        .filter(|r| r.label.as_deref().is_none_or(|l| l == "correct"))
-        .filter_map(|r| {
-            let mut hanzi: Vec<char> = r.text.chars().filter(|c| shiliu_pinyin::is_hanzi(*c)).collect();
-            let mut syllables: Vec<&str> = r.pinyin.split_whitespace().collect();
-            if hanzi.len() < 2 || hanzi.len() != syllables.len() {
-                return None;
-            }
-            let k = hanzi.len() / 2;
-            let said = Syllable::parse_allowing_rare(syllables[k]).ok()?;
-            let (c, pinyin) = MISREAD_AS.into_iter().find(|(c, p)| {
-                let other = Syllable::parse(p).expect("a valid syllable");
-                other.initial != said.initial && other.final_ != said.final_ && !hanzi.contains(c)
-            })?;
-            hanzi[k] = c;
-            syllables[k] = pinyin;
-            Some(Row {
-                text: hanzi.iter().collect(),
-                pinyin: syllables.join(" "),
-                label: Some(MISREAD.into()),
-                error_index: Some(k),
-                spoken: Some(r.pinyin.clone()),
-                ..r
-            })
-        })
-        .collect()
-}
-
-/// The label of a clip scored against another clip's text (`--other-texts`).
-const OTHER_TEXT: &str = "other_text";
-/// The label of a clip scored against the start of its own text (`--read-on`).
-const READ_ON: &str = "read_on";
-/// The label of a clip scored against its own text with one character misread (`--misread`).
-const MISREAD: &str = "misread";
-
 /// The speaker a clip belongs to: its file-name prefix (cw_, yt_, se_, …); the synthetic set is
 /// one voice.
 fn speaker_of(row: &Row) -> String {
@@ -231,10 +141,11 @@ fn peak_memory_mib() -> Option<f32> {
 
 pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
     let rows = read_manifest(&args.manifest)?;
-    let rows = match (args.other_texts, args.read_on, args.misread) {
-        (true, _, _) => with_other_texts(rows),
-        (_, true, _) => with_read_on(rows),
-        (_, _, true) => with_misread(rows),
+    let rows = match (args.other_texts, args.read_on, args.misread, args.wrong_tone) {
+        (true, ..) => with_other_texts(rows),
+        (_, true, ..) => with_read_on(rows),
+        (_, _, true, _) => with_misread(rows),
+        (.., true) => with_wrong_tone(rows),
         _ => rows,
     };
     let base = args.manifest.parent().map(PathBuf::from).unwrap_or_default();
@@ -366,8 +277,15 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
         }
     }
 
+    let texts = match (args.other_texts, args.read_on, args.misread, args.wrong_tone) {
+        (true, ..) => "another clip's text",
+        (_, true, ..) => "the first half of their own text",
+        (_, _, true, _) => "their own text, one character misread",
+        (.., true) => "their own text, the middle syllable's tone changed",
+        _ => "their own text",
+    };
     println!(
-        "shiliu eval {} — {} clips in {:.0} s, profile: {}, channel: {}",
+        "shiliu eval {} — {} clips in {:.0} s, profile: {}, channel: {}, scored against {texts}",
         args.manifest.display(),
         latency_all.len(),
         started.elapsed().as_secs_f32(),

@@ -1,0 +1,208 @@
+//! Texts a clip is scored against that are not what it says: another clip's line, the start
+//! of its own, its own with one character misread or one tone changed. Each measures how the
+//! scorer meets a kind of mistake the corpora have no recordings of.
+
+use std::collections::BTreeMap;
+
+use super::{Row, kind_of};
+
+/// The correct clips, each with the text of another correct clip of the same kind (the one
+/// half the list further on, or the next with a different text): a student reading the
+/// wrong line. Labelled mispronunciations are left out.
+pub(super) fn with_other_texts(rows: Vec<Row>) -> Vec<Row> {
+    let correct: Vec<Row> = rows.into_iter().filter(|r| r.label.as_deref().is_none_or(|l| l == "correct")).collect();
+    let mut by_kind: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
+    for r in &correct {
+        by_kind.entry(kind_of(r.pinyin.split_whitespace().count())).or_default().push(r);
+    }
+    let mut out = Vec::new();
+    for group in by_kind.values() {
+        for (i, r) in group.iter().enumerate() {
+            let n = group.len();
+            let other = (1..n).map(|k| group[(i + n / 2 + k) % n]).find(|o| o.text != r.text);
+            if let Some(o) = other {
+                out.push(Row {
+                    file: r.file.clone(),
+                    text: o.text.clone(),
+                    pinyin: o.pinyin.clone(),
+                    label: Some(OTHER_TEXT.into()),
+                    error_index: None,
+                    variant: r.variant.clone(),
+                    spoken: Some(r.pinyin.clone()),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The correct clips of two or more syllables, each with the first half of its own text: a
+/// student reading on past the target.
+pub(super) fn with_read_on(rows: Vec<Row>) -> Vec<Row> {
+    rows.into_iter()
+        .filter(|r| r.label.as_deref().is_none_or(|l| l == "correct"))
+        .filter_map(|r| {
+            let hanzi: Vec<char> = r.text.chars().filter(|c| shiliu_pinyin::is_hanzi(*c)).collect();
+            let syllables: Vec<&str> = r.pinyin.split_whitespace().collect();
+            if hanzi.len() < 2 || hanzi.len() != syllables.len() {
+                return None;
+            }
+            let half = hanzi.len() / 2;
+            Some(Row {
+                text: hanzi[..half].iter().collect(),
+                pinyin: syllables[..half].join(" "),
+                label: Some(READ_ON.into()),
+                error_index: None,
+                spoken: Some(r.pinyin.clone()),
+                ..r
+            })
+        })
+        .collect()
+}
+
+/// Characters to misread a text with: common, and between them there is always one with
+/// neither initial nor final in common with a given syllable.
+const MISREAD_AS: [(char, &str); 6] =
+    [('马', "ma3"), ('书', "shu1"), ('天', "tian1"), ('狗', "gou3"), ('月', "yue4"), ('飞', "fei1")];
+
+/// The correct clips of two or more syllables, each with its own text but the middle character
+/// swapped for one read as another syllable altogether: a student misreading that character.
+pub(super) fn with_misread(rows: Vec<Row>) -> Vec<Row> {
+    use shiliu_pinyin::Syllable;
+    rows.into_iter()
+        .filter(|r| r.label.as_deref().is_none_or(|l| l == "correct"))
+        .filter_map(|r| {
+            let mut hanzi: Vec<char> = r.text.chars().filter(|c| shiliu_pinyin::is_hanzi(*c)).collect();
+            let mut syllables: Vec<&str> = r.pinyin.split_whitespace().collect();
+            if hanzi.len() < 2 || hanzi.len() != syllables.len() {
+                return None;
+            }
+            let k = hanzi.len() / 2;
+            let said = Syllable::parse_allowing_rare(syllables[k]).ok()?;
+            let (c, pinyin) = MISREAD_AS.into_iter().find(|(c, p)| {
+                let other = Syllable::parse(p).expect("a valid syllable");
+                other.initial != said.initial && other.final_ != said.final_ && !hanzi.contains(c)
+            })?;
+            hanzi[k] = c;
+            syllables[k] = pinyin;
+            Some(Row {
+                text: hanzi.iter().collect(),
+                pinyin: syllables.join(" "),
+                label: Some(MISREAD.into()),
+                error_index: Some(k),
+                spoken: Some(r.pinyin.clone()),
+                ..r
+            })
+        })
+        .collect()
+}
+
+/// The tone a syllable is wrongly expected with (`--wrong-tone`): the most unlike contour,
+/// level for low and rising for falling, and back.
+fn unlike_tone(tone: u8) -> Option<u8> {
+    match tone {
+        1 => Some(3),
+        2 => Some(4),
+        3 => Some(1),
+        4 => Some(2),
+        _ => None,
+    }
+}
+
+/// The correct clips, each with its own text but the middle syllable expected with another
+/// tone: the scorer then hears a tone error in a real voice. Clips where the change would also
+/// change another syllable's sandhi (a third tone beside a third), or whose middle syllable is
+/// neutral or itself changed by sandhi (一, 不), are left out.
+pub(super) fn with_wrong_tone(rows: Vec<Row>) -> Vec<Row> {
+    use shiliu_speech::expected::Expected;
+    let surface = |text: &str, pinyin: &str| -> Option<Vec<String>> {
+        let e = Expected::new(text, Some(pinyin)).ok()?;
+        Some(e.syllables.iter().map(|s| s.syllable().to_numbered()).collect())
+    };
+    rows.into_iter()
+        .filter(|r| r.label.as_deref().is_none_or(|l| l == "correct"))
+        .filter_map(|r| {
+            let mut syllables: Vec<String> = r.pinyin.split_whitespace().map(str::to_owned).collect();
+            let k = syllables.len() / 2;
+            let before = surface(&r.text, &r.pinyin)?;
+            let (segments, tone) = syllables.get(k)?.split_at(syllables[k].len().checked_sub(1)?);
+            let citation: u8 = tone.parse().ok()?;
+            let changed = unlike_tone(citation)?;
+            // A syllable that sandhi already changes (一, 不, a third before a third) is left alone.
+            if before.get(k)? != &syllables[k] {
+                return None;
+            }
+            syllables[k] = format!("{segments}{changed}");
+            let pinyin = syllables.join(" ");
+            let after = surface(&r.text, &pinyin)?;
+            let others_unchanged = before.iter().zip(&after).enumerate().all(|(i, (b, a))| i == k || b == a);
+            let tone_changed = after.get(k) == Some(&syllables[k]);
+            (others_unchanged && tone_changed && before.len() == after.len()).then(|| Row {
+                pinyin,
+                label: Some("tone".into()),
+                error_index: Some(k),
+                spoken: Some(r.pinyin.clone()),
+                ..r
+            })
+        })
+        .collect()
+}
+
+/// The label of a clip scored against another clip's text (`--other-texts`).
+pub(super) const OTHER_TEXT: &str = "other_text";
+/// The label of a clip scored against the start of its own text (`--read-on`).
+pub(super) const READ_ON: &str = "read_on";
+/// The label of a clip scored against its own text with one character misread (`--misread`).
+pub(super) const MISREAD: &str = "misread";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn correct(text: &str, pinyin: &str) -> Row {
+        Row {
+            file: format!("{text}.wav"),
+            text: text.into(),
+            pinyin: pinyin.into(),
+            label: None,
+            error_index: None,
+            variant: "real".into(),
+            spoken: None,
+        }
+    }
+
+    fn wrong_tones(rows: &[(&str, &str)]) -> Vec<(String, String, Option<usize>)> {
+        let rows = rows.iter().map(|(t, p)| correct(t, p)).collect();
+        with_wrong_tone(rows).into_iter().map(|r| (r.text, r.pinyin, r.error_index)).collect()
+    }
+
+    #[test]
+    fn the_middle_syllable_is_expected_with_the_most_unlike_tone() {
+        let got = wrong_tones(&[("学生", "xue2 sheng1"), ("妈", "ma1"), ("汽车", "qi4 che1"), ("人民", "ren2 min2")]);
+        assert_eq!(
+            got,
+            [
+                ("学生".into(), "xue2 sheng3".into(), Some(1)),
+                ("妈".into(), "ma3".into(), Some(0)),
+                ("汽车".into(), "qi4 che3".into(), Some(1)),
+                ("人民".into(), "ren2 min4".into(), Some(1)),
+            ]
+        );
+    }
+
+    #[test]
+    fn no_change_is_made_that_would_change_another_syllables_sandhi() {
+        // 你好: a first tone on 好 would undo the third-tone sandhi on 你; 老师: a third on 师
+        // would make 老 rise; 不是: 不 is already changed by sandhi; 朋友: a neutral tone.
+        let got =
+            wrong_tones(&[("你好", "ni3 hao3"), ("老师", "lao3 shi1"), ("不是", "bu4 shi4"), ("朋友", "peng2 you5")]);
+        assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn the_altered_clip_is_labelled_a_tone_error_and_keeps_what_was_said() {
+        let rows = with_wrong_tone(vec![correct("学生", "xue2 sheng1")]);
+        assert_eq!(rows[0].label.as_deref(), Some("tone"));
+        assert_eq!(rows[0].spoken.as_deref(), Some("xue2 sheng1"));
+    }
+}
