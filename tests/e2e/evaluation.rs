@@ -3,21 +3,31 @@
 
 use shiliu_tests::{data_dir_with_model, require_shared, run, shiliu};
 
+/// The cells of the table row starting with `row` in `shiliu eval OPTION` over the native
+/// corpus's clips whose path contains `only`, and the whole output.
+fn eval_row(shared: &std::path::Path, option: &str, only: &str, row: &str) -> (Vec<String>, String) {
+    let out = run(shiliu(data_dir_with_model())
+        .arg("eval")
+        .arg(shared.join("corpus/manifest.tsv"))
+        .args([option, "--only", only]));
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line =
+        text.lines().find(|l| l.trim_start().starts_with(row)).unwrap_or_else(|| panic!("no {row} row:\n{text}"));
+    (line.split_whitespace().map(str::to_owned).collect(), text)
+}
+
+fn percent(cell: &str) -> f32 {
+    cell.trim_end_matches('%').parse().unwrap()
+}
+
 /// The share of the aishell1 lines that `shiliu eval OPTION` catches as `wrong_text`, from the
 /// sentence row of the table under `heading`.
 fn aishell1_lines_caught(shared: &std::path::Path, option: &str, heading: &str) -> f32 {
-    let out = run(shiliu(data_dir_with_model()).arg("eval").arg(shared.join("corpus/manifest.tsv")).args([
-        option,
-        "--only",
-        "sentences/aishell1",
-    ]));
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let (cells, text) = eval_row(shared, option, "sentences/aishell1", "sentence");
     assert!(text.contains(heading), "{text}");
-    let row = text.lines().find(|l| l.trim_start().starts_with("sentence")).expect("a sentence row");
-    let cells: Vec<&str> = row.split_whitespace().collect();
-    assert_eq!(cells[1], "3", "{row}");
-    cells[2].trim_end_matches('%').parse().unwrap()
+    assert_eq!(cells[1], "3", "{cells:?}");
+    percent(&cells[2])
 }
 
 #[test]
@@ -38,17 +48,7 @@ fn eval_with_read_on_measures_how_often_reading_past_the_target_is_caught() {
 /// The share of one kind of altered word flagged at its syllable, in `eval OPTION` over one
 /// native speaker's words (the `type` row starting with `row`).
 fn yt_words_flagged(shared: &std::path::Path, option: &str, row: &str) -> f32 {
-    let out = run(shiliu(data_dir_with_model()).arg("eval").arg(shared.join("corpus/manifest.tsv")).args([
-        option,
-        "--only",
-        "words/yt_",
-    ]));
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
-    let line =
-        text.lines().find(|l| l.trim_start().starts_with(row)).unwrap_or_else(|| panic!("no {row} row:\n{text}"));
-    let cells: Vec<&str> = line.split_whitespace().collect();
-    cells[3].trim_end_matches('%').parse().unwrap()
+    percent(&eval_row(shared, option, "words/yt_", row).0[3])
 }
 
 #[test]
