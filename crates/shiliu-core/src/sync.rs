@@ -2,8 +2,8 @@
 //! a preview first, joining a school from a stick, the conflicts list, and the district hub
 //! synced in the background whenever it can be reached.
 //!
-//! Everything here is a thin layer over `shiliu-sync`; the views (`sync/views.rs`) flatten its types
-//! into what the UI draws.
+//! Everything here is a thin layer over `shiliu-sync`; the views (`sync/views.rs`) flatten
+//! its types into what the UI draws.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
