@@ -14,7 +14,7 @@ use shiliu_speech::ScoreRequest;
 use shiliu_speech::result::{ProblemKind, ScoreResult, Verdict};
 
 mod altered;
-use altered::{MISREAD, OTHER_TEXT, READ_ON, with_misread, with_other_texts, with_read_on, with_wrong_tone};
+use altered::{MISREAD, OTHER_TEXT, READ_ON, Texts};
 
 #[derive(Args)]
 pub struct EvalArgs {
@@ -141,13 +141,8 @@ fn peak_memory_mib() -> Option<f32> {
 
 pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
     let rows = read_manifest(&args.manifest)?;
-    let rows = match (args.other_texts, args.read_on, args.misread, args.wrong_tone) {
-        (true, ..) => with_other_texts(rows),
-        (_, true, ..) => with_read_on(rows),
-        (_, _, true, _) => with_misread(rows),
-        (.., true) => with_wrong_tone(rows),
-        _ => rows,
-    };
+    let texts = Texts::chosen(args.other_texts, args.read_on, args.misread, args.wrong_tone);
+    let rows = texts.alter(rows);
     let base = args.manifest.parent().map(PathBuf::from).unwrap_or_default();
     let scorer = super::score::load_scorer(args.model.clone(), args.threads, data)?;
     let progressive = args.profile == "progressive";
@@ -277,20 +272,14 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
         }
     }
 
-    let texts = match (args.other_texts, args.read_on, args.misread, args.wrong_tone) {
-        (true, ..) => "another clip's text",
-        (_, true, ..) => "the first half of their own text",
-        (_, _, true, _) => "their own text, one character misread",
-        (.., true) => "their own text, the middle syllable's tone changed",
-        _ => "their own text",
-    };
     println!(
-        "shiliu eval {} — {} clips in {:.0} s, profile: {}, channel: {}, scored against {texts}",
+        "shiliu eval {} — {} clips in {:.0} s, profile: {}, channel: {}, scored against {}",
         args.manifest.display(),
         latency_all.len(),
         started.elapsed().as_secs_f32(),
         args.profile,
-        args.channel.name()
+        args.channel.name(),
+        texts.described()
     );
     let tone_n: usize = tone_confusion.iter().flatten().sum();
     if tone_n > 0 {
@@ -338,13 +327,7 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
         }
     }
     if !not_the_target.is_empty() {
-        if args.read_on {
-            println!("\nClips scored against the first half of their own text (read on past the target):");
-        } else if args.misread {
-            println!("\nClips scored against their own text with one character misread:");
-        } else {
-            println!("\nClips scored against another clip's text (the wrong line read):");
-        }
+        println!("\nClips scored against {}:", texts.described());
         println!("  {:<10} {:>5} {:>11} {:>7} {:>6} {:>6}", "kind", "n", "wrong_text", "median", "≥60", "≥85");
         for (k, (scores, flagged)) in not_the_target.iter_mut() {
             scores.sort_by(f32::total_cmp);

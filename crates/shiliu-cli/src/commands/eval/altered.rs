@@ -6,10 +6,60 @@ use std::collections::BTreeMap;
 
 use super::{Row, kind_of};
 
+/// What each clip is scored against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Texts {
+    /// What it says (the corpus as it is).
+    Own,
+    /// Another clip's text of the same kind (`--other-texts`).
+    Another,
+    /// The first half of its own text (`--read-on`).
+    FirstHalf,
+    /// Its own text, one character misread (`--misread`).
+    Misread,
+    /// Its own text, one syllable's tone changed (`--wrong-tone`).
+    WrongTone,
+}
+
+impl Texts {
+    /// The texts the command line chose (its options exclude one another).
+    pub fn chosen(other_texts: bool, read_on: bool, misread: bool, wrong_tone: bool) -> Texts {
+        match (other_texts, read_on, misread, wrong_tone) {
+            (true, ..) => Texts::Another,
+            (_, true, ..) => Texts::FirstHalf,
+            (_, _, true, _) => Texts::Misread,
+            (.., true) => Texts::WrongTone,
+            _ => Texts::Own,
+        }
+    }
+
+    /// The corpus rows to score, with their texts altered.
+    pub fn alter(self, rows: Vec<Row>) -> Vec<Row> {
+        match self {
+            Texts::Own => rows,
+            Texts::Another => with_other_texts(rows),
+            Texts::FirstHalf => with_read_on(rows),
+            Texts::Misread => with_misread(rows),
+            Texts::WrongTone => with_wrong_tone(rows),
+        }
+    }
+
+    /// What the clips were scored against, for the tables' headings.
+    pub fn described(self) -> &'static str {
+        match self {
+            Texts::Own => "their own text",
+            Texts::Another => "another clip's text (the wrong line read)",
+            Texts::FirstHalf => "the first half of their own text (read on past the target)",
+            Texts::Misread => "their own text with one character misread",
+            Texts::WrongTone => "their own text with the middle syllable's tone changed",
+        }
+    }
+}
+
 /// The correct clips, each with the text of another correct clip of the same kind (the one
 /// half the list further on, or the next with a different text): a student reading the
 /// wrong line. Labelled mispronunciations are left out.
-pub(super) fn with_other_texts(rows: Vec<Row>) -> Vec<Row> {
+fn with_other_texts(rows: Vec<Row>) -> Vec<Row> {
     let correct: Vec<Row> = rows.into_iter().filter(|r| r.label.as_deref().is_none_or(|l| l == "correct")).collect();
     let mut by_kind: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
     for r in &correct {
@@ -38,7 +88,7 @@ pub(super) fn with_other_texts(rows: Vec<Row>) -> Vec<Row> {
 
 /// The correct clips of two or more syllables, each with the first half of its own text: a
 /// student reading on past the target.
-pub(super) fn with_read_on(rows: Vec<Row>) -> Vec<Row> {
+fn with_read_on(rows: Vec<Row>) -> Vec<Row> {
     rows.into_iter()
         .filter(|r| r.label.as_deref().is_none_or(|l| l == "correct"))
         .filter_map(|r| {
@@ -67,7 +117,7 @@ const MISREAD_AS: [(char, &str); 6] =
 
 /// The correct clips of two or more syllables, each with its own text but the middle character
 /// swapped for one read as another syllable altogether: a student misreading that character.
-pub(super) fn with_misread(rows: Vec<Row>) -> Vec<Row> {
+fn with_misread(rows: Vec<Row>) -> Vec<Row> {
     use shiliu_pinyin::Syllable;
     rows.into_iter()
         .filter(|r| r.label.as_deref().is_none_or(|l| l == "correct"))
@@ -113,7 +163,7 @@ fn unlike_tone(tone: u8) -> Option<u8> {
 /// tone: the scorer then hears a tone error in a real voice. Clips where the change would also
 /// change another syllable's sandhi (a third tone beside a third), or whose middle syllable is
 /// neutral or itself changed by sandhi (一, 不), are left out.
-pub(super) fn with_wrong_tone(rows: Vec<Row>) -> Vec<Row> {
+fn with_wrong_tone(rows: Vec<Row>) -> Vec<Row> {
     use shiliu_speech::expected::Expected;
     let surface = |text: &str, pinyin: &str| -> Option<Vec<String>> {
         let e = Expected::new(text, Some(pinyin)).ok()?;
