@@ -175,7 +175,9 @@ fn with_wrong_tone(rows: Vec<Row>) -> Vec<Row> {
             let mut syllables: Vec<String> = r.pinyin.split_whitespace().map(str::to_owned).collect();
             let k = syllables.len() / 2;
             let before = surface(&r.text, &r.pinyin)?;
-            let (segments, tone) = syllables.get(k)?.split_at(syllables[k].len().checked_sub(1)?);
+            // Split before the last character, not byte: a toneless "lü" ends in a two-byte ü.
+            let said = syllables.get(k)?;
+            let (segments, tone) = said.split_at(said.char_indices().last()?.0);
             let citation: u8 = tone.parse().ok()?;
             let changed = unlike_tone(citation)?;
             // A syllable that sandhi already changes (一, 不, a third before a third) is left alone.
@@ -246,6 +248,12 @@ mod tests {
         // would make 老 rise; 不是: 不 is already changed by sandhi; 朋友: a neutral tone.
         let got =
             wrong_tones(&[("你好", "ni3 hao3"), ("老师", "lao3 shi1"), ("不是", "bu4 shi4"), ("朋友", "peng2 you5")]);
+        assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn a_syllable_written_without_its_tone_is_left_alone() {
+        let got = wrong_tones(&[("绿", "lü"), ("妈", "ma")]);
         assert!(got.is_empty(), "{got:?}");
     }
 
