@@ -30,8 +30,9 @@ pub fn read_wav(path: &Path) -> Result<Decoded> {
 /// Decodes WAV bytes held in memory: integer PCM, 32- or 64-bit float, A-law or μ-law.
 /// A file whose header gets the data size wrong is read for the audio it actually holds:
 /// recorders writing to a pipe leave the size at 0 or 0xFFFFFFFF, and a recording cut short
-/// (the program killed, the USB stick pulled) declares more than is there. Whole frames only;
-/// a damaged header beyond that is still refused.
+/// (the program killed, the USB stick pulled) declares more than is there. Chunks hound stumbles
+/// on (an odd-sized one before the data, whose pad byte it does not skip) are passed over. Whole
+/// frames only; a damaged header beyond that is still refused.
 pub fn decode_wav(bytes: &[u8]) -> std::result::Result<Decoded, String> {
     let layout = Layout::of(bytes);
     if let Some((layout, codec)) = layout.as_ref().and_then(|l| l.codec_hound_lacks().map(|c| (l, c))) {
@@ -39,8 +40,8 @@ pub fn decode_wav(bytes: &[u8]) -> std::result::Result<Decoded, String> {
     }
     match decode_as_declared(bytes) {
         Ok(d) if !d.samples.is_empty() => Ok(d),
-        declared => match layout.and_then(|l| l.with_true_data_size(bytes)) {
-            Some(fixed) => decode_as_declared(&fixed).or(declared),
+        declared => match layout.and_then(|l| l.canonical(bytes)) {
+            Some(plain) => decode_as_declared(&plain).or(declared),
             None => declared,
         },
     }
@@ -53,6 +54,8 @@ struct Layout {
     sample_rate: u32,
     block_align: u16,
     bits_per_sample: u16,
+    /// The `fmt ` chunk's body, as written.
+    fmt_body: std::ops::Range<usize>,
     /// Offset of the data chunk's header.
     data_at: usize,
     declared_size: u32,
@@ -92,15 +95,24 @@ impl Layout {
                 if format_tag == FORMAT_EXTENSIBLE && size >= 40 {
                     format_tag = u16_at(body + 24)?;
                 }
-                fmt = Some((format_tag, u16_at(body + 2)?, u32_at(body + 4)?, u16_at(body + 12)?, u16_at(body + 14)?));
+                let body_end = body.checked_add(size as usize).filter(|&end| end <= bytes.len())?;
+                fmt = Some((
+                    format_tag,
+                    u16_at(body + 2)?,
+                    u32_at(body + 4)?,
+                    u16_at(body + 12)?,
+                    u16_at(body + 14)?,
+                    body..body_end,
+                ));
             } else if id == b"data" {
-                let (format_tag, channels, sample_rate, block_align, bits_per_sample) = fmt?;
+                let (format_tag, channels, sample_rate, block_align, bits_per_sample, fmt_body) = fmt?;
                 return Some(Layout {
                     format_tag,
                     channels,
                     sample_rate,
                     block_align,
                     bits_per_sample,
+                    fmt_body,
                     data_at: at,
                     declared_size: size,
                 });
@@ -137,22 +149,28 @@ impl Layout {
         &bytes[self.data_at + 8..self.data_at + 8 + len]
     }
 
-    /// A copy of the WAV bytes with the data chunk's size (and the RIFF size) set to what the
-    /// file holds, in whole frames; `None` when the header already says so.
-    fn with_true_data_size(&self, bytes: &[u8]) -> Option<Vec<u8>> {
-        if self.block_align == 0 {
+    /// The file rewritten as a plain WAV: its `fmt ` chunk, then a data chunk sized to the
+    /// audio it holds (see [`Layout::data`]); every other chunk left out. `None` when there is
+    /// no whole frame.
+    fn canonical(&self, bytes: &[u8]) -> Option<Vec<u8>> {
+        let data = self.data(bytes);
+        if self.block_align == 0 || data.is_empty() {
             return None;
         }
-        let whole = self.held_whole_frames(bytes)?;
-        if self.declared_size as usize == whole || whole == 0 || u32::try_from(whole).is_err() {
-            return None;
+        let fmt = &bytes[self.fmt_body.clone()];
+        let mut plain = Vec::with_capacity(28 + fmt.len() + data.len());
+        plain.extend(b"RIFF");
+        plain.extend(u32::try_from(4 + 8 + fmt.len() + fmt.len() % 2 + 8 + data.len()).ok()?.to_le_bytes());
+        plain.extend(b"WAVEfmt ");
+        plain.extend((fmt.len() as u32).to_le_bytes());
+        plain.extend(fmt);
+        if fmt.len() % 2 == 1 {
+            plain.push(0);
         }
-        let at = self.data_at;
-        let mut fixed = bytes[..at + 8 + whole].to_vec();
-        fixed[at + 4..at + 8].copy_from_slice(&(whole as u32).to_le_bytes());
-        let riff_size = (fixed.len() - 8) as u32;
-        fixed[4..8].copy_from_slice(&riff_size.to_le_bytes());
-        Some(fixed)
+        plain.extend(b"data");
+        plain.extend((data.len() as u32).to_le_bytes());
+        plain.extend(data);
+        Some(plain)
     }
 }
 
@@ -365,6 +383,24 @@ mod tests {
         out.extend((data.len() as u32).to_le_bytes());
         out.extend(data);
         out
+    }
+
+    #[test]
+    fn a_file_with_odd_sized_chunks_before_its_audio_is_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.wav");
+        let x: Vec<f32> = (0..1600).map(|i| (i as f32 * 0.1).sin() * 0.3).collect();
+        write_wav_16k(&path, &x).unwrap();
+        let plain = std::fs::read(&path).unwrap();
+        // An odd-sized chunk padded to even length, as some recorders write their notes.
+        let mut noted = plain[..36].to_vec();
+        noted.extend(b"note");
+        noted.extend(3u32.to_le_bytes());
+        noted.extend(b"abc\0");
+        noted.extend(&plain[36..]);
+        let riff_size = (noted.len() - 8) as u32;
+        noted[4..8].copy_from_slice(&riff_size.to_le_bytes());
+        assert_eq!(decode_wav(&noted).unwrap().samples, decode_wav(&plain).unwrap().samples);
     }
 
     #[test]
