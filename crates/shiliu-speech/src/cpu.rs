@@ -42,6 +42,18 @@ pub fn build_runs_here() -> bool {
     }
 }
 
+/// The recognition threads to use when `asked` for: at least one, and never more than the
+/// cores this process may run on. whisper.cpp's threads wait for each other by spinning, so one
+/// thread more than the cores costs far more than it could gain: on one core, a lone syllable
+/// took 12.9 s with 2 threads against 0.48 s with 1 (on two cores, 3 threads: 12.9 s).
+pub fn usable_threads(asked: usize) -> usize {
+    threads_within(asked, std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+fn threads_within(asked: usize, cores: usize) -> usize {
+    asked.clamp(1, cores.max(1))
+}
+
 /// A one-line description for `shiliu model info` and the settings screen.
 pub fn describe() -> String {
     format!(
@@ -84,4 +96,19 @@ pub fn ensure_runnable() {
          baseline build (shiliu{BASELINE_SUFFIX}) is not installed next to it. Reinstall the full package."
     );
     std::process::exit(1);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::threads_within;
+
+    #[test]
+    fn recognition_never_asks_for_more_threads_than_cores_nor_for_none() {
+        assert_eq!(threads_within(2, 1), 1);
+        assert_eq!(threads_within(2, 2), 2);
+        assert_eq!(threads_within(2, 8), 2);
+        assert_eq!(threads_within(999, 4), 4);
+        assert_eq!(threads_within(0, 4), 1);
+        assert_eq!(threads_within(3, 0), 1);
+    }
 }

@@ -189,7 +189,8 @@ unsafe extern "C" fn stop_loops(
 }
 
 impl Engine {
-    /// Loads a ggml model; `threads` is the number of CPU threads whisper.cpp may use.
+    /// Loads a ggml model; whisper.cpp may use `threads` CPU threads, as many as this process
+    /// has cores for (see [`crate::cpu::usable_threads`]).
     pub fn load(path: &Path, threads: usize) -> Result<Engine> {
         whisper_rs::install_logging_hooks();
         let load_err = |detail: String| SpeechError::ModelLoad { path: path.to_owned(), detail };
@@ -198,7 +199,10 @@ impl Engine {
         }
         let mut params = WhisperContextParameters::default();
         params.use_gpu(false);
-        let ctx = WhisperContext::new_with_params(path, params).map_err(|e| load_err(e.to_string()))?;
+        let ctx = WhisperContext::new_with_params(path, params).map_err(|e| {
+            // whisper.cpp only says it failed; the validator says why (not a model, cut short …).
+            load_err(shiliu_model::ggml::validate(path).err().map_or_else(|| e.to_string(), |why| why.to_string()))
+        })?;
         if !ctx.is_multilingual() {
             return Err(load_err("it is an English-only model; Shiliu needs a multilingual one".into()));
         }
@@ -209,7 +213,7 @@ impl Engine {
         let mut forcing_prefix = vec![ctx.token_prev()];
         forcing_prefix.extend(ctx.tokenize(GENERIC_PROMPT, 64).map_err(|e| load_err(e.to_string()))?);
         forcing_prefix.extend([ctx.token_sot(), ctx.token_lang(lang), ctx.token_transcribe(), ctx.token_not()]);
-        Ok(Engine { ctx, threads: threads.max(1), vocab: VocabIndex::new(tokens), forcing_prefix })
+        Ok(Engine { ctx, threads: crate::cpu::usable_threads(threads), vocab: VocabIndex::new(tokens), forcing_prefix })
     }
 
     pub fn threads(&self) -> usize {

@@ -56,6 +56,7 @@ pub fn run(cmd: BenchCommand, data: &DataDir) -> Result<()> {
             for m in &models {
                 for &t in &threads {
                     let engine = shiliu_speech::Engine::load(m, t)?;
+                    let t = engine.threads();
                     // One warm-up so page faults of the first call are not counted.
                     engine.transcribe(&speech[..16_000])?;
                     for secs in [1usize, 3, 10, 30] {
@@ -174,6 +175,7 @@ fn bench_score(corpus: &Path, runs: usize, threads: &[usize], model: Vec<PathBuf
     for m in &models {
         for &t in threads {
             let scorer = shiliu_speech::Scorer::new(shiliu_speech::Engine::load(m, t)?);
+            let t = scorer.engine().threads();
             let warm = shiliu_speech::ScoreRequest { text: clips[0].0.clone(), ..Default::default() };
             scorer.score(&clips[0].1, &warm)?;
             for (text, audio) in &clips {

@@ -145,6 +145,7 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
     let rows = texts.alter(rows);
     let base = args.manifest.parent().map(PathBuf::from).unwrap_or_default();
     let scorer = super::score::load_scorer(args.model.clone(), args.threads, data)?;
+    let threads = scorer.engine().threads();
     let progressive = args.profile == "progressive";
     let mut profiles: HashMap<String, SpeakerProfile> = HashMap::new();
     let mut out = args.results.as_ref().map(std::fs::File::create).transpose()?;
@@ -368,7 +369,7 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
         if !lat.is_empty() {
             println!(
                 "\nLatency, {name} (end of audio → result, {} threads): median {:.0} ms, p95 {:.0} ms, max {:.0} ms (n={})",
-                args.threads,
+                threads,
                 percentile(lat, 0.5),
                 percentile(lat, 0.95),
                 lat[lat.len() - 1],
