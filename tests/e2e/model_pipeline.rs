@@ -62,6 +62,20 @@ fn a_random_file_is_not_accepted_as_a_model() {
 }
 
 #[test]
+fn scoring_with_a_model_file_cut_short_says_where_it_ends() {
+    let data = tempfile::tempdir().unwrap();
+    let installed = std::fs::read(shiliu_tests::test_model()).unwrap();
+    let cut = data.path().join("half.bin");
+    std::fs::write(&cut, &installed[..installed.len() / 2]).unwrap();
+    let silence = data.path().join("silence.wav");
+    shiliu_audio::wav::write_wav_16k(&silence, &vec![0.0; 16_000]).unwrap();
+    let out = run(shiliu(data.path()).args(["score", "--text", "妈", "--model"]).arg(&cut).arg(&silence));
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("half.bin is truncated: it ends inside tensor"), "{err}");
+}
+
+#[test]
 fn without_network_or_file_the_error_explains_the_usb_route() {
     let data = tempfile::tempdir().unwrap();
     let out = run(shiliu(data.path()).args(["model", "install", "--index-url", "http://127.0.0.1:9/simple"]));
