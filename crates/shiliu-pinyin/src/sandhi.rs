@@ -17,6 +17,11 @@
 //!    to right (2 2 3). Across words the rule also runs left to right, comparing with the next
 //!    word's own result, so 我很好 → 2 2 3 and 小 + 老虎 keeps its third tone.
 //!
+//! 5. **Reduplicated verbs** (试试, 想想): a one-character verb said twice has its second copy in
+//!    the neutral tone, as dictionaries write 看看 kàn kan. That neutral is lexical, so the
+//!    citation changes with it; a verb in the third tone still makes its first copy rising, as
+//!    the third tone under the neutral one would (想想 xiáng xiang).
+//!
 //! A third tone that is still third and has another syllable after it in the phrase is a "half
 //! third" (21 rather than 214): the tone number stays 3 and `half_third` is set, because the
 //! pitch target differs but the tone category does not.
@@ -81,6 +86,7 @@ pub fn surface(readings: &[Reading]) -> Vec<SurfaceSyllable> {
         let run = &mut items[start..end];
         yi_and_bu(run);
         third_tone(run);
+        reduplicated_verbs(run);
         mark_half_thirds(run);
         start = end;
     }
@@ -249,6 +255,33 @@ fn split_point(text: Option<&[char]>, n: usize) -> usize {
     best.unwrap_or(n - 1)
 }
 
+/// One-character verbs whose doubled form (AA: 试试 "have a try") is the verb reduplicated.
+/// Left out: doubles that are other words (等等 "and so on", 数数 "count numbers", 画画 "draw
+/// pictures", 比比 as in 比比皆是, 刷刷 the sound).
+const REDUPLICATING_VERBS: &str =
+    "看听说读写问想走坐试尝找洗讲聊玩学练唱跳猜摸闻擦扫搬拿放帮查算谈逛转动歇躺跑念背抄敲拍摇推拉送陪喝穿梳修";
+
+fn reduplicated_verbs(run: &mut [Item]) {
+    for k in 1..run.len() {
+        let Some(verb) = run[k].hanzi.filter(|h| REDUPLICATING_VERBS.contains(*h)) else { continue };
+        let first = k - 1;
+        let doubled = run[first].hanzi == Some(verb)
+            // Not three copies, and the pair is not inside a longer word (问问题 is 问 + 问题).
+            && (first == 0 || run[first - 1].hanzi != Some(verb) && run[first - 1].word != run[first].word)
+            && run.get(k + 1).is_none_or(|next| next.hanzi != Some(verb) && next.word != run[k].word);
+        if !doubled {
+            continue;
+        }
+        if run[first].surface.citation.tone == Tone::Third {
+            set_tone(&mut run[first], Tone::Second, SandhiRule::ThirdTone);
+        }
+        let second = &mut run[k].surface;
+        second.syllable.tone = Tone::Neutral;
+        second.citation.tone = Tone::Neutral;
+        second.rule = None;
+    }
+}
+
 fn mark_half_thirds(run: &mut [Item]) {
     let n = run.len();
     for (k, item) in run.iter_mut().enumerate() {
@@ -402,6 +435,25 @@ mod tests {
         assert_eq!(s[0].syllable.to_numbered(), "zher4");
         let s = surface(&readings_from_pinyin("er2 zi5").unwrap());
         assert_eq!(s.len(), 2, "a full-tone er is a syllable of its own");
+    }
+
+    #[test]
+    fn a_one_character_verb_said_twice_has_its_second_copy_neutral() {
+        assert_eq!(said("试试"), "shi4 shi5");
+        assert_eq!(said("听听"), "ting1 ting5");
+        assert_eq!(said("我们去看看吧"), "wo3 men5 qu4 kan4 kan5 ba5");
+        assert_eq!(said("想想"), "xiang2 xiang5", "a third tone still rises before its neutral copy");
+        assert_eq!(said("我想想"), "wo3 xiang2 xiang5");
+        let s = surface(&to_pinyin("试试"));
+        assert_eq!((s[1].citation.tone, s[1].rule), (Tone::Neutral, None), "the neutral is lexical");
+    }
+
+    #[test]
+    fn doubles_that_are_not_a_verb_reduplicated_keep_their_tones() {
+        assert_eq!(said("天天"), "tian1 tian1");
+        assert_eq!(said("常常"), "chang2 chang2");
+        assert_eq!(said("等等"), "deng2 deng3");
+        assert_eq!(said("问问题"), "wen4 wen4 ti2", "问 + 问题");
     }
 
     #[test]
