@@ -231,8 +231,9 @@ fn read_word(w: &str, out: &mut Vec<Reading>, word: usize, start: usize) {
         }
         let c = chars[i];
         let stem: String = chars[..i].iter().collect();
+        let rest: String = chars[i + 1..].iter().collect();
         let suffix = if n >= 2 && i == n - 1 { rules::suffix_reading(c, &stem) } else { None };
-        let rule = suffix.or_else(|| rules::yi_bu_citation(c));
+        let rule = suffix.or_else(|| rules::inner_reading(c, &stem, &rest)).or_else(|| rules::yi_bu_citation(c));
         let r = match rule {
             Some(rule) => Reading::hanzi(c, start + i, word, Some(rule.syllable), ReadingSource::Rule),
             None => {
@@ -275,6 +276,16 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(py(text), expected, "{text}");
         }
+    }
+
+    #[test]
+    fn grammar_decides_where_jieba_keeps_a_phrase_whole_or_a_verb_stands_alone() {
+        assert_eq!(py("他跑得快"), "ta1 pao3 de5 kuai4");
+        assert_eq!(py("说得好"), "shuo1 de5 hao3");
+        assert_eq!(py("得到"), "de2 dao4");
+        assert_eq!(py("数一数"), "shu3 yi1 shu3");
+        assert_eq!(py("数钱"), "shu3 qian2");
+        assert_eq!(py("数学"), "shu4 xue2");
     }
 
     #[test]

@@ -67,6 +67,9 @@ pub(crate) fn single_char_reading(c: char, tag: &str, prev: Option<TaggedWord>) 
         // Modal 得 děi follows its subject or an adverb: 我得走了, 还得去.
         '得' if prev_tag.starts_with('r') || prev_tag == "d" => fixed("dei3"),
         '得' if prev.is_some() => guess("de5"),
+        // Alone, 数 is nearly always the verb "count" (数钱, 数星星); the noun shù lives in
+        // compounds the lists know (数学, 人数).
+        '数' => guess("shu3"),
         // A standalone 儿 after another character is the 儿化 suffix jieba did not join.
         '儿' if prev.is_some() => fixed("er5"),
         _ => None,
@@ -90,6 +93,20 @@ pub(crate) fn suffix_reading(c: char, stem: &str) -> Option<RuleReading> {
         '们' => fixed("men5"),
         '儿' => fixed("er5"),
         '地' if is_adverbial(TaggedWord { word: stem, tag: "" }) => fixed("de5"),
+        _ => None,
+    }
+}
+
+/// Readings for a character inside a word the lists do not know, after `stem`. jieba keeps
+/// some verb + 得 + complement phrases whole (跑得快, 说得好: its list has them as a card game
+/// and an exclamation); every word with dé in it (得到, 获得, 难得) is in the lists. So is the
+/// verb in an unknown V一V (数一数 shǔ yi shǔ).
+pub(crate) fn inner_reading(c: char, stem: &str, rest: &str) -> Option<RuleReading> {
+    let v_yi_v = stem.strip_suffix('一').is_some_and(|s| s.ends_with(c))
+        || rest.strip_prefix('一').is_some_and(|r| r.starts_with(c));
+    match c {
+        '得' if !stem.is_empty() => fixed("de5"),
+        '数' if v_yi_v => fixed("shu3"),
         _ => None,
     }
 }
@@ -130,6 +147,21 @@ mod tests {
         assert_eq!(read('得', "ud", Some(("跑", "v"))).0, "de5");
         assert_eq!(read('得', "ud", Some(("我", "r"))).0, "dei3");
         assert_eq!(read('得', "ud", Some(("还", "d"))).0, "dei3");
+    }
+
+    #[test]
+    fn de_inside_a_phrase_jieba_kept_whole_is_the_complement_particle() {
+        let r = inner_reading('得', "跑", "快").unwrap();
+        assert_eq!((r.syllable.to_numbered(), r.guessed), ("de5".into(), false));
+        assert!(inner_reading('得', "", "到").is_none(), "a word starting with 得 is left to the lists");
+    }
+
+    #[test]
+    fn shu_counting_is_the_verb() {
+        assert_eq!(read('数', "n", None), ("shu3".into(), true));
+        assert_eq!(inner_reading('数', "", "一数").unwrap().syllable.to_numbered(), "shu3");
+        assert_eq!(inner_reading('数', "数一", "").unwrap().syllable.to_numbered(), "shu3");
+        assert!(inner_reading('数', "分", "").is_none());
     }
 
     #[test]
