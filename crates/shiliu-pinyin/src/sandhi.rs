@@ -144,8 +144,8 @@ fn set_tone(item: &mut Item, tone: Tone, rule: SandhiRule) {
     }
 }
 
-/// Result and direction complements that follow 不 in a potential form (看不见, 做不完).
-const COMPLEMENTS: &str = "到见懂完起动及着清开住透惯";
+/// Result and direction complements that follow 不 in a potential form (看不见, 做不完, 受不了).
+const COMPLEMENTS: &str = "到见懂完起动及着清开住透惯了";
 /// Words that precede 不 as plain negation, not as the verb of a potential form.
 const NOT_VERBS: &str = "我你他她它们也都还就很太真最更再又才并可要会能我咱谁这那";
 
@@ -384,6 +384,8 @@ mod tests {
         assert_eq!(said("找不到"), "zhao3 bu5 dao4");
         assert_eq!(said("听不懂"), "ting1 bu5 dong3");
         assert_eq!(said("我不懂"), "wo3 bu4 dong3");
+        assert_eq!(said("受不了"), "shou4 bu5 liao3");
+        assert_eq!(said("我不了解"), "wo3 bu4 liao2 jie3", "了解 is a word, not a complement");
     }
 
     #[test]
