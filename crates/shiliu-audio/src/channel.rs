@@ -24,10 +24,14 @@ pub enum Channel {
     /// A bare classroom heard from a desk microphone: echo dying away over half a second, as
     /// loud in all as the voice's direct sound.
     Room,
+    /// Mains hum from a microphone on a laptop's charger: 50 Hz and its next two multiples,
+    /// 10 dB under the speech.
+    Hum,
 }
 
 impl Channel {
-    pub const ALL: [Channel; 5] = [Channel::Clean, Channel::Noise, Channel::Phone, Channel::Child, Channel::Room];
+    pub const ALL: [Channel; 6] =
+        [Channel::Clean, Channel::Noise, Channel::Phone, Channel::Child, Channel::Room, Channel::Hum];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -36,6 +40,7 @@ impl Channel {
             Channel::Phone => "phone",
             Channel::Child => "child",
             Channel::Room => "room",
+            Channel::Hum => "hum",
         }
     }
 
@@ -58,6 +63,7 @@ impl Channel {
             // Played 25 % fast: read as 20 kHz audio and brought back to 16 kHz.
             Channel::Child => crate::resample::resample(samples, SAMPLE_RATE * 5 / 4, SAMPLE_RATE)?,
             Channel::Room => with_echo(samples),
+            Channel::Hum => with_hum(samples, HUM_BELOW_SPEECH_DB),
         })
     }
 }
@@ -74,6 +80,9 @@ impl FromStr for Channel {
 }
 
 const NOISE_BELOW_SPEECH_DB: f32 = 15.0;
+const HUM_BELOW_SPEECH_DB: f32 = 10.0;
+/// The supply runs a little off its nominal 50 Hz, as grids do.
+const HUM_HZ: f32 = 50.1;
 const PHONE_LOW_HZ: f32 = 300.0;
 const PHONE_HIGH_HZ: f32 = 3400.0;
 /// Time for the echo to die away by 60 dB (s): a classroom with bare walls.
@@ -124,6 +133,21 @@ fn with_noise(samples: &[f32], below_db: f32) -> Vec<f32> {
     let noise_power = noise.iter().map(|v| v * v).sum::<f32>() / noise.len().max(1) as f32;
     let gain = (speech_power(samples) / noise_power.max(1e-12) / 10f32.powf(below_db / 10.0)).sqrt();
     samples.iter().zip(&noise).map(|(s, n)| s + gain * n).collect()
+}
+
+/// `samples` with mains hum `below_db` under the speech: a line at [`HUM_HZ`] and weaker ones
+/// at its second and third multiples.
+fn with_hum(samples: &[f32], below_db: f32) -> Vec<f32> {
+    let w = std::f64::consts::TAU * f64::from(HUM_HZ) / f64::from(SAMPLE_RATE);
+    let hum: Vec<f32> = (0..samples.len())
+        .map(|i| {
+            let t = w * i as f64;
+            (t.sin() + 0.5 * (2.0 * t + 1.0).sin() + 0.3 * (3.0 * t + 2.0).sin()) as f32
+        })
+        .collect();
+    let hum_power = hum.iter().map(|v| v * v).sum::<f32>() / hum.len().max(1) as f32;
+    let gain = (speech_power(samples) / hum_power.max(1e-12) / 10f32.powf(below_db / 10.0)).sqrt();
+    samples.iter().zip(&hum).map(|(s, h)| s + gain * h).collect()
 }
 
 /// `samples` in a reverberant room: the direct sound plus an exponentially dying tail of
@@ -252,6 +276,17 @@ mod tests {
         assert!(report.flags.contains(&crate::QualityFlag::Noisy), "{report:?}");
         // The same clip always gets the same noise.
         assert_eq!(out, Channel::Noise.apply(&clip).unwrap());
+    }
+
+    #[test]
+    fn the_hum_channel_adds_mains_lines_10_db_under_the_speech_that_the_hum_filter_finds() {
+        let clip = tone(220.0, 1500);
+        let out = Channel::Hum.apply(&clip).unwrap();
+        let added: Vec<f32> = out.iter().zip(&clip).map(|(o, c)| o - c).collect();
+        let under = rms_dbfs(&clip) - rms_dbfs(&added);
+        assert!((9.0..11.0).contains(&under), "{under}");
+        let hum = crate::hum::find(&out).expect("hum found");
+        assert!((hum.lines_hz[0] - f64::from(HUM_HZ)).abs() <= 0.05, "{hum:?}");
     }
 
     #[test]

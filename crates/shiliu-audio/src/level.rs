@@ -39,6 +39,12 @@ pub fn without_dc(x: &[f32]) -> Vec<f32> {
 /// −60 dBFS.
 const DC_NEGLIGIBLE: f32 = 1e-3;
 
+/// The samples without what the recording chain adds that is no sound: a DC offset and mains
+/// hum (see [`crate::hum`]). A recording with neither comes back exactly as it was.
+pub fn without_offset_or_hum(x: &[f32]) -> Vec<f32> {
+    crate::hum::without_hum(&without_dc(x))
+}
+
 fn to_db(amplitude: f32) -> f32 {
     if amplitude <= 1e-5 { -100.0 } else { 20.0 * amplitude.log10() }
 }

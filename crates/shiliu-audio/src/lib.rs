@@ -11,6 +11,7 @@
 pub mod capture;
 pub mod channel;
 mod error;
+pub mod hum;
 pub mod level;
 pub mod playback;
 pub mod quality;

@@ -166,12 +166,19 @@ fn power(x: &[f32]) -> f32 {
 
 /// Examines 16 kHz mono samples.
 pub fn assess(samples: &[f32]) -> QualityReport {
+    assess_and_clean(samples).0
+}
+
+/// Examines 16 kHz mono samples, and returns them without what the recording chain added that
+/// is no sound (a sound card's DC offset, mains hum: see [`crate::level::without_offset_or_hum`]),
+/// which is what every measure but clipping is taken on, and what should be listened to.
+pub fn assess_and_clean(samples: &[f32]) -> (QualityReport, Vec<f32>) {
     let duration_ms = (samples.len() as u64 * 1000 / SAMPLE_RATE as u64) as u32;
     // Clipping is where the raw samples hit full scale; every other measure is of the sound
-    // itself, without a sound card's DC offset (which would make silence look loud).
+    // itself (an offset would make silence look loud, and hum would pass for a voice).
     let clipped_ratio = samples.iter().filter(|v| v.abs() >= 0.985).count() as f32 / samples.len().max(1) as f32;
-    let centred = crate::level::without_dc(samples);
-    let samples = centred.as_slice();
+    let cleaned = crate::level::without_offset_or_hum(samples);
+    let samples = cleaned.as_slice();
     let peak = peak_dbfs(samples);
     let frames: Vec<&[f32]> =
         (0..samples.len().saturating_sub(FRAME - 1)).step_by(HOP).map(|i| &samples[i..i + FRAME]).collect();
@@ -228,7 +235,17 @@ pub fn assess(samples: &[f32]) -> QualityReport {
             flags.push(QualityFlag::Noisy);
         }
     }
-    QualityReport { flags, duration_ms, speech_span, speech_ms, peak_dbfs: peak, speech_dbfs, snr_db, clipped_ratio }
+    let report = QualityReport {
+        flags,
+        duration_ms,
+        speech_span,
+        speech_ms,
+        peak_dbfs: peak,
+        speech_dbfs,
+        snr_db,
+        clipped_ratio,
+    };
+    (report, cleaned)
 }
 
 /// Speech has voice: at least a few clearly periodic frames (sampled sparsely to stay fast on

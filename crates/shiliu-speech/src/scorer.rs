@@ -85,12 +85,13 @@ impl Scorer {
         let expected =
             Expected::new(&request.text, request.pinyin.as_deref()).map_err(|e| SpeechError::Target(e.to_string()))?;
         expected.check_contrasts(&request.contrasts).map_err(|e| SpeechError::Target(e.to_string()))?;
-        let report = quality::assess(samples);
+        // A sound card's DC offset and mains hum are no sound: the recogniser and the pitch get
+        // the audio without them.
+        let (report, cleaned) = quality::assess_and_clean(samples);
         if report.flags.iter().any(|f| f.prevents_scoring()) {
             return Ok(unscored(&expected, &report, started));
         }
-        // A sound card's DC offset is no sound: the recogniser and the pitch get the audio without it.
-        let samples = &shiliu_audio::level::without_dc(samples);
+        let samples = &cleaned;
         let mut audio = quality::trim(samples, &report, TRIM_MARGIN_MS);
         quality::normalise_gain(&mut audio);
         // Other children talking around a lone syllable: hear only the student's own voice.

@@ -54,7 +54,8 @@ pub struct EvalArgs {
     wrong_tone: bool,
     /// Play every clip through a worse recording channel first, to measure how the scorer
     /// holds up: clean, noise (steady, 15 dB under the speech), phone (300-3400 Hz through
-    /// 8 kHz), child (25 % higher and quicker), room (half a second of echo).
+    /// 8 kHz), child (25 % higher and quicker), room (half a second of echo), hum (50 Hz mains
+    /// and two multiples, 10 dB under the speech).
     #[arg(long, default_value = "clean")]
     channel: shiliu_audio::Channel,
 }
