@@ -8,6 +8,9 @@ use std::str::FromStr;
 
 use crate::SAMPLE_RATE;
 use crate::error::{AudioError, Result};
+use crate::filter::Biquad;
+
+const RATE: f32 = SAMPLE_RATE as f32;
 
 /// One way a recording can reach the scorer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,10 +55,10 @@ impl Channel {
             Channel::Phone => {
                 let mut band = samples.to_vec();
                 for cutoff in [PHONE_LOW_HZ, PHONE_LOW_HZ] {
-                    Biquad::high_pass(cutoff).run(&mut band);
+                    Biquad::high_pass(cutoff, RATE).run(&mut band);
                 }
                 for cutoff in [PHONE_HIGH_HZ, PHONE_HIGH_HZ] {
-                    Biquad::low_pass(cutoff).run(&mut band);
+                    Biquad::low_pass(cutoff, RATE).run(&mut band);
                 }
                 let narrow = crate::resample::resample(&band, SAMPLE_RATE, 8_000)?;
                 crate::resample::resample(&narrow, 8_000, SAMPLE_RATE)?
@@ -129,7 +132,7 @@ fn with_noise(samples: &[f32], below_db: f32) -> Vec<f32> {
             white + low
         })
         .collect();
-    Biquad::high_pass(60.0).run(&mut noise);
+    Biquad::high_pass(60.0, RATE).run(&mut noise);
     let noise_power = noise.iter().map(|v| v * v).sum::<f32>() / noise.len().max(1) as f32;
     let gain = (speech_power(samples) / noise_power.max(1e-12) / 10f32.powf(below_db / 10.0)).sqrt();
     samples.iter().zip(&noise).map(|(s, n)| s + gain * n).collect()
@@ -188,40 +191,6 @@ fn with_echo(samples: &[f32]) -> Vec<f32> {
 
 fn peak(x: &[f32]) -> f32 {
     x.iter().fold(0.0f32, |m, v| m.max(v.abs()))
-}
-
-/// A second-order filter section (the usual audio-cookbook low- and high-pass, Q = 1/√2).
-struct Biquad {
-    b: [f32; 3],
-    a: [f32; 2],
-}
-
-impl Biquad {
-    fn new(cutoff_hz: f32, high: bool) -> Biquad {
-        let w = std::f32::consts::TAU * cutoff_hz / SAMPLE_RATE as f32;
-        let alpha = w.sin() / std::f32::consts::SQRT_2;
-        let cos = w.cos();
-        let a0 = 1.0 + alpha;
-        let (b0, b1) = if high { ((1.0 + cos) / 2.0, -(1.0 + cos)) } else { ((1.0 - cos) / 2.0, 1.0 - cos) };
-        Biquad { b: [b0 / a0, b1 / a0, b0 / a0], a: [-2.0 * cos / a0, (1.0 - alpha) / a0] }
-    }
-
-    fn low_pass(cutoff_hz: f32) -> Biquad {
-        Biquad::new(cutoff_hz, false)
-    }
-
-    fn high_pass(cutoff_hz: f32) -> Biquad {
-        Biquad::new(cutoff_hz, true)
-    }
-
-    fn run(&self, x: &mut [f32]) {
-        let (mut x1, mut x2, mut y1, mut y2) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
-        for v in x.iter_mut() {
-            let y = self.b[0] * *v + self.b[1] * x1 + self.b[2] * x2 - self.a[0] * y1 - self.a[1] * y2;
-            (x2, x1, y2, y1) = (x1, *v, y1, y);
-            *v = y;
-        }
-    }
 }
 
 #[cfg(test)]

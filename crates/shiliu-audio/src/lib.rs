@@ -11,6 +11,7 @@
 pub mod capture;
 pub mod channel;
 mod error;
+mod filter;
 pub mod hum;
 pub mod level;
 pub mod playback;
