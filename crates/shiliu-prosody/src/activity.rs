@@ -177,24 +177,37 @@ pub fn speech_span(track: &PitchTrack) -> Option<(u32, u32)> {
 /// tuning fork moves by less than a quarter of that.
 const STEADIEST_VOICE_STEP_ST: f32 = 0.01;
 const STEADIEST_VOICE_RANGE_ST: f32 = 0.2;
+/// Nor its loudness: over every clip of both corpora, the voiced frames' levels spread by at
+/// least 3.4 dB (10th to 90th percentile). A machine tone holds its level to a fraction of a
+/// decibel, even where the pitch tracker reads its sharp edges (a square wave's) with a jitter
+/// of a few tenths of a semitone.
+const FLATTEST_VOICE_LEVEL_DB: f32 = 1.0;
+const MACHINE_PITCH_RANGE_ST: f32 = 1.0;
 /// Fewer voiced frames than this are too few to call anything steady.
 const STEADY_MIN_FRAMES: usize = 15;
 
 /// Whether the voiced part of the clip is a steady machine tone rather than a voice: its
-/// pitch barely moves from frame to frame and stays within a fifth of a semitone.
+/// pitch barely moves from frame to frame and stays within a fifth of a semitone, or its
+/// level does not move at all and its pitch stays within a semitone.
 pub fn is_steady_tone(track: &PitchTrack) -> bool {
-    let st: Vec<(usize, f32)> =
-        track.frames.iter().enumerate().filter_map(|(i, f)| f.f0_hz.map(|hz| (i, hz_to_st(hz)))).collect();
-    if st.len() < STEADY_MIN_FRAMES {
+    let voiced: Vec<(usize, f32, f32)> =
+        track.frames.iter().enumerate().filter_map(|(i, f)| f.f0_hz.map(|hz| (i, hz_to_st(hz), f.rms_db))).collect();
+    if voiced.len() < STEADY_MIN_FRAMES {
         return false;
     }
-    let mut steps: Vec<f32> = st.windows(2).filter(|w| w[1].0 == w[0].0 + 1).map(|w| (w[1].1 - w[0].1).abs()).collect();
+    let mut steps: Vec<f32> =
+        voiced.windows(2).filter(|w| w[1].0 == w[0].0 + 1).map(|w| (w[1].1 - w[0].1).abs()).collect();
     if steps.len() < STEADY_MIN_FRAMES {
         return false;
     }
     steps.sort_by(f32::total_cmp);
-    let (low, high) = st.iter().fold((f32::MAX, f32::MIN), |(lo, hi), &(_, v)| (lo.min(v), hi.max(v)));
-    steps[steps.len() / 2] < STEADIEST_VOICE_STEP_ST && high - low < STEADIEST_VOICE_RANGE_ST
+    let (low, high) = voiced.iter().fold((f32::MAX, f32::MIN), |(lo, hi), &(_, st, _)| (lo.min(st), hi.max(st)));
+    let pitch_still = steps[steps.len() / 2] < STEADIEST_VOICE_STEP_ST && high - low < STEADIEST_VOICE_RANGE_ST;
+    let mut levels: Vec<f32> = voiced.iter().map(|&(_, _, db)| db).collect();
+    levels.sort_by(f32::total_cmp);
+    let level_spread = levels[levels.len() * 9 / 10] - levels[levels.len() / 10];
+    let level_still = level_spread < FLATTEST_VOICE_LEVEL_DB && high - low < MACHINE_PITCH_RANGE_ST;
+    pitch_still || level_still
 }
 
 /// Silences inside the speech span longer than [`PAUSE_MS`], as (start, end) ms.
@@ -286,7 +299,8 @@ mod tests {
     }
 
     /// A voice-like harmonic sound whose pitch wanders as a speaker's does: a slow drift of
-    /// `drift_st` semitones and a small frame-to-frame wobble.
+    /// `drift_st` semitones and a small frame-to-frame wobble; its loudness rises and dies away
+    /// as a held syllable's does (by 6 dB over its second half).
     fn voice_like(drift_st: f32) -> Vec<f32> {
         let n = 16_000;
         let mut phase = 0.0f32;
@@ -296,7 +310,8 @@ mod tests {
                 let wobble = 0.05 * (t * 53.0).sin() + 0.04 * (t * 131.0).sin();
                 let f0 = 220.0 * 2f32.powf((drift_st * t + wobble) / 12.0);
                 phase += std::f32::consts::TAU * f0 / 16_000.0;
-                0.3 * (phase.sin() + 0.5 * (2.0 * phase).sin() + 0.3 * (3.0 * phase).sin())
+                let loudness = (t / 0.05).min(1.0) * if t < 0.5 { 1.0 } else { 1.0 - (t - 0.5) };
+                0.3 * loudness * (phase.sin() + 0.5 * (2.0 * phase).sin() + 0.3 * (3.0 * phase).sin())
             })
             .collect()
     }
@@ -348,6 +363,9 @@ mod tests {
             (0..16_000).map(|i| 0.3 * (std::f32::consts::TAU * 440.0 * i as f32 / 16_000.0).sin()).collect();
         assert!(is_steady_tone(&track_pitch(&beep)));
         assert!(is_steady_tone(&track_pitch(&bursts(200, &[(800, 200)]))), "a steady hum with harmonics");
+        let square: Vec<f32> =
+            (0..16_000).map(|i| 0.5 * (std::f32::consts::TAU * 200.0 * i as f32 / 16_000.0).sin().signum()).collect();
+        assert!(is_steady_tone(&track_pitch(&square)), "a buzzer's square wave, whose edges make the pitch jitter");
         assert!(!is_steady_tone(&track_pitch(&voice_like(0.3))));
         assert!(!is_steady_tone(&track_pitch(&voice_like(3.0))));
         assert!(!is_steady_tone(&track_pitch(&vec![0.0; 16_000])), "silence is not a tone");
