@@ -111,7 +111,7 @@ fn replayed(samples: &[f32], channel: shiliu_audio::Channel) -> Ending {
 }
 
 #[test]
-fn the_end_pointer_ends_native_recordings_after_their_speech_through_hum_and_most_through_noise() {
+fn the_end_pointer_ends_native_recordings_after_their_speech_through_hum_and_nearly_all_through_noise() {
     use shiliu_audio::Channel;
     let shared = require_shared!();
     let clips: Vec<Vec<f32>> = shiliu_tests::manifest(&shared.join("corpus/manifest.tsv"))
@@ -123,7 +123,8 @@ fn the_end_pointer_ends_native_recordings_after_their_speech_through_hum_and_mos
     // Mains hum 10 dB under the speech lies below the band the end-pointer listens in.
     let through_hum = ended_well(Channel::Hum);
     assert!(through_hum * 100 >= clips.len() * 99, "{through_hum} of {}", clips.len());
-    // Steady noise 15 dB under the speech: 277 of 303 when measured (202 on the whole band).
+    // Steady noise 15 dB under the speech: 299 of 303 when measured (202 on the whole band and
+    // with a stricter start, which quick falling syllables did not clear).
     let through_noise = ended_well(Channel::Noise);
-    assert!(through_noise * 100 >= clips.len() * 85, "{through_noise} of {}", clips.len());
+    assert!(through_noise * 100 >= clips.len() * 95, "{through_noise} of {}", clips.len());
 }
