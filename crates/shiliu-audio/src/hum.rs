@@ -50,7 +50,9 @@ struct Windowed {
 
 impl Windowed {
     fn new(x: &[f32]) -> Windowed {
-        let smooth = |v: &[f64]| -> Vec<f64> { v.windows(DECIMATION).map(|w| w.iter().sum::<f64>() / 8.0).collect() };
+        let smooth = |v: &[f64]| -> Vec<f64> {
+            v.windows(DECIMATION).map(|w| w.iter().sum::<f64>() / DECIMATION as f64).collect()
+        };
         let wide: Vec<f64> = x.iter().map(|&v| f64::from(v)).collect();
         let low: Vec<f64> = smooth(&smooth(&wide)).into_iter().step_by(DECIMATION).collect();
         let n = low.len() as f64;

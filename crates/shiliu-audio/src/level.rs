@@ -30,7 +30,7 @@ pub fn peak_dbfs(x: &[f32]) -> f32 {
 /// sample) is no sound, but it fills every level measure and would hide the speech's own: the
 /// THCHS-30 recordings carry −39 dBFS of it, which read as background noise. An offset under
 /// −60 dBFS is left alone, so an ordinary recording reaches the recogniser exactly as it was.
-pub fn without_dc(x: &[f32]) -> Vec<f32> {
+fn without_dc(x: &[f32]) -> Vec<f32> {
     let mean = (x.iter().map(|&v| f64::from(v)).sum::<f64>() / x.len().max(1) as f64) as f32;
     if mean.abs() < DC_NEGLIGIBLE {
         return x.to_vec();
