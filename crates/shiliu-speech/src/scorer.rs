@@ -307,12 +307,9 @@ fn combine(
         .zip(&parts)
         .map(|((e, r), (seg, tone))| Judged { expected: e, result: r, segment_score: *seg, tone_score: *tone })
         .collect();
-    let fluency = summary::fluency_score(
-        expected.task,
-        prosody.fluency.syllables_per_second,
-        prosody.fluency.pause_count,
-        results.len(),
-    );
+    let pauses_ms: Vec<u32> = prosody.pauses.iter().map(|(start, end)| end - start).collect();
+    let fluency =
+        summary::fluency_score(expected.task, prosody.fluency.syllables_per_second, &pauses_ms, results.len());
     let scores = summary::scores(&judged, fluency);
     let psc = summary::psc(expected.task, &results, fluency);
     let tip = summary::tip(&results);

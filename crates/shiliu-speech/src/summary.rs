@@ -46,9 +46,16 @@ fn tone_points(j: &Judged) -> Option<f32> {
     if misread && j.result.verdict == Verdict::Error { Some(0.0) } else { j.tone_score }
 }
 
-/// Fluency from the speaking rate and pauses. Single syllables and short words are not judged
-/// on rate; a reader is expected at 2–6 syllables a second without long pauses.
-pub fn fluency_score(task: Task, syllables_per_second: f32, pause_count: u32, syllables: usize) -> f32 {
+/// A pause longer than this is hesitation wherever it falls: readers pause at phrase ends for
+/// 0.3–0.8 s.
+const HESITATION_MS: u32 = 1_000;
+/// Fluency lost per second of a pause beyond [`HESITATION_MS`], up to three seconds' worth.
+const POINTS_PER_HESITANT_SECOND: f32 = 10.0;
+
+/// Fluency from the speaking rate and the pauses (their lengths in ms). Single syllables and
+/// short words are not judged on rate; a reader is expected at 2–6 syllables a second without
+/// long pauses.
+pub fn fluency_score(task: Task, syllables_per_second: f32, pauses_ms: &[u32], syllables: usize) -> f32 {
     let rate = match task {
         Task::Syllable | Task::Word => 100.0,
         Task::Reading if syllables_per_second <= 0.0 => 0.0,
@@ -56,10 +63,12 @@ pub fn fluency_score(task: Task, syllables_per_second: f32, pause_count: u32, sy
         Task::Reading if syllables_per_second > 7.0 => 90.0,
         Task::Reading => 100.0,
     };
-    // One pause per eight syllables is phrasing; more is hesitation.
-    let allowed = (syllables / 8) as u32;
-    let extra_pauses = pause_count.saturating_sub(allowed);
-    (rate - 10.0 * extra_pauses as f32).clamp(0.0, 100.0)
+    // One pause per eight syllables is phrasing; more is hesitation, and so is a long one.
+    let allowed = syllables / 8;
+    let extra_pauses = pauses_ms.len().saturating_sub(allowed);
+    let hesitant_seconds: f32 =
+        pauses_ms.iter().map(|&ms| (ms.saturating_sub(HESITATION_MS) as f32 / 1000.0).min(3.0)).sum();
+    (rate - 10.0 * extra_pauses as f32 - POINTS_PER_HESITANT_SECOND * hesitant_seconds).clamp(0.0, 100.0)
 }
 
 pub fn scores(judged: &[Judged], fluency: f32) -> Scores {
@@ -427,9 +436,17 @@ mod tests {
 
     #[test]
     fn slow_halting_reading_loses_fluency_but_words_do_not() {
-        assert_eq!(fluency_score(Task::Word, 1.0, 0, 2), 100.0);
-        assert!(fluency_score(Task::Reading, 1.0, 3, 10) < 60.0);
-        assert_eq!(fluency_score(Task::Reading, 4.0, 1, 16), 100.0);
+        assert_eq!(fluency_score(Task::Word, 1.0, &[], 2), 100.0);
+        assert!(fluency_score(Task::Reading, 1.0, &[400, 500, 600], 10) < 60.0);
+        assert_eq!(fluency_score(Task::Reading, 4.0, &[600], 16), 100.0);
+    }
+
+    #[test]
+    fn a_long_pause_is_hesitation_even_where_a_phrase_could_end() {
+        // Sixteen syllables allow one phrasing pause, but not one of three seconds.
+        assert_eq!(fluency_score(Task::Reading, 4.0, &[3_000], 16), 80.0);
+        assert_eq!(fluency_score(Task::Reading, 4.0, &[3_000], 5), 70.0);
+        assert_eq!(fluency_score(Task::Reading, 4.0, &[10_000], 16), 70.0, "at most three seconds' worth");
     }
 
     #[test]
