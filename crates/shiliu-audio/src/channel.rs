@@ -133,9 +133,7 @@ fn with_noise(samples: &[f32], below_db: f32) -> Vec<f32> {
         })
         .collect();
     Biquad::high_pass(60.0, RATE).run(&mut noise);
-    let noise_power = noise.iter().map(|v| v * v).sum::<f32>() / noise.len().max(1) as f32;
-    let gain = (speech_power(samples) / noise_power.max(1e-12) / 10f32.powf(below_db / 10.0)).sqrt();
-    samples.iter().zip(&noise).map(|(s, n)| s + gain * n).collect()
+    mixed_under(samples, &noise, below_db)
 }
 
 /// `samples` with mains hum `below_db` under the speech: a line at [`HUM_HZ`] and weaker ones
@@ -148,9 +146,14 @@ fn with_hum(samples: &[f32], below_db: f32) -> Vec<f32> {
             (t.sin() + 0.5 * (2.0 * t + 1.0).sin() + 0.3 * (3.0 * t + 2.0).sin()) as f32
         })
         .collect();
-    let hum_power = hum.iter().map(|v| v * v).sum::<f32>() / hum.len().max(1) as f32;
-    let gain = (speech_power(samples) / hum_power.max(1e-12) / 10f32.powf(below_db / 10.0)).sqrt();
-    samples.iter().zip(&hum).map(|(s, h)| s + gain * h).collect()
+    mixed_under(samples, &hum, below_db)
+}
+
+/// `samples` with `sound` (as long) added at a level `below_db` under the speech's.
+fn mixed_under(samples: &[f32], sound: &[f32], below_db: f32) -> Vec<f32> {
+    let sound_power = sound.iter().map(|v| v * v).sum::<f32>() / sound.len().max(1) as f32;
+    let gain = (speech_power(samples) / sound_power.max(1e-12) / 10f32.powf(below_db / 10.0)).sqrt();
+    samples.iter().zip(sound).map(|(s, v)| s + gain * v).collect()
 }
 
 /// `samples` in a reverberant room: the direct sound plus an exponentially dying tail of

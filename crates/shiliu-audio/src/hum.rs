@@ -118,7 +118,7 @@ pub fn find(x: &[f32]) -> Option<Hum> {
 
 /// `x` without the hum's lines: in half-overlapping Hann-weighted blocks, the best-fitting
 /// sinusoid at each line is subtracted.
-pub fn subtract(x: &[f32], hum: &Hum) -> Vec<f32> {
+fn subtract(x: &[f32], hum: &Hum) -> Vec<f32> {
     let n = x.len();
     let mut estimate = vec![0.0f64; n];
     let mut weight = vec![0.0f64; n];
@@ -128,7 +128,8 @@ pub fn subtract(x: &[f32], hum: &Hum) -> Vec<f32> {
         let end = (start + BLOCK).min(n);
         let block = &x[start..end];
         let len = block.len();
-        let taper = |i: usize| 0.5 - 0.5 * (std::f64::consts::TAU * (i as f64 + 0.5) / len as f64).cos();
+        let taper: Vec<f64> =
+            (0..len).map(|i| 0.5 - 0.5 * (std::f64::consts::TAU * (i as f64 + 0.5) / len as f64).cos()).collect();
         for &hz in &hum.lines_hz {
             // The line's cosine and sine over the block (times from the clip's start), by rotation.
             let w = std::f64::consts::TAU * hz / f64::from(SAMPLE_RATE);
@@ -154,11 +155,11 @@ pub fn subtract(x: &[f32], hum: &Hum) -> Vec<f32> {
             }
             let (a, b) = ((xc * ss - xs * cs) / det, (xs * cc - xc * cs) / det);
             for i in 0..len {
-                estimate[start + i] += taper(i) * (a * cos[i] + b * sin[i]);
+                estimate[start + i] += taper[i] * (a * cos[i] + b * sin[i]);
             }
         }
-        for i in 0..len {
-            weight[start + i] += taper(i);
+        for (w, t) in weight[start..end].iter_mut().zip(&taper) {
+            *w += t;
         }
         if end == n {
             break;

@@ -67,8 +67,10 @@ pub struct Endpointer {
     /// over three frames so a click weighs little.
     voice_db: Option<f32>,
     recent_db: [f32; 3],
-    /// Levels are measured above [`LEVEL_FROM_HZ`]; set up at the first frame's rate.
+    /// The band levels are measured in ([`LEVEL_FROM_HZ`]–[`LEVEL_TO_HZ`]), set up at the
+    /// first frame's rate, and the frame filtered through it.
     band: Option<[Biquad; 4]>,
+    in_band: Vec<f32>,
 }
 
 /// What the end-pointer concluded after a frame.
@@ -131,6 +133,7 @@ impl Endpointer {
             voice_db: None,
             recent_db: [-100.0; 3],
             band: None,
+            in_band: Vec::new(),
         }
     }
 
@@ -142,9 +145,10 @@ impl Endpointer {
             let low = || Biquad::low_pass(LEVEL_TO_HZ.min(rate * 0.45), rate);
             [high(), high(), low(), low()]
         });
-        let mut above = frame.to_vec();
-        sections.iter_mut().for_each(|s| s.run(&mut above));
-        let db = sound_dbfs(&above);
+        self.in_band.clear();
+        self.in_band.extend_from_slice(frame);
+        sections.iter_mut().for_each(|s| s.run(&mut self.in_band));
+        let db = sound_dbfs(&self.in_band);
         self.elapsed_ms += frame_ms;
         if self.elapsed_ms <= CALIBRATION_MS {
             // The first moments set the background level; nobody speaks that fast.
