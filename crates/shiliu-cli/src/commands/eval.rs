@@ -1,12 +1,11 @@
 //! `shiliu eval MANIFEST.tsv`: runs the scorer over a labelled corpus and prints the tables the
-//! scorer's targets are judged by. Understands both manifest layouts in ../shared: real
-//! recordings (`transcript_hanzi`, `pinyin_with_tone_numbers`) and labelled synthetic errors
-//! (`target_hanzi`, `target_pinyin`, `label`, `error_index`, `variant`).
+//! scorer's targets are judged by. Understands both manifest layouts in ../shared (see
+//! [`manifest`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Args;
 use shiliu_paths::DataDir;
 use shiliu_prosody::SpeakerProfile;
@@ -14,7 +13,9 @@ use shiliu_speech::ScoreRequest;
 use shiliu_speech::result::{ProblemKind, ScoreResult, Verdict};
 
 mod altered;
+mod manifest;
 use altered::{MISREAD, OTHER_TEXT, READ_ON, Texts};
+use manifest::Row;
 
 #[derive(Args)]
 pub struct EvalArgs {
@@ -60,47 +61,6 @@ pub struct EvalArgs {
     channel: shiliu_audio::Channel,
 }
 
-struct Row {
-    file: String,
-    text: String,
-    pinyin: String,
-    /// Synthetic set: the label, the changed syllable and the variant.
-    label: Option<String>,
-    error_index: Option<usize>,
-    variant: String,
-    spoken: Option<String>,
-}
-
-fn read_manifest(path: &PathBuf) -> Result<Vec<Row>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().context("empty manifest")?.split('\t').collect();
-    let col = |name: &str| header.iter().position(|h| *h == name);
-    let (text_col, pinyin_col) =
-        match (col("target_hanzi"), col("target_pinyin"), col("transcript_hanzi"), col("pinyin_with_tone_numbers")) {
-            (Some(t), Some(p), _, _) => (t, p),
-            (_, _, Some(t), Some(p)) => (t, p),
-            _ => bail!("{} is not a corpus manifest this command knows", path.display()),
-        };
-    let file_col = col("file").context("no file column")?;
-    Ok(lines
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let f: Vec<&str> = l.split('\t').collect();
-            let get = |c: Option<usize>| c.and_then(|c| f.get(c)).map(|s| s.to_string());
-            Row {
-                file: f[file_col].to_string(),
-                text: f[text_col].to_string(),
-                pinyin: f[pinyin_col].to_string(),
-                label: get(col("label")),
-                error_index: get(col("error_index")).and_then(|s| s.parse().ok()),
-                variant: get(col("variant")).unwrap_or_else(|| "real".into()),
-                spoken: get(col("spoken_pinyin")),
-            }
-        })
-        .collect())
-}
-
 /// What a target is, by its number of syllables.
 fn kind_of(syllables: usize) -> &'static str {
     match syllables {
@@ -141,7 +101,7 @@ fn peak_memory_mib() -> Option<f32> {
 }
 
 pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
-    let rows = read_manifest(&args.manifest)?;
+    let manifest::Manifest { rows, unusable } = manifest::read(&args.manifest)?;
     let texts = Texts::chosen(args.other_texts, args.read_on, args.misread, args.wrong_tone);
     let rows = texts.alter(rows);
     let base = args.manifest.parent().map(PathBuf::from).unwrap_or_default();
@@ -168,7 +128,7 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
 
     // Rows whose file cannot be read, or whose target cannot be scored: named at the end
     // rather than ending the run (one bad row should not hide the measurements of the rest).
-    let mut not_scored: Vec<(String, String)> = Vec::new();
+    let mut not_scored: Vec<(String, String)> = unusable;
 
     let started = std::time::Instant::now();
     for row in rows.iter().filter(|r| args.only.as_ref().is_none_or(|o| r.file.contains(o))) {
