@@ -172,6 +172,48 @@ pub fn speech_span(track: &PitchTrack) -> Option<(u32, u32)> {
     Some((first as u32 * track.hop_ms, (last as u32 + 1) * track.hop_ms))
 }
 
+/// The deepest valley in the level across two neighbouring spans (ms), in dB: how far it sinks
+/// below the quieter of the loudest voiced frames on either side (levels smoothed over 30 ms).
+/// Two syllables have their initial between their vowels, and a consonant is quieter than a
+/// vowel; one vowel, wherever it is cut, has no valley (nor has a stop's burst before its
+/// vowel: the burst is not voiced). `None` unless both spans hold voice: a span that is all
+/// unvoiced (a whisper, a voice the channel lost, the fading tail of one syllable) says
+/// nothing either way.
+pub fn deepest_dip_db(track: &PitchTrack, before: (u32, u32), after: (u32, u32)) -> Option<f32> {
+    let hop = track.hop_ms.max(1);
+    let n = track.frames.len();
+    let frames_of = |(a, b): (u32, u32)| ((a / hop) as usize).min(n)..((b / hop) as usize).min(n);
+    let voiced = |(a, b): (u32, u32)| frames_of((a, b)).any(|i| track.frames[i].f0_hz.is_some());
+    if !voiced(before) || !voiced(after) {
+        return None;
+    }
+    let frames = frames_of((before.0, after.1));
+    let level = |i: usize| {
+        let (lo, hi) = (i.saturating_sub(1), (i + 2).min(n));
+        track.frames[lo..hi].iter().map(|f| f.rms_db).sum::<f32>() / (hi - lo) as f32
+    };
+    // The loudest voiced level up to each frame, from the left and from the right.
+    let loudest_voiced = |frames: &mut dyn Iterator<Item = usize>| {
+        let mut loudest = f32::NEG_INFINITY;
+        frames
+            .map(|i| {
+                if track.frames[i].f0_hz.is_some() {
+                    loudest = loudest.max(level(i));
+                }
+                (i, loudest)
+            })
+            .collect::<Vec<_>>()
+    };
+    let left = loudest_voiced(&mut frames.clone());
+    let right: Vec<_> = loudest_voiced(&mut frames.rev()).into_iter().rev().collect();
+    left.iter()
+        .zip(&right)
+        .map(|(&(i, l), &(_, r))| l.min(r) - level(i))
+        .filter(|d| d.is_finite())
+        .reduce(f32::max)
+        .map(|d| d.max(0.0))
+}
+
 /// A voice never holds its pitch still: even the steadiest first tone of a trained speaker
 /// moves by 0.02 semitones a frame (median) and 0.28 over a syllable. A beep, a hum or a
 /// tuning fork moves by less than a quarter of that.
@@ -279,6 +321,24 @@ mod tests {
         let track = track_pitch(&bursts(300, &[(400, 300)]));
         let (a, b) = speech_span(&track).unwrap();
         assert!((280..=330).contains(&a) && (680..=720).contains(&b), "{a} {b}");
+    }
+
+    #[test]
+    fn the_level_sinks_between_two_syllables_but_not_inside_one() {
+        // Two 200 ms syllables with a 60 ms quiet consonant between them (20 dB down).
+        let mut two = bursts(200, &[(200, 0)]);
+        let quiet: Vec<f32> = bursts(0, &[(60, 0)]).iter().map(|s| s * 0.1).collect();
+        two.extend(quiet);
+        two.extend(bursts(0, &[(200, 200)]));
+        let track = track_pitch(&two);
+        let dip = deepest_dip_db(&track, (200, 430), (430, 660)).unwrap();
+        assert!(dip > 10.0, "{dip}");
+        // One 400 ms syllable.
+        let track = track_pitch(&bursts(200, &[(400, 200)]));
+        let dip = deepest_dip_db(&track, (200, 400), (400, 600)).unwrap();
+        assert!(dip < 1.0, "{dip}");
+        assert_eq!(deepest_dip_db(&track, (200, 500), (650, 750)), None, "nothing voiced after it");
+        assert_eq!(deepest_dip_db(&track, (400, 400), (400, 600)), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use shiliu_pinyin::{SurfaceSyllable, Tone};
 
-use crate::activity::{Fluency, fluency};
+use crate::activity::{Fluency, deepest_dip_db, fluency};
 use crate::context::{contradiction_score, judge_in_context, observe};
 use crate::contour::{contour_points, syllable_pitch};
 use crate::error::{Error, Result};
@@ -31,6 +31,10 @@ pub struct SyllableProsody {
     /// most probable tone's (a compressed but plausible native tone still scores high).
     /// `None` when there was no pitch to judge.
     pub tone_score: Option<f32>,
+    /// The deepest valley in the level across the syllable before and this one, dB (see
+    /// [`crate::activity::deepest_dip_db`]); `None` for the first, or where either is unvoiced.
+    #[serde(default)]
+    pub dip_before_db: Option<f32>,
 }
 
 /// Everything measured in one attempt.
@@ -175,6 +179,7 @@ pub fn score_spans(
                 contour: contour_points(track, spans[i], reference),
                 tone,
                 tone_score: contradiction_score(&tone, context.expected),
+                dip_before_db: i.checked_sub(1).and_then(|j| deepest_dip_db(track, spans[j], spans[i])),
             }
         })
         .collect()

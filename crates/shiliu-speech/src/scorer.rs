@@ -20,7 +20,8 @@ use crate::forcing::PositionEvidence;
 use crate::result::{ForcedChoice, ScoreResult, SyllableDiagnostics, SyllableResult, Timings, Verdict};
 use crate::summary::{self, Judged};
 use crate::verdict::{
-    DEFECT_BAND, ERROR_CEILING, SegmentEvidence, ToneEvidence, judge, too_short_for, where_the_recording_ended,
+    DEFECT_BAND, ERROR_CEILING, SegmentEvidence, ToneEvidence, judge, repeat_not_said, too_short_for,
+    where_the_recording_ended,
 };
 use crate::wrong_text::{ReadSyllable, another_text_was_read, read_on_past_the_target};
 
@@ -223,7 +224,13 @@ fn combine(
     };
     let forced_at: Vec<&PositionEvidence> =
         position_of.iter().map(|&p| recognition.positions.get(p).unwrap_or(&missing)).collect();
+    let syllables: Vec<_> = expected.syllables.iter().map(|s| s.syllable()).collect();
+    let last = syllables.len().saturating_sub(1);
+    // A reverberant room's echo fills the quiet consonant between two syllables.
+    let dip_before_last = prosody.syllables.get(last).and_then(|p| p.dip_before_db).filter(|_| !prosody.reverberant);
+    let repeat_unsaid = connected && repeat_not_said(&syllables, dip_before_last, forced_at[last]);
     let ended_at = if connected { where_the_recording_ended(&forced_at) } else { None };
+    let ended_at = ended_at.or(repeat_unsaid.then_some(last));
 
     // Hisses and ü vowels are judged against the speaker's own from earlier attempts, and this
     // attempt's are kept for next time.

@@ -317,6 +317,29 @@ fn the_recording_ended_where_the_recogniser_would_rather_end_the_text_than_say_t
 }
 
 #[test]
+fn a_repeat_the_level_never_sank_before_and_the_text_could_have_ended_at_was_not_said() {
+    let at = |target_lp: f32, end_lp: f32| PositionEvidence {
+        target_lp,
+        group_lp: vec![target_lp],
+        other_lp: vec![],
+        top: None,
+        end_lp,
+    };
+    let mama = [syl("ma1"), syl("ma5")];
+    // A lone 妈 cut in two: no dip, and an ending about as likely as the repeat.
+    assert!(repeat_not_said(&mama, Some(0.0), &at(-0.2, -2.0)));
+    // A real 妈妈: the m between the vowels sinks the level.
+    assert!(!repeat_not_said(&mama, Some(5.6), &at(-0.2, -2.0)));
+    // The recogniser sure the text goes on.
+    assert!(!repeat_not_said(&mama, Some(0.0), &at(-0.2, -7.4)));
+    // Nothing measured is no evidence.
+    assert!(!repeat_not_said(&mama, None, &at(-0.2, -2.0)));
+    // Only a repeat: 老师 runs on without a dip often enough.
+    assert!(!repeat_not_said(&[syl("lao3"), syl("shi1")], Some(0.0), &at(-0.2, -2.0)));
+    assert!(!repeat_not_said(&[syl("ma1")], Some(0.0), &at(-0.2, -2.0)));
+}
+
+#[test]
 fn a_syllable_after_the_recording_ended_is_omitted_whatever_the_transcript_made_up() {
     let j =
         Heard::target("hao3", -0.5).transcript_heard("lao3").after_the_recording_ended().judge(&tone_ok(Tone::Third));
