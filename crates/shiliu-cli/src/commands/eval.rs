@@ -14,7 +14,7 @@ use shiliu_speech::result::{ProblemKind, ScoreResult, Verdict};
 
 mod altered;
 mod manifest;
-use altered::{MISREAD, OTHER_TEXT, READ_ON, Texts};
+use altered::{MISREAD, OMITTED, OTHER_TEXT, READ_ON, Texts};
 use manifest::Row;
 
 #[derive(Args)]
@@ -53,6 +53,11 @@ pub struct EvalArgs {
     /// sandhi: a tone error in a real voice, to measure how often it is flagged as one.
     #[arg(long, conflicts_with_all = ["other_texts", "read_on", "misread"])]
     wrong_tone: bool,
+    /// Score each correct lone syllable against its character doubled, the second neutral (妈
+    /// for 妈妈): a child saying a doubled word's syllable once, to measure how often the
+    /// second is caught as not said.
+    #[arg(long, conflicts_with_all = ["other_texts", "read_on", "misread", "wrong_tone"])]
+    said_once: bool,
     /// Play every clip through a worse recording channel first, to measure how the scorer
     /// holds up: clean, noise (steady, 15 dB under the speech), phone (300-3400 Hz through
     /// 8 kHz), child (25 % higher and quicker), room (half a second of echo), hum (50 Hz mains
@@ -102,7 +107,7 @@ fn peak_memory_mib() -> Option<f32> {
 
 pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
     let manifest::Manifest { rows, unusable } = manifest::read(&args.manifest)?;
-    let texts = Texts::chosen(args.other_texts, args.read_on, args.misread, args.wrong_tone);
+    let texts = Texts::chosen(args.other_texts, args.read_on, args.misread, args.wrong_tone, args.said_once);
     let rows = texts.alter(rows);
     let base = args.manifest.parent().map(PathBuf::from).unwrap_or_default();
     let scorer = super::score::load_scorer(args.model.clone(), args.threads, data)?;
@@ -220,6 +225,7 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
                     "tone" => ProblemKind::Tone,
                     "initial" => ProblemKind::Initial,
                     MISREAD => ProblemKind::Misread,
+                    OMITTED => ProblemKind::Omitted,
                     _ => ProblemKind::Final,
                 };
                 let right_kind = flagged && s.problem.as_ref().is_some_and(|p| p.kind == want);

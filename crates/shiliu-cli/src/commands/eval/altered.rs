@@ -1,5 +1,6 @@
 //! Texts a clip is scored against that are not what it says: another clip's line, the start
-//! of its own, its own with one character misread or one tone changed. Each measures how the
+//! of its own, its own with one character misread or one tone changed, or a lone syllable's
+//! doubled word (妈 for 妈妈). Each measures how the
 //! scorer meets a kind of mistake the corpora have no recordings of.
 
 use std::collections::BTreeMap;
@@ -19,16 +20,19 @@ pub(super) enum Texts {
     Misread,
     /// Its own text, one syllable's tone changed (`--wrong-tone`).
     WrongTone,
+    /// A lone syllable's character twice, the second neutral as in 妈妈 (`--said-once`).
+    Doubled,
 }
 
 impl Texts {
     /// The texts the command line chose (its options exclude one another).
-    pub fn chosen(other_texts: bool, read_on: bool, misread: bool, wrong_tone: bool) -> Texts {
-        match (other_texts, read_on, misread, wrong_tone) {
+    pub fn chosen(other_texts: bool, read_on: bool, misread: bool, wrong_tone: bool, said_once: bool) -> Texts {
+        match (other_texts, read_on, misread, wrong_tone, said_once) {
             (true, ..) => Texts::Another,
             (_, true, ..) => Texts::FirstHalf,
-            (_, _, true, _) => Texts::Misread,
-            (.., true) => Texts::WrongTone,
+            (_, _, true, ..) => Texts::Misread,
+            (_, _, _, true, _) => Texts::WrongTone,
+            (.., true) => Texts::Doubled,
             _ => Texts::Own,
         }
     }
@@ -41,6 +45,7 @@ impl Texts {
             Texts::FirstHalf => with_read_on(rows),
             Texts::Misread => with_misread(rows),
             Texts::WrongTone => with_wrong_tone(rows),
+            Texts::Doubled => doubled(rows),
         }
     }
 
@@ -52,6 +57,7 @@ impl Texts {
             Texts::FirstHalf => "the first half of their own text (read on past the target)",
             Texts::Misread => "their own text with one character misread",
             Texts::WrongTone => "their own text with the middle syllable's tone changed",
+            Texts::Doubled => "their character doubled (a lone 妈 for 妈妈)",
         }
     }
 }
@@ -200,12 +206,35 @@ fn with_wrong_tone(rows: Vec<Row>) -> Vec<Row> {
         .collect()
 }
 
+/// The correct lone syllables, each expected twice over with the second neutral, as in
+/// 妈妈, 爸爸, 哥哥: a child saying the word's syllable once. The second is the one not said.
+fn doubled(rows: Vec<Row>) -> Vec<Row> {
+    rows.into_iter()
+        .filter(|r| r.label.as_deref().is_none_or(|l| l == "correct"))
+        .filter(|r| r.text.chars().count() == 1 && r.pinyin.split_whitespace().count() == 1)
+        .map(|r| {
+            let said = r.pinyin.trim();
+            let segments = said.trim_end_matches(|c: char| c.is_ascii_digit());
+            Row {
+                text: r.text.repeat(2),
+                pinyin: format!("{said} {segments}5"),
+                label: Some(OMITTED.into()),
+                error_index: Some(1),
+                spoken: Some(r.pinyin.clone()),
+                ..r
+            }
+        })
+        .collect()
+}
+
 /// The label of a clip scored against another clip's text (`--other-texts`).
 pub(super) const OTHER_TEXT: &str = "other_text";
 /// The label of a clip scored against the start of its own text (`--read-on`).
 pub(super) const READ_ON: &str = "read_on";
 /// The label of a clip scored against its own text with one character misread (`--misread`).
 pub(super) const MISREAD: &str = "misread";
+/// The label of a lone syllable scored against its doubled word (`--said-once`).
+pub(super) const OMITTED: &str = "omitted";
 
 #[cfg(test)]
 mod tests {
@@ -226,6 +255,19 @@ mod tests {
     fn wrong_tones(rows: &[(&str, &str)]) -> Vec<(String, String, Option<usize>)> {
         let rows = rows.iter().map(|(t, p)| correct(t, p)).collect();
         with_wrong_tone(rows).into_iter().map(|r| (r.text, r.pinyin, r.error_index)).collect()
+    }
+
+    #[test]
+    fn a_lone_syllable_is_expected_doubled_with_the_second_one_missing() {
+        let rows = vec![correct("妈", "ma1"), correct("老师", "lao3 shi1"), correct("绿", "lü4")];
+        let got: Vec<_> = doubled(rows).into_iter().map(|r| (r.text, r.pinyin, r.label, r.error_index)).collect();
+        assert_eq!(
+            got,
+            [
+                ("妈妈".into(), "ma1 ma5".into(), Some(OMITTED.into()), Some(1)),
+                ("绿绿".into(), "lü4 lü5".into(), Some(OMITTED.into()), Some(1)),
+            ]
+        );
     }
 
     #[test]
