@@ -170,6 +170,8 @@ pub struct SyllableDiagnostics {
     pub vowel_brightness: Option<f32>,
     /// Log-probability the recogniser gave the text ending just before this syllable.
     pub end_lp: Option<f32>,
+    /// The deepest valley in the level across the syllable before and this one, dB.
+    pub dip_before_db: Option<f32>,
     /// The character the recogniser found likeliest at this position, and its log-probability.
     pub top: Option<(char, f32)>,
     /// For a lone syllable: the likeliest syllable with neither initial nor final in common

@@ -398,6 +398,7 @@ fn diagnostics(
                 hiss_low_share: onsets.hisses[k].map(|(_, share)| share),
                 vowel_brightness: onsets.vowels[k].map(|(_, m)| m.brightness[0]),
                 end_lp: ev.map(|e| e.end_lp),
+                dip_before_db: prosody.syllables[k].dip_before_db,
                 top: ev.and_then(|e| e.top),
                 strongest_unrelated: ev
                     .and_then(|e| strongest_unrelated(&expected.syllables[k].syllable(), &e.other_lp))
