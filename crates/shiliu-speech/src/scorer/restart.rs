@@ -24,6 +24,11 @@ pub(super) const MAX_RESTARTS: usize = 3;
 /// Shortest silence between two attempts: longer than the pauses inside a fluent reading of
 /// one line (a comma's pause runs 250–400 ms).
 const MIN_GAP_MS: u32 = 400;
+/// A word has no commas: any pause in it (250 ms, [`shiliu_prosody::PAUSE_MS`]) may be where a
+/// child started again (妈妈 said twice 300 ms apart was scored as one attempt, its first 妈
+/// heard falling). A word read syllable by syllable is still one attempt: its last part alone
+/// scores worse.
+const MAX_WORD_SYLLABLES: usize = 4;
 /// How far the speech after the cut may stray from the transcript's share of it (a factor).
 const SHARE_TOLERANCE: f32 = 1.6;
 /// Without the transcript's word, only short targets (words, short lines) are looked at: those
@@ -77,7 +82,8 @@ pub(super) fn share_of_last_attempt(target: &[char], transcript: &str) -> Option
 }
 
 /// Where (ms) the last attempt starts. `speech` is the stretches of speech between pauses, in
-/// ms; only pauses of at least [`MIN_GAP_MS`] can separate attempts.
+/// ms; only pauses of at least [`MIN_GAP_MS`] can separate attempts at a line, any pause
+/// attempts at a word.
 ///
 /// With the transcript's `share` of the last attempt: the pause that leaves closest to that
 /// share of the speaking time after it, if one comes close enough. Without it, or when no
@@ -88,7 +94,8 @@ pub(super) fn share_of_last_attempt(target: &[char], transcript: &str) -> Option
 pub(super) fn last_attempt_start(share: Option<f32>, syllables: usize, speech: &[(u32, u32)]) -> Option<u32> {
     let total: u32 = speech.iter().map(|(a, b)| b - a).sum();
     let after = |k: usize| speech[k..].iter().map(|(a, b)| b - a).sum::<u32>() as f32 / total.max(1) as f32;
-    let gaps = (1..speech.len()).filter(|&k| speech[k].0 - speech[k - 1].1 >= MIN_GAP_MS);
+    let min_gap = if syllables <= MAX_WORD_SYLLABLES { shiliu_prosody::PAUSE_MS } else { MIN_GAP_MS };
+    let gaps = (1..speech.len()).filter(|&k| speech[k].0 - speech[k - 1].1 >= min_gap);
     let by_share = share.and_then(|share| {
         gaps.clone()
             .map(|k| (k, (after(k) / share).ln().abs()))
@@ -205,6 +212,16 @@ mod tests {
     fn a_short_gap_is_not_a_new_start() {
         let speech = [(300, 1500), (1800, 3000)];
         assert_eq!(start("这是我的老师", "这是我的老师这是我的老师", &speech), None);
+    }
+
+    #[test]
+    fn a_word_said_twice_a_short_pause_apart_is_scored_from_its_second_start() {
+        // 妈妈 … 妈妈, 300 ms apart: a word has no commas to pause at.
+        let speech = [(300, 870), (1170, 1740)];
+        assert_eq!(start("妈妈", "妈妈", &speech), Some(1070));
+        // The same gap in a line is its phrasing.
+        let speech = [(300, 1500), (1800, 3000)];
+        assert_eq!(start("这是我的老师", "这是我的老师", &speech), None);
     }
 
     #[test]
