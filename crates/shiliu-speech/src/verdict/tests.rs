@@ -298,15 +298,13 @@ fn a_syllable_the_transcript_missed_is_omitted_despite_a_fluent_recogniser_when_
     assert_eq!(j.problem.unwrap().kind, ProblemKind::Omitted);
 }
 
+/// The recogniser's view of a position: the target's log-probability and the text ending there.
+fn at(target_lp: f32, end_lp: f32) -> PositionEvidence {
+    PositionEvidence { target_lp, group_lp: vec![target_lp], other_lp: vec![], top: None, end_lp }
+}
+
 #[test]
 fn the_recording_ended_where_the_recogniser_would_rather_end_the_text_than_say_the_syllable() {
-    let at = |target_lp: f32, end_lp: f32| PositionEvidence {
-        target_lp,
-        group_lp: vec![target_lp],
-        other_lp: vec![],
-        top: None,
-        end_lp,
-    };
     // 老师们好 with only 老师 said: 们 is unlikely and an ending 150 times likelier; 好 after the
     // forced 们 is likely again, but the recording had ended by then.
     let evidence = [at(-0.01, -11.0), at(-0.03, -12.0), at(-10.8, -1.6), at(-0.5, -9.0)];
@@ -318,13 +316,6 @@ fn the_recording_ended_where_the_recogniser_would_rather_end_the_text_than_say_t
 
 #[test]
 fn a_repeat_the_level_never_sank_before_and_the_text_could_have_ended_at_was_not_said() {
-    let at = |target_lp: f32, end_lp: f32| PositionEvidence {
-        target_lp,
-        group_lp: vec![target_lp],
-        other_lp: vec![],
-        top: None,
-        end_lp,
-    };
     let mama = [syl("ma1"), syl("ma5")];
     // A lone 妈 cut in two: no dip, and an ending about as likely as the repeat.
     assert!(repeat_not_said(&mama, Some(0.0), &at(-0.2, -2.0)));
