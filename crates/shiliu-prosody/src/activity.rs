@@ -237,10 +237,7 @@ pub fn deepest_dip_db(track: &PitchTrack, before: (u32, u32), after: (u32, u32))
         return None;
     }
     let frames = frames_of((before.0, after.1));
-    let level = |i: usize| {
-        let (lo, hi) = (i.saturating_sub(1), (i + 2).min(n));
-        track.frames[lo..hi].iter().map(|f| f.rms_db).sum::<f32>() / (hi - lo) as f32
-    };
+    let level = |i: usize| track.smoothed_rms_db(i);
     // The loudest voiced level up to each frame, from the left and from the right.
     let loudest_voiced = |frames: &mut dyn Iterator<Item = usize>| {
         let mut loudest = f32::NEG_INFINITY;

@@ -97,6 +97,13 @@ impl PitchTrack {
         self.frames[i].rms_db - self.speech_level_db
     }
 
+    /// Frame `i`'s level (dB) averaged with its two neighbours: 30 ms, enough to even out one
+    /// frame's glitch and short enough to keep a consonant's dip.
+    pub fn smoothed_rms_db(&self, i: usize) -> f32 {
+        let (lo, hi) = (i.saturating_sub(1), (i + 2).min(self.frames.len()));
+        self.frames[lo..hi].iter().map(|f| f.rms_db).sum::<f32>() / (hi - lo) as f32
+    }
+
     /// F0 values of voiced frames.
     pub fn voiced_hz(&self) -> impl Iterator<Item = f32> + '_ {
         self.frames.iter().filter_map(|f| f.f0_hz)

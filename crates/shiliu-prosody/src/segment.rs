@@ -44,13 +44,7 @@ struct Evidence {
 
 fn evidence(track: &PitchTrack) -> Evidence {
     let n = track.frames.len();
-    let level: Vec<f32> = (0..n)
-        .map(|i| {
-            let lo = i.saturating_sub(1);
-            let hi = (i + 2).min(n);
-            track.frames[lo..hi].iter().map(|f| f.rms_db).sum::<f32>() / (hi - lo) as f32
-        })
-        .collect();
+    let level: Vec<f32> = (0..n).map(|i| track.smoothed_rms_db(i)).collect();
     // Depth below the lower of the two highest levels within 80 ms on either side.
     let reach = 8;
     let valley_db = (0..n)
