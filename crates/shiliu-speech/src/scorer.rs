@@ -11,7 +11,7 @@ use shiliu_audio::quality::{self, QualityReport};
 use shiliu_pinyin::{Tone, target_contour};
 use shiliu_prosody::{ProsodyAnalysis, ReferenceSource, SpeakerProfile};
 
-use crate::align::{Alignment, align, transcript_syllables};
+use crate::align::{AlignOp, Alignment, align, transcript_syllables};
 use crate::candidates::{Candidate, candidates_for, char_groups, inventory_groups, strongest_unrelated};
 use crate::engine::{Engine, ForcedChar, ForcingRequest, Recognition};
 use crate::error::{Result, SpeechError};
@@ -20,10 +20,10 @@ use crate::forcing::PositionEvidence;
 use crate::result::{ForcedChoice, ScoreResult, SyllableDiagnostics, SyllableResult, Timings, Verdict};
 use crate::summary::{self, Judged};
 use crate::verdict::{
-    DEFECT_BAND, ERROR_CEILING, SegmentEvidence, ToneEvidence, judge, repeat_not_said, too_short_for,
+    DEFECT_BAND, ERROR_CEILING, SegmentEvidence, ToneEvidence, heard_as_another, judge, repeat_not_said, too_short_for,
     where_the_recording_ended,
 };
-use crate::wrong_text::{ReadSyllable, another_text_was_read, read_on_past_the_target};
+use crate::wrong_text::{ReadSyllable, another_text_was_read, latin_transcript_unlike, read_on_past_the_target};
 
 mod onsets;
 mod restart;
@@ -262,6 +262,7 @@ fn combine(
             vowel_sounded: sounded.vowels[k],
             too_short_for_all,
             after_the_end: ended_at.is_some_and(|e| k >= e),
+            after_one_heard_as_another: k > 0 && heard_as_another(alignment.ops[k - 1], forced_at[k - 1]),
             unrelated: strongest_unrelated(&syl, &forced.other_lp),
             noisy,
         };
@@ -358,13 +359,10 @@ fn transcript_is_chinese(text: &str) -> bool {
 /// The free transcript aligned with the expected syllables. A transcript that is not Chinese
 /// (the recogniser fell back to Latin letters, or drifted into kana) counts as agreeing
 /// everywhere: it is no evidence either way.
-fn transcript_alignment(expected: &Expected, recognition: &Recognition) -> crate::align::Alignment {
+fn transcript_alignment(expected: &Expected, recognition: &Recognition) -> Alignment {
     let expected_syls: Vec<_> = expected.syllables.iter().map(|s| s.syllable()).collect();
     if !transcript_is_chinese(&recognition.transcript.text) {
-        return crate::align::Alignment {
-            ops: expected_syls.iter().map(|s| crate::align::AlignOp::Match(*s)).collect(),
-            insertions: 0,
-        };
+        return Alignment { ops: expected_syls.iter().map(|s| AlignOp::Match(*s)).collect(), insertions: 0 };
     }
     align(&expected_syls, &transcript_syllables(&recognition.transcript.text))
 }
@@ -388,9 +386,9 @@ fn diagnostics(
                 best_alternative: groups.iter().skip(1).max_by(|a, b| a.1.total_cmp(&b.1)).cloned(),
                 groups,
                 transcript: match alignment.ops[k] {
-                    crate::align::AlignOp::Match(_) => "match".into(),
-                    crate::align::AlignOp::Substituted(h) => format!("substituted:{}", h.to_numbered()),
-                    crate::align::AlignOp::Omitted => "omitted".into(),
+                    AlignOp::Match(_) => "match".into(),
+                    AlignOp::Substituted(h) => format!("substituted:{}", h.to_numbered()),
+                    AlignOp::Omitted => "omitted".into(),
                 },
                 tone_probs: prosody.syllables[k].tone.probs,
                 tone_fit: prosody.syllables[k].tone_score,
@@ -430,9 +428,17 @@ fn round3(x: f32) -> f32 {
 }
 
 /// Each expected syllable as the recogniser heard it, to tell whether the target was read at all.
+///
+/// A transcript in Latin letters is no evidence for judging a syllable's sounds, but one with
+/// nothing like the target heard none of it: a lone syllable said for a word often gets one
+/// ("qq" for 没有 said as 过). Words read right get one too, rarely (3 of 141 native words,
+/// more through a noisy channel), but then the recogniser finds the first syllable likely
+/// enough (-6.5 or above, in every channel) to keep them readings.
 fn as_read(expected: &Expected, recognised: &Recognised) -> Vec<ReadSyllable> {
     let Recognised { recognition, position_of, alignment } = *recognised;
     let syllables = &expected.syllables;
+    let target: Vec<_> = syllables.iter().map(|s| s.syllable()).collect();
+    let heard_none = latin_transcript_unlike(&recognition.transcript.text, &target);
     (0..syllables.len())
         .map(|k| ReadSyllable {
             expected: syllables[k].syllable(),
@@ -442,7 +448,7 @@ fn as_read(expected: &Expected, recognised: &Recognised) -> Vec<ReadSyllable> {
                 .get(position_of[k])
                 .and_then(|e| e.group_lp.first().copied())
                 .unwrap_or(f32::NEG_INFINITY),
-            aligned: alignment.ops[k],
+            aligned: if heard_none { AlignOp::Omitted } else { alignment.ops[k] },
         })
         .collect()
 }

@@ -43,6 +43,20 @@ fn transcript_shares_nothing(s: &ReadSyllable) -> bool {
     }
 }
 
+/// Whether a transcript in Latin letters, the recogniser's fallback for speech it could not
+/// put into characters, heard nothing like the target: no letter that begins one of the
+/// target's syllables, as pinyin spells them, is in it. The fallback is often a romanisation of
+/// what was heard, and then it has some: "hayu" for 汉语 read well, "haji" for 飞机 with f said
+/// as h, "yebye" for 一百. "qq" for 没有 said as 过 has none. Any other script (characters,
+/// kana) is not this fallback: `false`.
+pub fn latin_transcript_unlike(transcript: &str, target: &[Syllable]) -> bool {
+    if !transcript.is_ascii() || !transcript.chars().any(|c| c.is_ascii_alphabetic()) {
+        return false;
+    }
+    let letters = transcript.to_ascii_lowercase();
+    !target.iter().filter_map(|s| s.spelling().chars().next()).any(|first| letters.contains(first))
+}
+
 /// Whether the recording is of another text than the target:
 /// - of a word, at least three quarters of its syllables were not read (counting a repeated
 ///   character once: 妈妈 has one syllable of evidence, and the recogniser predicts the repeat),
@@ -188,6 +202,24 @@ mod tests {
         assert!(!another_text_was_read(&[unread(), said(), said(), unread(), said(), said()]));
         let in_a_word = [read("da4", -3.5, "gong1"), read("xue2", -3.5, "si1")];
         assert!(!another_text_was_read(&in_a_word));
+    }
+
+    #[test]
+    fn a_latin_transcript_with_no_letter_to_begin_a_syllable_heard_nothing_of_the_target() {
+        let unlike = |transcript: &str, target: &[&str]| {
+            latin_transcript_unlike(transcript, &target.iter().map(|s| syl(s)).collect::<Vec<_>>())
+        };
+        assert!(unlike("qq", &["mei2", "you3"]));
+        assert!(unlike("when", &["fa1", "shao1"]));
+        assert!(unlike("uu", &["lü3", "you2"]));
+        // A romanisation of what was heard, even with one sound wrong, has some.
+        assert!(!unlike("hayi", &["han4", "yu3"]));
+        assert!(!unlike("haji", &["fei1", "ji1"]));
+        assert!(!unlike("Yebye", &["yi4", "bai3"]));
+        // Characters, kana or no letters at all are not the Latin fallback.
+        assert!(!unlike("过", &["mei2", "you3"]));
+        assert!(!unlike("适えた", &["jue2", "de5"]));
+        assert!(!unlike("...", &["mei2", "you3"]));
     }
 
     fn chars(s: &str) -> Vec<char> {

@@ -57,6 +57,7 @@ struct Heard {
     vowel_sounded: Option<Rounding>,
     too_short_for_all: bool,
     after_the_end: bool,
+    after_one_heard_as_another: bool,
     unrelated: Option<(Syllable, f32)>,
     noisy: bool,
 }
@@ -78,6 +79,7 @@ impl Heard {
             vowel_sounded: None,
             too_short_for_all: false,
             after_the_end: false,
+            after_one_heard_as_another: false,
             unrelated: None,
             noisy: false,
         }
@@ -106,6 +108,11 @@ impl Heard {
 
     fn after_the_recording_ended(mut self) -> Heard {
         self.after_the_end = true;
+        self
+    }
+
+    fn after_a_syllable_heard_as_another(mut self) -> Heard {
+        self.after_one_heard_as_another = true;
         self
     }
 
@@ -169,6 +176,7 @@ impl Heard {
             vowel_sounded: self.vowel_sounded,
             too_short_for_all: self.too_short_for_all,
             after_the_end: self.after_the_end,
+            after_one_heard_as_another: self.after_one_heard_as_another,
             unrelated: self.unrelated,
             noisy: self.noisy,
         };
@@ -286,6 +294,19 @@ fn an_omitted_syllable_is_an_error_with_nothing_heard() {
     assert_eq!(j.heard, None);
     assert!(!j.initial_ok && !j.final_ok && !j.tone_ok, "no part of it was said, not even its tone");
     assert_eq!(j.problem.unwrap().kind, ProblemKind::Omitted);
+}
+
+#[test]
+fn a_syllable_the_transcript_missed_after_one_heard_as_another_is_omitted_despite_a_fluent_recogniser() {
+    // 你 said for 以前: the recogniser, walked along 以前, predicts 前 from 以 whatever was said.
+    let heard = || Heard::target("qian2", -1.9).transcript_omitted();
+    assert_eq!(heard().judge(&tone_ok(Tone::Second)).verdict, Verdict::Ok, "the recogniser alone is believed");
+    let j = heard().after_a_syllable_heard_as_another().judge(&tone_ok(Tone::Second));
+    assert_eq!(j.verdict, Verdict::Error);
+    assert_eq!(j.problem.unwrap().kind, ProblemKind::Omitted);
+    // A syllable the transcript did hear is still judged on the recogniser's evidence.
+    let j = Heard::target("qian2", -1.9).after_a_syllable_heard_as_another().judge(&tone_ok(Tone::Second));
+    assert_eq!(j.verdict, Verdict::Ok);
 }
 
 #[test]
