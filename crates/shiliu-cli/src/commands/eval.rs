@@ -58,6 +58,11 @@ pub struct EvalArgs {
     /// second is caught as not said.
     #[arg(long, conflicts_with_all = ["other_texts", "read_on", "misread", "wrong_tone"])]
     said_once: bool,
+    /// Score each correct lone syllable against a two-syllable word of the corpus that shares
+    /// no syllable with it (a student saying one syllable for a word), to measure how often
+    /// that is caught as `wrong_text` rather than scored as a reading.
+    #[arg(long, conflicts_with_all = ["other_texts", "read_on", "misread", "wrong_tone", "said_once"])]
+    syllable_for_word: bool,
     /// Play every clip through a worse recording channel first, to measure how the scorer
     /// holds up: clean, noise (steady, 15 dB under the speech), phone (300-3400 Hz through
     /// 8 kHz), child (25 % higher and quicker), room (half a second of echo), hum (50 Hz mains
@@ -107,7 +112,14 @@ fn peak_memory_mib() -> Option<f32> {
 
 pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
     let manifest::Manifest { rows, unusable } = manifest::read(&args.manifest)?;
-    let texts = Texts::chosen(args.other_texts, args.read_on, args.misread, args.wrong_tone, args.said_once);
+    let texts = Texts::chosen(&[
+        (args.other_texts, Texts::Another),
+        (args.read_on, Texts::FirstHalf),
+        (args.misread, Texts::Misread),
+        (args.wrong_tone, Texts::WrongTone),
+        (args.said_once, Texts::Doubled),
+        (args.syllable_for_word, Texts::WordForSyllable),
+    ]);
     let rows = texts.alter(rows);
     let base = args.manifest.parent().map(PathBuf::from).unwrap_or_default();
     let scorer = super::score::load_scorer(args.model.clone(), args.threads, data)?;

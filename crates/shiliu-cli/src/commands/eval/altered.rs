@@ -1,7 +1,7 @@
 //! Texts a clip is scored against that are not what it says: another clip's line, the start
-//! of its own, its own with one character misread or one tone changed, or a lone syllable's
-//! doubled word (妈 for 妈妈). Each measures how the
-//! scorer meets a kind of mistake the corpora have no recordings of.
+//! of its own, its own with one character misread or one tone changed, a lone syllable's
+//! doubled word (妈 for 妈妈), or a word it has no part of. Each measures how the scorer meets
+//! a kind of mistake the corpora have no recordings of.
 
 use std::collections::BTreeMap;
 
@@ -22,19 +22,15 @@ pub(super) enum Texts {
     WrongTone,
     /// A lone syllable's character twice, the second neutral as in 妈妈 (`--said-once`).
     Doubled,
+    /// A two-syllable word with no syllable of a lone syllable's (`--syllable-for-word`).
+    WordForSyllable,
 }
 
 impl Texts {
-    /// The texts the command line chose (its options exclude one another).
-    pub fn chosen(other_texts: bool, read_on: bool, misread: bool, wrong_tone: bool, said_once: bool) -> Texts {
-        match (other_texts, read_on, misread, wrong_tone, said_once) {
-            (true, ..) => Texts::Another,
-            (_, true, ..) => Texts::FirstHalf,
-            (_, _, true, ..) => Texts::Misread,
-            (_, _, _, true, _) => Texts::WrongTone,
-            (.., true) => Texts::Doubled,
-            _ => Texts::Own,
-        }
+    /// The texts the command line chose: the first whose option was given (the options
+    /// exclude one another), else the clips' own.
+    pub fn chosen(options: &[(bool, Texts)]) -> Texts {
+        options.iter().find(|(given, _)| *given).map_or(Texts::Own, |(_, texts)| *texts)
     }
 
     /// The corpus rows to score, with their texts altered.
@@ -46,6 +42,7 @@ impl Texts {
             Texts::Misread => with_misread(rows),
             Texts::WrongTone => with_wrong_tone(rows),
             Texts::Doubled => doubled(rows),
+            Texts::WordForSyllable => words_for_syllables(rows),
         }
     }
 
@@ -58,6 +55,7 @@ impl Texts {
             Texts::Misread => "their own text with one character misread",
             Texts::WrongTone => "their own text with the middle syllable's tone changed",
             Texts::Doubled => "their character doubled (a lone 妈 for 妈妈)",
+            Texts::WordForSyllable => "a word they have no part of (one syllable said for a word)",
         }
     }
 }
@@ -227,6 +225,35 @@ fn doubled(rows: Vec<Row>) -> Vec<Row> {
         .collect()
 }
 
+/// The correct lone syllables, each with the text of a correct two-syllable word of the corpus
+/// (the one half the list further on, or the next) that has neither of its syllables' initial
+/// and final together: a student saying one syllable for a whole word.
+fn words_for_syllables(rows: Vec<Row>) -> Vec<Row> {
+    let correct = |r: &Row| r.label.as_deref().is_none_or(|l| l == "correct");
+    let segments = |pinyin: &str| -> Vec<String> {
+        pinyin.split_whitespace().map(|s| s.trim_end_matches(|c: char| c.is_ascii_digit()).to_owned()).collect()
+    };
+    let mut words: Vec<&Row> = rows.iter().filter(|r| correct(r) && segments(&r.pinyin).len() == 2).collect();
+    words.dedup_by(|a, b| a.text == b.text);
+    let n = words.len();
+    let lone = rows.iter().filter(|r| correct(r) && segments(&r.pinyin).len() == 1);
+    lone.enumerate()
+        .filter_map(|(i, r)| {
+            let said = segments(&r.pinyin);
+            let word = (0..n).map(|k| words[(i + n / 2 + k) % n]).find(|w| !segments(&w.pinyin).contains(&said[0]))?;
+            Some(Row {
+                file: r.file.clone(),
+                text: word.text.clone(),
+                pinyin: word.pinyin.clone(),
+                label: Some(OTHER_TEXT.into()),
+                error_index: None,
+                variant: r.variant.clone(),
+                spoken: Some(r.pinyin.clone()),
+            })
+        })
+        .collect()
+}
+
 /// The label of a clip scored against another clip's text (`--other-texts`).
 pub(super) const OTHER_TEXT: &str = "other_text";
 /// The label of a clip scored against the start of its own text (`--read-on`).
@@ -255,6 +282,21 @@ mod tests {
     fn wrong_tones(rows: &[(&str, &str)]) -> Vec<(String, String, Option<usize>)> {
         let rows = rows.iter().map(|(t, p)| correct(t, p)).collect();
         with_wrong_tone(rows).into_iter().map(|r| (r.text, r.pinyin, r.error_index)).collect()
+    }
+
+    #[test]
+    fn a_lone_syllable_is_scored_against_a_word_without_it() {
+        let rows = vec![
+            correct("妈", "ma1"),
+            correct("妈妈", "ma1 ma5"),
+            correct("老师", "lao3 shi1"),
+            correct("老师", "lao3 shi1"),
+            correct("八", "ba1"),
+        ];
+        let altered = words_for_syllables(rows);
+        let pairs: Vec<(&str, &str)> = altered.iter().map(|r| (r.file.as_str(), r.text.as_str())).collect();
+        assert_eq!(pairs, [("妈.wav", "老师"), ("八.wav", "妈妈")]);
+        assert!(altered.iter().all(|r| r.label.as_deref() == Some(OTHER_TEXT)));
     }
 
     #[test]
