@@ -58,9 +58,41 @@ enum Command {
     Sync(commands::sync::SyncArgs),
 }
 
+impl Command {
+    /// Reads local files and prints, with no network connection that a closed pipe's signal
+    /// could cut short.
+    fn only_prints(&self) -> bool {
+        matches!(
+            self,
+            Command::Score(_)
+                | Command::Eval(_)
+                | Command::Transcribe(_)
+                | Command::Report(_)
+                | Command::Class(_)
+                | Command::Student(_)
+                | Command::Bench(_)
+                | Command::Pack(_)
+        )
+    }
+}
+
+/// A reader that stops early (`shiliu eval … | head`) closes the pipe: end quietly there, as
+/// other command-line tools do, instead of panicking at the next line printed.
+fn end_quietly_when_the_reader_stops() {
+    // SAFETY: puts back the default action for SIGPIPE (Rust's runtime ignores it) at start-up,
+    // before any other thread exists; nothing else in the process sets a handler for it.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
     shiliu_speech::cpu::ensure_runnable();
     let cli = Cli::parse();
+    if cli.command.only_prints() {
+        end_quietly_when_the_reader_stops();
+    }
     let data = match cli.data_dir {
         Some(dir) => shiliu_paths::DataDir::at(dir),
         None => match shiliu_paths::DataDir::default_for_user() {
