@@ -234,6 +234,10 @@ fn a_student_who_reads_another_word_is_told_so_and_it_is_not_scored_as_a_reading
     let sentence = shared.join("corpus/wav/sentences/aishell1_BAC009S0764W0121.wav");
     let v = score(&["--text", "一二线城市虽然也处于调整中"], &sentence);
     assert_eq!(v["quality"], serde_json::json!(["wrong_text"]), "{v}");
+    // A longer sentence read for a shorter one: each of its six syllables "heard" as the
+    // nearest-sounding one of the other, it used to score 79.
+    let v = score(&["--text", "不但没嫁出去"], &sentence);
+    assert_eq!(v["quality"], serde_json::json!(["wrong_text"]), "{v}");
 }
 
 #[test]

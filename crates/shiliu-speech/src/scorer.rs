@@ -23,7 +23,9 @@ use crate::verdict::{
     DEFECT_BAND, ERROR_CEILING, SegmentEvidence, ToneEvidence, heard_as_another, judge, repeat_not_said, too_short_for,
     where_the_recording_ended,
 };
-use crate::wrong_text::{ReadSyllable, another_text_was_read, latin_transcript_unlike, read_on_past_the_target};
+use crate::wrong_text::{
+    ReadSyllable, another_text_was_read, latin_transcript_unlike, longer_other_text_heard, read_on_past_the_target,
+};
 
 mod onsets;
 mod restart;
@@ -150,7 +152,10 @@ impl Scorer {
         let onsets = Onsets::measure(&expected, &audio, &prosody, &report);
         let alignment = transcript_alignment(&expected, &recognition);
         let recognised = Recognised { recognition: &recognition, position_of: &position_of, alignment: &alignment };
-        let not_the_target = if another_text_was_read(&as_read(&expected, &recognised)) {
+        let matched = alignment.ops.iter().filter(|op| matches!(op, AlignOp::Match(_))).count();
+        let heard_longer =
+            longer_other_text_heard(&expected.chars, &recognition.transcript.text, matched, alignment.ops.len());
+        let not_the_target = if another_text_was_read(&as_read(&expected, &recognised)) || heard_longer {
             Some(NotTheTarget::AnotherText)
         } else if read_on_past_the_target(
             recognition.end_after_lp,

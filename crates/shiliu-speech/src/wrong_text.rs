@@ -124,9 +124,50 @@ fn holds_more_words(target: &[char], transcript: &str) -> bool {
         && crate::summary::repeated_unit(transcript).is_none()
 }
 
+/// A transcript with at least this share of its characters different from one another is
+/// words; below it, the recogniser looping (晨冷滚晨冷滚晨冷, 你来来来: correct words through a
+/// noisy channel).
+const DISTINCT_SHARE_OF_WORDS: f32 = 2.0 / 3.0;
+
+/// Whether the free transcript of a text longer than a word heard a longer text of other
+/// words: [`MORE_CHARACTERS`] or more characters than the target, not a loop, with fewer than
+/// half of the target's syllables (`matched` of `syllables`) among them. Another sentence read
+/// for a shorter one looks like this (甚至出现交易几乎停滞的情况 for 不但没嫁出去 scored 79, six
+/// syllables each "heard" as the nearest-sounding of the other's); a reading of the target,
+/// however mispronounced, does not: no correct clip of either test set, through any recording
+/// channel, has such a transcript. Words are left out: a word said with a slip can be written
+/// as more characters than it has (弟弟 through a telephone channel as 蜀蜂蜜蜀), and a lone
+/// syllable as the recogniser's stock phrase (普通话).
+pub fn longer_other_text_heard(target: &[char], transcript: &str, matched: usize, syllables: usize) -> bool {
+    if syllables <= WORD_SYLLABLES {
+        return false;
+    }
+    let hanzi: Vec<char> = transcript.chars().filter(|c| shiliu_pinyin::is_hanzi(*c)).collect();
+    let mut distinct = hanzi.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let words = distinct.len() as f32 >= DISTINCT_SHARE_OF_WORDS * hanzi.len() as f32;
+    hanzi.len() >= target.len() + MORE_CHARACTERS && words && 2 * matched < syllables
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_longer_transcript_of_other_words_is_another_text() {
+        let target = chars("不但没嫁出去");
+        assert!(longer_other_text_heard(&target, "甚至出现交易几乎停制的情况", 0, 6));
+        // The target read on: its syllables are there.
+        assert!(!longer_other_text_heard(&target, "不但没嫁出去反而更穷了", 6, 6));
+        // Mispronounced, but no longer than the target.
+        assert!(!longer_other_text_heard(&target, "不蛋美价出去", 2, 6));
+        // The recogniser looping on a text it could not make out.
+        let target = chars("我们坐地铁去吧");
+        assert!(!longer_other_text_heard(&target, "你来来来你来来来你来", 0, 7));
+        // A word is not judged so.
+        assert!(!longer_other_text_heard(&chars("弟弟"), "蜀蜂蜜蜀", 0, 2));
+    }
 
     fn syl(s: &str) -> Syllable {
         Syllable::parse(s).unwrap()
