@@ -321,7 +321,7 @@ impl Engine {
         for segment in state.as_iter() {
             raw.push_str(&segment.to_str_lossy().map_err(|e| SpeechError::Recognition(e.to_string()))?);
         }
-        let text = collapse_repetitions(&normalize(&raw));
+        let text = without_prompt_echo(collapse_repetitions(&normalize(&raw)));
         let transcript = Transcript {
             text,
             raw_text: raw.trim().to_owned(),
@@ -331,6 +331,16 @@ impl Engine {
         };
         Ok((transcript, state))
     }
+}
+
+/// The recogniser sometimes writes out its own prompt instead of the speech, mostly for a
+/// syllable that starts like it (一二三四五 as 以下是普, 一共 as 以下是普通话的句子, through a
+/// noisy or narrow-band channel). That is no transcript of what was said: nothing heard.
+/// Four characters of the prompt in a row are no way a reading begins.
+fn without_prompt_echo(text: String) -> String {
+    const ECHO_CHARS: usize = 4;
+    let echo: String = GENERIC_PROMPT.chars().take(ECHO_CHARS).collect();
+    if text.starts_with(&echo) { String::new() } else { text }
 }
 
 /// Whisper's per-clip state (encoder and decoder buffers, tens of MiB) is freed after each clip,
@@ -347,6 +357,15 @@ pub(crate) fn give_back_freed_memory() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_prompt_written_out_instead_of_the_speech_is_nothing_heard() {
+        assert_eq!(without_prompt_echo("以下是普通话的句子".into()), "");
+        assert_eq!(without_prompt_echo("以下是普".into()), "");
+        // A reading that only shares the prompt's first words, or its words elsewhere, stays.
+        assert_eq!(without_prompt_echo("以下是我的家".into()), "以下是我的家");
+        assert_eq!(without_prompt_echo("我会说普通话".into()), "我会说普通话");
+    }
 
     #[test]
     fn the_encoder_context_grows_with_the_clip_and_is_capped() {
