@@ -20,8 +20,8 @@ use crate::forcing::PositionEvidence;
 use crate::result::{ForcedChoice, ScoreResult, SyllableDiagnostics, SyllableResult, Timings, Verdict};
 use crate::summary::{self, Judged};
 use crate::verdict::{
-    DEFECT_BAND, ERROR_CEILING, SegmentEvidence, ToneEvidence, heard_as_another, judge, repeat_not_said, too_short_for,
-    where_the_recording_ended,
+    DEFECT_BAND, ERROR_CEILING, SegmentEvidence, ToneEvidence, heard_after, heard_as_another, judge, repeat_not_said,
+    too_short_for, where_the_recording_ended,
 };
 use crate::wrong_text::{
     ReadSyllable, another_text_was_read, latin_transcript_unlike, longer_other_text_heard, read_on_past_the_target,
@@ -235,6 +235,7 @@ fn combine(
     let dip_before_last = prosody.syllables.get(last).and_then(|p| p.dip_before_db).filter(|_| !prosody.reverberant);
     let repeat_unsaid = connected && repeat_not_said(&syllables, dip_before_last, forced_at[last]);
     let ended_at = if connected { where_the_recording_ended(&forced_at) } else { None };
+    let ended_at = ended_at.filter(|&k| !heard_after(&alignment.ops, &syllables, k));
     let ended_at = ended_at.or(repeat_unsaid.then_some(last));
 
     // Hisses and ü vowels are judged against the speaker's own from earlier attempts, and this

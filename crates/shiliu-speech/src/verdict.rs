@@ -183,6 +183,20 @@ pub fn where_the_recording_ended(forced: &[&PositionEvidence]) -> Option<usize> 
     })
 }
 
+/// Whether the free transcript heard the recording go on past syllable `k`: it matched a later
+/// syllable of the target whose sounds come nowhere before `k` (so no loop over what was said
+/// could have made it up). A student who skips a word in the middle (我们坐去吧 for 我们坐地铁去吧)
+/// sends the recogniser, walked along the text, as far off track as one who stops; only the
+/// transcript tells them apart.
+pub fn heard_after(aligned: &[AlignOp], expected: &[Syllable], k: usize) -> bool {
+    let before = &expected[..k.min(expected.len())];
+    aligned
+        .iter()
+        .zip(expected)
+        .skip(k + 1)
+        .any(|(op, later)| matches!(op, AlignOp::Match(_)) && !before.iter().any(|e| e.same_segments(later)))
+}
+
 /// Between the two halves of a repeated syllable (妈妈, 爸爸, 谢谢) its initial always sinks the
 /// level: by 3.9 dB or more in all 16 words and sentences of both test sets that end in one
 /// (the nasals least; 2.8 dB once inside a sentence), by 0 dB where one syllable said alone

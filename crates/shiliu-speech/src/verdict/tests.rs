@@ -297,6 +297,38 @@ fn an_omitted_syllable_is_an_error_with_nothing_heard() {
 }
 
 #[test]
+fn a_recording_heard_to_go_on_past_a_syllable_did_not_stop_there() {
+    let expected: Vec<Syllable> = ["wo3", "men5", "zuo4", "di4", "tie3", "qu4", "ba5"].map(syl).to_vec();
+    let heard = |s: &str| AlignOp::Match(syl(s));
+    // 我们坐去吧 for 我们坐地铁去吧: the transcript heard 吧 after 地.
+    let skipped = [
+        heard("wo3"),
+        heard("men5"),
+        heard("zuo4"),
+        AlignOp::Omitted,
+        AlignOp::Omitted,
+        AlignOp::Omitted,
+        heard("ba5"),
+    ];
+    assert!(heard_after(&skipped, &expected, 3));
+    // 我们坐 and then nothing.
+    let stopped = [
+        heard("wo3"),
+        heard("men5"),
+        heard("zuo4"),
+        AlignOp::Omitted,
+        AlignOp::Omitted,
+        AlignOp::Omitted,
+        AlignOp::Omitted,
+    ];
+    assert!(!heard_after(&stopped, &expected, 3));
+    // A transcript looping over what was said proves nothing: 老师 heard again for 老师们好老师.
+    let laoshi: Vec<Syllable> = ["lao3", "shi1", "men5", "hao3", "lao3", "shi1"].map(syl).to_vec();
+    let looped = [heard("lao3"), heard("shi1"), AlignOp::Omitted, AlignOp::Omitted, heard("lao3"), heard("shi1")];
+    assert!(!heard_after(&looped, &laoshi, 2));
+}
+
+#[test]
 fn a_syllable_the_transcript_missed_after_one_heard_as_another_is_omitted_despite_a_fluent_recogniser() {
     // 你 said for 以前: the recogniser, walked along 以前, predicts 前 from 以 whatever was said.
     let heard = || Heard::target("qian2", -1.9).transcript_omitted();
