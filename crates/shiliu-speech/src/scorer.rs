@@ -11,7 +11,7 @@ use shiliu_audio::quality::{self, QualityReport};
 use shiliu_pinyin::{Tone, target_contour};
 use shiliu_prosody::{ProsodyAnalysis, ReferenceSource, SpeakerProfile};
 
-use crate::align::{AlignOp, Alignment, align, transcript_syllables};
+use crate::align::{AlignOp, Alignment};
 use crate::candidates::{Candidate, candidates_for, char_groups, inventory_groups, strongest_unrelated};
 use crate::engine::{Engine, ForcedChar, ForcingRequest, Recognition};
 use crate::error::{Result, SpeechError};
@@ -23,15 +23,14 @@ use crate::verdict::{
     DEFECT_BAND, ERROR_CEILING, SegmentEvidence, ToneEvidence, heard_after, heard_as_another, judge, repeat_not_said,
     too_short_for, where_the_recording_ended,
 };
-use crate::wrong_text::{
-    ReadSyllable, another_text_was_read, latin_transcript_unlike, longer_other_text_heard, read_on_past_the_target,
-};
 
 mod onsets;
+mod reading;
 mod restart;
 mod unscored;
 use onsets::Onsets;
-use unscored::{NotTheTarget, unscored, wrong_text};
+use reading::transcript_alignment;
+use unscored::{unscored, wrong_text};
 
 /// What to score a recording against.
 #[derive(Debug, Clone, Default)]
@@ -152,21 +151,8 @@ impl Scorer {
         let onsets = Onsets::measure(&expected, &audio, &prosody, &report);
         let alignment = transcript_alignment(&expected, &recognition);
         let recognised = Recognised { recognition: &recognition, position_of: &position_of, alignment: &alignment };
-        let matched = alignment.ops.iter().filter(|op| matches!(op, AlignOp::Match(_))).count();
-        let heard_longer =
-            longer_other_text_heard(&expected.chars, &recognition.transcript.text, matched, alignment.ops.len());
-        let not_the_target = if another_text_was_read(&as_read(&expected, &recognised)) || heard_longer {
-            Some(NotTheTarget::AnotherText)
-        } else if read_on_past_the_target(
-            recognition.end_after_lp,
-            &expected.chars,
-            &recognition.transcript.text,
-            report.speech_span.map_or(0, |(start, end)| end.saturating_sub(start)),
-        ) {
-            Some(NotTheTarget::ReadOn)
-        } else {
-            None
-        };
+        let speech_ms = report.speech_span.map_or(0, |(start, end)| end.saturating_sub(start));
+        let not_the_target = reading::not_the_target(&expected, &recognised, speech_ms);
         let mut result = if let Some(why) = not_the_target {
             wrong_text(&expected, why, report, &recognition, prosody.analysis_ms, started)
         } else {
@@ -354,25 +340,6 @@ fn combine(
     }
 }
 
-/// Whether the free transcript can be read as Chinese: it has hanzi, and no kana or hangul. In
-/// noise Whisper sometimes drifts into Japanese (觉得 came out as 适えた); the odd hanzi of
-/// such a transcript say nothing about which syllables were said.
-fn transcript_is_chinese(text: &str) -> bool {
-    let other_script = |c: char| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{AC00}'..='\u{D7AF}');
-    text.chars().any(crate::expected::is_hanzi) && !text.chars().any(other_script)
-}
-
-/// The free transcript aligned with the expected syllables. A transcript that is not Chinese
-/// (the recogniser fell back to Latin letters, or drifted into kana) counts as agreeing
-/// everywhere: it is no evidence either way.
-fn transcript_alignment(expected: &Expected, recognition: &Recognition) -> Alignment {
-    let expected_syls: Vec<_> = expected.syllables.iter().map(|s| s.syllable()).collect();
-    if !transcript_is_chinese(&recognition.transcript.text) {
-        return Alignment { ops: expected_syls.iter().map(|s| AlignOp::Match(*s)).collect(), insertions: 0 };
-    }
-    align(&expected_syls, &transcript_syllables(&recognition.transcript.text))
-}
-
 fn diagnostics(
     expected: &Expected,
     candidates: &[Vec<Candidate>],
@@ -433,32 +400,6 @@ fn round3(x: f32) -> f32 {
     (x * 1000.0).round() / 1000.0
 }
 
-/// Each expected syllable as the recogniser heard it, to tell whether the target was read at all.
-///
-/// A transcript in Latin letters is no evidence for judging a syllable's sounds, but one with
-/// nothing like the target heard none of it: a lone syllable said for a word often gets one
-/// ("qq" for 没有 said as 过). Words read right get one too, rarely (3 of 141 native words,
-/// more through a noisy channel), but then the recogniser finds the first syllable likely
-/// enough (-6.5 or above, in every channel) to keep them readings.
-fn as_read(expected: &Expected, recognised: &Recognised) -> Vec<ReadSyllable> {
-    let Recognised { recognition, position_of, alignment } = *recognised;
-    let syllables = &expected.syllables;
-    let target: Vec<_> = syllables.iter().map(|s| s.syllable()).collect();
-    let heard_none = latin_transcript_unlike(&recognition.transcript.text, &target);
-    (0..syllables.len())
-        .map(|k| ReadSyllable {
-            expected: syllables[k].syllable(),
-            repeats_previous: k > 0 && syllables[k - 1].forced == syllables[k].forced,
-            target_lp: recognition
-                .positions
-                .get(position_of[k])
-                .and_then(|e| e.group_lp.first().copied())
-                .unwrap_or(f32::NEG_INFINITY),
-            aligned: if heard_none { AlignOp::Omitted } else { alignment.ops[k] },
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -471,15 +412,6 @@ mod tests {
         assert!(c.options[0].1 > 0.99);
         let d = forced_choice(&[("四十".into(), -16.7), ("十四".into(), -4.0)]).unwrap();
         assert!(!d.target_said);
-    }
-
-    #[test]
-    fn a_transcript_that_drifted_into_japanese_or_korean_is_not_read_as_chinese() {
-        assert!(transcript_is_chinese("觉得"));
-        assert!(transcript_is_chinese("觉得ok"));
-        assert!(!transcript_is_chinese("适えた"));
-        assert!(!transcript_is_chinese("学生입니다"));
-        assert!(!transcript_is_chinese("sueta"));
     }
 
     #[test]

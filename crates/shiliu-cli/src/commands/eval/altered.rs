@@ -75,15 +75,7 @@ fn with_other_texts(rows: Vec<Row>) -> Vec<Row> {
             let n = group.len();
             let other = (1..n).map(|k| group[(i + n / 2 + k) % n]).find(|o| o.text != r.text);
             if let Some(o) = other {
-                out.push(Row {
-                    file: r.file.clone(),
-                    text: o.text.clone(),
-                    pinyin: o.pinyin.clone(),
-                    label: Some(OTHER_TEXT.into()),
-                    error_index: None,
-                    variant: r.variant.clone(),
-                    spoken: Some(r.pinyin.clone()),
-                });
+                out.push(read_against(r, o));
             }
         }
     }
@@ -241,17 +233,22 @@ fn words_for_syllables(rows: Vec<Row>) -> Vec<Row> {
         .filter_map(|(i, r)| {
             let said = segments(&r.pinyin);
             let word = (0..n).map(|k| words[(i + n / 2 + k) % n]).find(|w| !segments(&w.pinyin).contains(&said[0]))?;
-            Some(Row {
-                file: r.file.clone(),
-                text: word.text.clone(),
-                pinyin: word.pinyin.clone(),
-                label: Some(OTHER_TEXT.into()),
-                error_index: None,
-                variant: r.variant.clone(),
-                spoken: Some(r.pinyin.clone()),
-            })
+            Some(read_against(r, word))
         })
         .collect()
+}
+
+/// Clip `said` scored against `other`'s text: a student who read something else.
+fn read_against(said: &Row, other: &Row) -> Row {
+    Row {
+        file: said.file.clone(),
+        text: other.text.clone(),
+        pinyin: other.pinyin.clone(),
+        label: Some(OTHER_TEXT.into()),
+        error_index: None,
+        variant: said.variant.clone(),
+        spoken: Some(said.pinyin.clone()),
+    }
 }
 
 /// The label of a clip scored against another clip's text (`--other-texts`).
