@@ -5,6 +5,7 @@ use crate::candidates::candidates_for;
 
 mod another_syllable;
 mod measured;
+mod omitted;
 
 fn syl(s: &str) -> Syllable {
     Syllable::parse(s).unwrap()
@@ -285,110 +286,6 @@ fn a_tone_without_pitch_is_not_scored_either_way() {
     };
     let j = Heard::target("bai3", -0.3).judge(&no_pitch);
     assert_eq!((j.verdict, j.tone_score), (Verdict::Ok, None));
-}
-
-#[test]
-fn an_omitted_syllable_is_an_error_with_nothing_heard() {
-    let j = Heard::target("xue2", -8.0).every_rival_at(-8.0).transcript_omitted().judge(&tone_ok(Tone::Second));
-    assert_eq!(j.verdict, Verdict::Error);
-    assert_eq!(j.heard, None);
-    assert!(!j.initial_ok && !j.final_ok && !j.tone_ok, "no part of it was said, not even its tone");
-    assert_eq!(j.problem.unwrap().kind, ProblemKind::Omitted);
-}
-
-#[test]
-fn a_recording_heard_to_go_on_past_a_syllable_did_not_stop_there() {
-    let expected: Vec<Syllable> = ["wo3", "men5", "zuo4", "di4", "tie3", "qu4", "ba5"].map(syl).to_vec();
-    let heard = |s: &str| AlignOp::Match(syl(s));
-    // 我们坐去吧 for 我们坐地铁去吧: the transcript heard 吧 after 地.
-    let skipped = [
-        heard("wo3"),
-        heard("men5"),
-        heard("zuo4"),
-        AlignOp::Omitted,
-        AlignOp::Omitted,
-        AlignOp::Omitted,
-        heard("ba5"),
-    ];
-    assert!(heard_after(&skipped, &expected, 3));
-    // 我们坐 and then nothing.
-    let stopped = [
-        heard("wo3"),
-        heard("men5"),
-        heard("zuo4"),
-        AlignOp::Omitted,
-        AlignOp::Omitted,
-        AlignOp::Omitted,
-        AlignOp::Omitted,
-    ];
-    assert!(!heard_after(&stopped, &expected, 3));
-    // A transcript looping over what was said proves nothing: 老师 heard again for 老师们好老师.
-    let laoshi: Vec<Syllable> = ["lao3", "shi1", "men5", "hao3", "lao3", "shi1"].map(syl).to_vec();
-    let looped = [heard("lao3"), heard("shi1"), AlignOp::Omitted, AlignOp::Omitted, heard("lao3"), heard("shi1")];
-    assert!(!heard_after(&looped, &laoshi, 2));
-}
-
-#[test]
-fn a_syllable_the_transcript_missed_after_one_heard_as_another_is_omitted_despite_a_fluent_recogniser() {
-    // 你 said for 以前: the recogniser, walked along 以前, predicts 前 from 以 whatever was said.
-    let heard = || Heard::target("qian2", -1.9).transcript_omitted();
-    assert_eq!(heard().judge(&tone_ok(Tone::Second)).verdict, Verdict::Ok, "the recogniser alone is believed");
-    let j = heard().after_a_syllable_heard_as_another().judge(&tone_ok(Tone::Second));
-    assert_eq!(j.verdict, Verdict::Error);
-    assert_eq!(j.problem.unwrap().kind, ProblemKind::Omitted);
-    // A syllable the transcript did hear is still judged on the recogniser's evidence.
-    let j = Heard::target("qian2", -1.9).after_a_syllable_heard_as_another().judge(&tone_ok(Tone::Second));
-    assert_eq!(j.verdict, Verdict::Ok);
-}
-
-#[test]
-fn a_syllable_the_transcript_missed_is_omitted_despite_a_fluent_recogniser_when_the_speech_was_too_short() {
-    // 老师 said once against 老师老师老师: the recogniser, walked along the text, repeats happily.
-    let heard = || Heard::target("lao3", -0.3).transcript_omitted();
-    assert_eq!(heard().judge(&tone_ok(Tone::Third)).verdict, Verdict::Ok, "the recogniser alone is believed");
-    let j = heard().in_speech_too_short_for_every_syllable().judge(&tone_ok(Tone::Third));
-    assert_eq!(j.verdict, Verdict::Error);
-    assert_eq!(j.problem.unwrap().kind, ProblemKind::Omitted);
-}
-
-/// The recogniser's view of a position: the target's log-probability and the text ending there.
-fn at(target_lp: f32, end_lp: f32) -> PositionEvidence {
-    PositionEvidence { target_lp, group_lp: vec![target_lp], other_lp: vec![], top: None, end_lp }
-}
-
-#[test]
-fn the_recording_ended_where_the_recogniser_would_rather_end_the_text_than_say_the_syllable() {
-    // 老师们好 with only 老师 said: 们 is unlikely and an ending 150 times likelier; 好 after the
-    // forced 们 is likely again, but the recording had ended by then.
-    let evidence = [at(-0.01, -11.0), at(-0.03, -12.0), at(-10.8, -1.6), at(-0.5, -9.0)];
-    assert_eq!(where_the_recording_ended(&evidence.iter().collect::<Vec<_>>()), Some(2));
-    // A likely syllable is said, however likely an ending would also be.
-    let evidence = [at(-0.01, -11.0), at(-0.5, -0.1)];
-    assert_eq!(where_the_recording_ended(&evidence.iter().collect::<Vec<_>>()), None);
-}
-
-#[test]
-fn a_repeat_the_level_never_sank_before_and_the_text_could_have_ended_at_was_not_said() {
-    let mama = [syl("ma1"), syl("ma5")];
-    // A lone 妈 cut in two: no dip, and an ending about as likely as the repeat.
-    assert!(repeat_not_said(&mama, Some(0.0), &at(-0.2, -2.0)));
-    // A real 妈妈: the m between the vowels sinks the level.
-    assert!(!repeat_not_said(&mama, Some(5.6), &at(-0.2, -2.0)));
-    // The recogniser sure the text goes on.
-    assert!(!repeat_not_said(&mama, Some(0.0), &at(-0.2, -7.4)));
-    // Nothing measured is no evidence.
-    assert!(!repeat_not_said(&mama, None, &at(-0.2, -2.0)));
-    // Only a repeat: 老师 runs on without a dip often enough.
-    assert!(!repeat_not_said(&[syl("lao3"), syl("shi1")], Some(0.0), &at(-0.2, -2.0)));
-    assert!(!repeat_not_said(&[syl("ma1")], Some(0.0), &at(-0.2, -2.0)));
-}
-
-#[test]
-fn a_syllable_after_the_recording_ended_is_omitted_whatever_the_transcript_made_up() {
-    let j =
-        Heard::target("hao3", -0.5).transcript_heard("lao3").after_the_recording_ended().judge(&tone_ok(Tone::Third));
-    assert_eq!(j.verdict, Verdict::Error);
-    assert_eq!(j.problem.unwrap().kind, ProblemKind::Omitted);
 }
 
 #[test]
