@@ -51,6 +51,14 @@ pub struct PositionEvidence {
     pub end_lp: f32,
 }
 
+impl PositionEvidence {
+    /// Log-probability mass of the target's own group (its sound, in any character); the
+    /// evidence most rules weigh. Minus infinity where nothing was measured.
+    pub fn target_group_lp(&self) -> f32 {
+        self.group_lp.first().copied().unwrap_or(f32::NEG_INFINITY)
+    }
+}
+
 fn log_sum(ps: impl IntoIterator<Item = f32>) -> f32 {
     let total: f32 = ps.into_iter().sum();
     if total > 0.0 { total.ln() } else { f32::NEG_INFINITY }

@@ -123,7 +123,7 @@ const UNHEARD_BELOW: f32 = -6.0;
 /// transcript heard some other one there, and the recogniser, walked along the target, finds
 /// the target below UNHEARD_BELOW.
 pub fn heard_as_another(aligned: AlignOp, forced: &PositionEvidence) -> bool {
-    let t = forced.group_lp.first().copied().unwrap_or(f32::NEG_INFINITY);
+    let t = forced.target_group_lp();
     matches!(aligned, AlignOp::Substituted(_)) && t < UNHEARD_BELOW
 }
 
@@ -178,7 +178,7 @@ const END_PREFERRED_BY: f32 = 5.0;
 /// along words that are not in the audio, makes of the rest, or a looping transcript heard.
 pub fn where_the_recording_ended(forced: &[&PositionEvidence]) -> Option<usize> {
     forced.iter().position(|e| {
-        let t = e.group_lp.first().copied().unwrap_or(f32::NEG_INFINITY);
+        let t = e.target_group_lp();
         t < OMITTED_BELOW && e.end_lp > t + END_PREFERRED_BY
     })
 }
@@ -213,7 +213,7 @@ const END_NEARLY_AS_LIKELY_BY: f32 = 3.0;
 /// saying 妈 for 妈妈 otherwise scores as if both were said.
 pub fn repeat_not_said(expected: &[Syllable], dip_before_last_db: Option<f32>, last: &PositionEvidence) -> bool {
     let [.., before, repeat] = expected else { return false };
-    let t = last.group_lp.first().copied().unwrap_or(f32::NEG_INFINITY);
+    let t = last.target_group_lp();
     before.same_segments(repeat)
         && dip_before_last_db.is_some_and(|d| d < REPEAT_DIP_DB)
         && last.end_lp > t - END_NEARLY_AS_LIKELY_BY
@@ -254,7 +254,7 @@ fn sigmoid(x: f32) -> f32 {
 
 /// Judges initial and final.
 fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, Option<Syllable>, Option<Problem>) {
-    let t = ev.forced.group_lp.first().copied().unwrap_or(f32::NEG_INFINITY);
+    let t = ev.forced.target_group_lp();
     // A release that clearly has the expected aspiration settles b/p, d/t, g/k: the recogniser's
     // preference for the counterpart does not count against the syllable.
     // So do a hiss like the speaker's own for zh/z and a clearly rounded vowel for ü against i.

@@ -62,11 +62,7 @@ fn as_read(expected: &Expected, recognised: &Recognised) -> Vec<ReadSyllable> {
         .map(|k| ReadSyllable {
             expected: syllables[k].syllable(),
             repeats_previous: k > 0 && syllables[k - 1].forced == syllables[k].forced,
-            target_lp: recognition
-                .positions
-                .get(position_of[k])
-                .and_then(|e| e.group_lp.first().copied())
-                .unwrap_or(f32::NEG_INFINITY),
+            target_lp: recognition.positions.get(position_of[k]).map_or(f32::NEG_INFINITY, |e| e.target_group_lp()),
             aligned: if heard_none { AlignOp::Omitted } else { alignment.ops[k] },
         })
         .collect()
