@@ -117,11 +117,15 @@ pub fn read_on_past_the_target(end_after_lp: f32, target: &[char], transcript: &
 /// The transcript has [`MORE_CHARACTERS`] Chinese characters more than the target, even with
 /// copies of the target taken out, and is not one unit repeated.
 fn holds_more_words(target: &[char], transcript: &str) -> bool {
-    let hanzi = |s: &str| s.chars().filter(|c| shiliu_pinyin::is_hanzi(*c)).count();
     let target: String = target.iter().collect();
-    hanzi(transcript) >= hanzi(&target) + MORE_CHARACTERS
-        && hanzi(&transcript.replace(&target, "")) >= MORE_CHARACTERS
+    hanzi_in(transcript).len() >= hanzi_in(&target).len() + MORE_CHARACTERS
+        && hanzi_in(&transcript.replace(&target, "")).len() >= MORE_CHARACTERS
         && crate::summary::repeated_unit(transcript).is_none()
+}
+
+/// The Chinese characters of a text, in order.
+fn hanzi_in(text: &str) -> Vec<char> {
+    text.chars().filter(|c| shiliu_pinyin::is_hanzi(*c)).collect()
 }
 
 /// A transcript with at least this share of its characters different from one another is
@@ -142,10 +146,8 @@ pub fn longer_other_text_heard(target: &[char], transcript: &str, matched: usize
     if syllables <= WORD_SYLLABLES {
         return false;
     }
-    let hanzi: Vec<char> = transcript.chars().filter(|c| shiliu_pinyin::is_hanzi(*c)).collect();
-    let mut distinct = hanzi.clone();
-    distinct.sort_unstable();
-    distinct.dedup();
+    let hanzi = hanzi_in(transcript);
+    let distinct: std::collections::BTreeSet<&char> = hanzi.iter().collect();
     let words = distinct.len() as f32 >= DISTINCT_SHARE_OF_WORDS * hanzi.len() as f32;
     hanzi.len() >= target.len() + MORE_CHARACTERS && words && 2 * matched < syllables
 }

@@ -49,7 +49,8 @@ fn a_recording_heard_to_go_on_past_a_syllable_did_not_stop_there() {
 fn a_syllable_the_transcript_missed_is_omitted_despite_a_fluent_recogniser_where_its_likelihood_says_nothing() {
     // 老师 said once against 老师老师老师: the recogniser, walked along the text, repeats happily;
     // 你 said for 以前: walked along 以前, it predicts 前 from 以 whatever was said.
-    let cases: [(&str, f32, Tone, fn(Heard) -> Heard); 2] = [
+    type SaysNothing = fn(Heard) -> Heard;
+    let cases: [(&str, f32, Tone, SaysNothing); 2] = [
         ("lao3", -0.3, Tone::Third, Heard::in_speech_too_short_for_every_syllable),
         ("qian2", -1.9, Tone::Second, Heard::after_a_syllable_heard_as_another),
     ];
