@@ -1,7 +1,8 @@
 //! Recording conditions worse than the test corpora's. The corpora are close-miked and quiet;
 //! classrooms are not. `shiliu eval --channel NAME` plays every clip through one of these
 //! before scoring, so the scorer's tables can be measured on noise, a narrow-band headset, a
-//! child's higher and quicker voice, or a bare room's echo without recordings of each.
+//! child's higher and quicker voice, a bare room's echo, or a learner's slow or halting reading
+//! without recordings of each.
 //! Deterministic: a clip always comes out the same.
 
 use std::str::FromStr;
@@ -30,11 +31,24 @@ pub enum Channel {
     /// Mains hum from a microphone on a laptop's charger: 50 Hz and its next two multiples,
     /// 10 dB under the speech.
     Hum,
+    /// Everything a third longer at the same pitch: a learner reading slowly and carefully.
+    Slow,
+    /// A pause of a third of a second wherever the voice dips between sounds: a learner reading
+    /// word by word, or syllable by syllable.
+    Halting,
 }
 
 impl Channel {
-    pub const ALL: [Channel; 6] =
-        [Channel::Clean, Channel::Noise, Channel::Phone, Channel::Child, Channel::Room, Channel::Hum];
+    pub const ALL: [Channel; 8] = [
+        Channel::Clean,
+        Channel::Noise,
+        Channel::Phone,
+        Channel::Child,
+        Channel::Room,
+        Channel::Hum,
+        Channel::Slow,
+        Channel::Halting,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -44,6 +58,8 @@ impl Channel {
             Channel::Child => "child",
             Channel::Room => "room",
             Channel::Hum => "hum",
+            Channel::Slow => "slow",
+            Channel::Halting => "halting",
         }
     }
 
@@ -67,6 +83,8 @@ impl Channel {
             Channel::Child => crate::resample::resample(samples, SAMPLE_RATE * 5 / 4, SAMPLE_RATE)?,
             Channel::Room => with_echo(samples),
             Channel::Hum => with_hum(samples, HUM_BELOW_SPEECH_DB),
+            Channel::Slow => stretched(samples, SLOW_STRETCH),
+            Channel::Halting => with_pauses(samples),
         })
     }
 }
@@ -90,6 +108,14 @@ const PHONE_LOW_HZ: f32 = 300.0;
 const PHONE_HIGH_HZ: f32 = 3400.0;
 /// Time for the echo to die away by 60 dB (s): a classroom with bare walls.
 const ROOM_DECAY_S: f32 = 0.5;
+/// How much longer the slow channel makes a clip.
+const SLOW_STRETCH: f32 = 4.0 / 3.0;
+/// The pause the halting channel puts into each dip of the voice (ms).
+const PAUSE_MS: usize = 330;
+/// A dip is this much quieter than the voice on both sides of it (dB).
+const DIP_DB: f32 = 12.0;
+/// How far either side of a dip the voice is looked for (ms).
+const DIP_REACH_MS: usize = 200;
 /// Echo pulses per second (velvet noise: sparse random ±1 pulses sound like a smooth tail).
 const ROOM_PULSES_PER_S: f32 = 2_000.0;
 
@@ -192,6 +218,88 @@ fn with_echo(samples: &[f32]) -> Vec<f32> {
     out
 }
 
+/// `samples` made `factor` times as long at the same pitch, by waveform-similarity overlap-add:
+/// 40 ms Hann-windowed pieces are laid down every 20 ms, each taken from near where the
+/// stretched time maps back to, shifted by up to 10 ms to where it best continues the piece
+/// before it. Cutting at matching points keeps voiced sounds' periods whole, so the pitch and
+/// the voice quality stay as they were.
+fn stretched(samples: &[f32], factor: f32) -> Vec<f32> {
+    const PIECE: usize = 640;
+    const HOP: usize = PIECE / 2;
+    const SEARCH: usize = 160;
+    let window: Vec<f32> =
+        (0..PIECE).map(|i| 0.5 - 0.5 * (std::f32::consts::TAU * i as f32 / PIECE as f32).cos()).collect();
+    let at = |i: isize| if i >= 0 { samples.get(i as usize).copied().unwrap_or(0.0) } else { 0.0 };
+    let pieces = (samples.len() as f32 * factor / HOP as f32).ceil() as usize + 1;
+    let mut out = vec![0.0f32; pieces * HOP + PIECE];
+    // Where the previous piece was taken from: its natural continuation starts HOP later.
+    let mut previous: Option<isize> = None;
+    for k in 0..pieces {
+        let nominal = (k as f32 * HOP as f32 / factor) as isize;
+        let from = match previous {
+            None => nominal,
+            Some(p) => {
+                let continuation = p + HOP as isize;
+                let similarity = |start: isize| (0..HOP as isize).map(|j| at(start + j) * at(continuation + j)).sum::<f32>();
+                (nominal - SEARCH as isize..=nominal + SEARCH as isize)
+                    .max_by(|a, b| similarity(*a).total_cmp(&similarity(*b)))
+                    .unwrap_or(nominal)
+            }
+        };
+        for (j, w) in window.iter().enumerate() {
+            out[k * HOP + j] += w * at(from + j as isize);
+        }
+        previous = Some(from);
+    }
+    // The first half piece had no partner in the overlap: drop it with the padding at the end.
+    let len = (samples.len() as f32 * factor) as usize;
+    out.drain(..HOP);
+    out.truncate(len);
+    out
+}
+
+/// `samples` with a pause of [`PAUSE_MS`] at every dip between two stretches of voice, filled
+/// with the recording's own background noise. A dip is the quietest 10 ms frame within
+/// [`DIP_REACH_MS`] either way, [`DIP_DB`] under the loudest frame on each side, and those
+/// loudest frames are speech (within 30 dB of the clip's loudest).
+fn with_pauses(samples: &[f32]) -> Vec<f32> {
+    const FRAME: usize = 160;
+    let levels: Vec<f32> = samples.chunks(FRAME).map(crate::level::rms_dbfs).collect();
+    let loudest = levels.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let reach = DIP_REACH_MS / 10;
+    let mut dips: Vec<usize> = Vec::new();
+    for i in 1..levels.len().saturating_sub(1) {
+        let before = &levels[i.saturating_sub(reach)..i];
+        let after = &levels[i + 1..(i + 1 + reach).min(levels.len())];
+        let max_of = |xs: &[f32]| xs.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let min_of = |xs: &[f32]| xs.iter().copied().fold(f32::INFINITY, f32::min);
+        let (b, a) = (max_of(before), max_of(after));
+        // Strictly quieter than before, so a flat silent gap has one dip, at its start.
+        let quietest_here = levels[i] < min_of(before) && levels[i] <= min_of(after);
+        let voice_both_sides = b > loudest - 30.0 && a > loudest - 30.0;
+        if quietest_here && voice_both_sides && levels[i] < b.min(a) - DIP_DB {
+            dips.push(i * FRAME + FRAME / 2);
+        }
+    }
+    // The background: the quietest 100 ms of the clip, repeated as long as a pause.
+    let floor = samples
+        .windows(1600)
+        .step_by(FRAME)
+        .min_by(|x, y| crate::level::rms_dbfs(x).total_cmp(&crate::level::rms_dbfs(y)))
+        .unwrap_or(&[]);
+    let pause: Vec<f32> =
+        if floor.is_empty() { vec![0.0; PAUSE_MS * 16] } else { floor.iter().copied().cycle().take(PAUSE_MS * 16).collect() };
+    let mut out = Vec::with_capacity(samples.len() + dips.len() * pause.len());
+    let mut from = 0;
+    for at in dips {
+        out.extend_from_slice(&samples[from..at]);
+        out.extend_from_slice(&pause);
+        from = at;
+    }
+    out.extend_from_slice(&samples[from..]);
+    out
+}
+
 fn peak(x: &[f32]) -> f32 {
     x.iter().fold(0.0f32, |m, v| m.max(v.abs()))
 }
@@ -234,6 +342,35 @@ mod tests {
         let out = Channel::Child.apply(&tone(200.0, 1000)).unwrap();
         assert!((out.len() as f32 / 16_000.0 - 0.8).abs() < 0.01, "{}", out.len());
         assert!((strongest_hz(&out) - 250.0).abs() <= 2.0, "{}", strongest_hz(&out));
+    }
+
+    #[test]
+    fn the_slow_channel_makes_a_clip_a_third_longer_at_the_same_pitch_and_level() {
+        let clip = tone(200.0, 1200);
+        let out = Channel::Slow.apply(&clip).unwrap();
+        assert!((out.len() as f32 / 16_000.0 - 1.6).abs() < 0.01, "{}", out.len());
+        assert!((strongest_hz(&out) - 200.0).abs() <= 2.0, "{}", strongest_hz(&out));
+        // Pieces cut at matching points add up without beating: the level holds steady.
+        let level_at = |ms: usize| rms_dbfs(&out[ms * 16..(ms + 100) * 16]);
+        for ms in [100, 500, 900, 1300] {
+            assert!((level_at(ms) - rms_dbfs(&clip)).abs() < 0.5, "{ms} ms: {}", level_at(ms));
+        }
+    }
+
+    #[test]
+    fn the_halting_channel_pauses_between_sounds_but_not_inside_one() {
+        // Two "syllables" with a short quiet gap between them, and one long steady vowel.
+        let mut clip = vec![0.0; 3200];
+        clip.extend(tone(220.0, 250));
+        clip.extend(vec![0.0; 16 * 60]);
+        clip.extend(tone(180.0, 250));
+        clip.extend(vec![0.0; 3200]);
+        let out = Channel::Halting.apply(&clip).unwrap();
+        assert_eq!(out.len(), clip.len() + PAUSE_MS * 16);
+        let quiet_frames = |x: &[f32]| x.chunks(160).filter(|f| rms_dbfs(f) < -60.0).count();
+        assert_eq!(quiet_frames(&out), quiet_frames(&clip) + PAUSE_MS / 10);
+        let vowel = tone(200.0, 800);
+        assert_eq!(Channel::Halting.apply(&vowel).unwrap(), vowel);
     }
 
     #[test]
