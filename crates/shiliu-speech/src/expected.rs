@@ -169,7 +169,7 @@ fn with_own_tones(text: &str, pinyin: &str) -> Result<Vec<Reading>, ExpectedErro
 /// A character for a syllable given as bare pinyin: shown to the student and walked by the
 /// recogniser, so a familiar one. Best is a common character whose usual reading is exactly
 /// `s` (师 for shi1, not the rare 䴓); then one that can be read so; then any with its sounds.
-fn representative_char(s: &Syllable) -> Option<char> {
+pub fn representative_char(s: &Syllable) -> Option<char> {
     let exactly = |r: &Syllable| r.tone == s.tone && r.same_segments(s);
     let usually = |c: char| {
         shiliu_pinyin::to_pinyin(&c.to_string()).first().and_then(|r| r.syllable).is_some_and(|r| exactly(&r))

@@ -13,6 +13,7 @@ use shiliu_speech::ScoreRequest;
 use shiliu_speech::result::{ProblemKind, ScoreResult, Verdict};
 
 mod altered;
+mod contrasts;
 mod manifest;
 use altered::{MISREAD, OMITTED, OTHER_TEXT, READ_ON, Texts};
 use manifest::Row;
@@ -63,6 +64,12 @@ pub struct EvalArgs {
     /// that is caught as `wrong_text` rather than scored as a reading.
     #[arg(long, conflicts_with_all = ["other_texts", "read_on", "misread", "wrong_tone", "said_once"])]
     syllable_for_word: bool,
+    /// Score each clip with contrasts to choose between, as a lesson's minimal pairs have
+    /// them: a correct clip against its middle syllable in other tones and, separately, a
+    /// confusable neighbouring sound; a labelled mispronunciation against the text it says. To
+    /// measure how often the forced choice names what was said.
+    #[arg(long, conflicts_with_all = ["other_texts", "read_on", "misread", "wrong_tone", "said_once", "syllable_for_word"])]
+    contrasts: bool,
     /// Play every clip through a worse recording channel first, to measure how the scorer
     /// holds up: clean, noise (steady, 15 dB under the speech), phone (300-3400 Hz through
     /// 8 kHz), child (25 % higher and quicker), room (half a second of echo), hum (50 Hz mains
@@ -119,6 +126,7 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
         (args.wrong_tone, Texts::WrongTone),
         (args.said_once, Texts::Doubled),
         (args.syllable_for_word, Texts::WordForSyllable),
+        (args.contrasts, Texts::Contrasted),
     ]);
     let rows = texts.alter(rows);
     let base = args.manifest.parent().map(PathBuf::from).unwrap_or_default();
@@ -142,6 +150,9 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
     // Clips scored against another clip's text, the start of their own or their own with a
     // character misread, by kind: overall scores, and how many were flagged wrong_text.
     let mut not_the_target: BTreeMap<&'static str, (Vec<f32>, usize)> = BTreeMap::new();
+    // Forced choices, by kind, what told the texts apart and whether the target was said:
+    // (n, choices naming what was said).
+    let mut choices: BTreeMap<(&'static str, &'static str, bool), (usize, usize)> = BTreeMap::new();
 
     // Rows whose file cannot be read, or whose target cannot be scored: named at the end
     // rather than ending the run (one bad row should not hide the measurements of the rest).
@@ -161,7 +172,7 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
         let request = ScoreRequest {
             text: row.text.clone(),
             pinyin: Some(row.pinyin.clone()),
-            contrasts: vec![],
+            contrasts: row.contrast.as_ref().map(|c| c.texts.clone()).unwrap_or_default(),
             speaker: if progressive { profiles.get(&speaker).copied() } else { None },
             diagnostics: args.results.is_some(),
         };
@@ -205,6 +216,11 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
             tone_confusion[said[0] as usize - 1][heard] += 1;
         }
         let kind = kind_of(r.syllables.len());
+        if let Some(c) = &row.contrast {
+            let t = choices.entry((kind, c.by, c.said == row.text)).or_default();
+            t.0 += 1;
+            t.1 += r.forced_choice.as_ref().is_some_and(|f| f.said == c.said) as usize;
+        }
         if matches!(row.label.as_deref(), Some(OTHER_TEXT | READ_ON | MISREAD)) {
             let t = not_the_target.entry(kind).or_default();
             t.0.push(r.overall);
@@ -320,6 +336,19 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
                 pct(scores.iter().filter(|s| **s >= 60.0).count()),
                 pct(scores.iter().filter(|s| **s >= 85.0).count())
             );
+        }
+    }
+    if !choices.is_empty() {
+        let right: usize = choices.values().map(|t| t.1).sum();
+        let n: usize = choices.values().map(|t| t.0).sum();
+        println!(
+            "\nForced choice names what was said: {:.1} % ({right}/{n})",
+            100.0 * right as f32 / n.max(1) as f32
+        );
+        println!("  {:<10} {:<9} {:<10} {:>5} {:>8}", "kind", "contrast", "said", "n", "named");
+        for ((kind, by, target), (n, right)) in &choices {
+            let said = if *target { "target" } else { "contrast" };
+            println!("  {kind:<10} {by:<9} {said:<10} {n:>5} {:>7.1}%", 100.0 * *right as f32 / (*n).max(1) as f32);
         }
     }
     if !correct_scores.is_empty() {

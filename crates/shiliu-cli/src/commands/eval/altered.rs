@@ -24,6 +24,8 @@ pub(super) enum Texts {
     Doubled,
     /// A two-syllable word with no syllable of a lone syllable's (`--syllable-for-word`).
     WordForSyllable,
+    /// Its own, with texts to tell it apart from (`--contrasts`).
+    Contrasted,
 }
 
 impl Texts {
@@ -43,6 +45,7 @@ impl Texts {
             Texts::WrongTone => with_wrong_tone(rows),
             Texts::Doubled => doubled(rows),
             Texts::WordForSyllable => words_for_syllables(rows),
+            Texts::Contrasted => super::contrasts::with_contrasts(rows),
         }
     }
 
@@ -56,6 +59,7 @@ impl Texts {
             Texts::WrongTone => "their own text with the middle syllable's tone changed",
             Texts::Doubled => "their character doubled (a lone 妈 for 妈妈)",
             Texts::WordForSyllable => "a word they have no part of (one syllable said for a word)",
+            Texts::Contrasted => "their own text, with contrasts to choose between",
         }
     }
 }
@@ -248,6 +252,7 @@ fn read_against(said: &Row, other: &Row) -> Row {
         error_index: None,
         variant: said.variant.clone(),
         spoken: Some(said.pinyin.clone()),
+        contrast: None,
     }
 }
 
@@ -273,6 +278,7 @@ mod tests {
             error_index: None,
             variant: "real".into(),
             spoken: None,
+            contrast: None,
         }
     }
 

@@ -24,6 +24,8 @@ pub(crate) struct Row {
     pub error_index: Option<usize>,
     pub variant: String,
     pub spoken: Option<String>,
+    /// Texts the recording is to be told apart from (`--contrasts`), and which was said.
+    pub contrast: Option<super::contrasts::Contrasted>,
 }
 
 /// The rows, and the rows that could not be read: (where, why).
@@ -82,6 +84,7 @@ pub(crate) fn parse(text: &str) -> Result<Manifest> {
             error_index: get(index_col).and_then(|s| s.parse().ok()),
             variant: get(variant_col).unwrap_or_else(|| "real".into()),
             spoken: get(spoken_col),
+            contrast: None,
         });
     }
     Ok(manifest)

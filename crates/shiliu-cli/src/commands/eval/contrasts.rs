@@ -1,0 +1,186 @@
+//! `shiliu eval --contrasts`: the forced choice between a target and the texts a lesson item
+//! names as its contrasts (老师 / 老鼠, 山 / 扇). A correct clip is scored twice with its own
+//! text: once against its middle syllable in other tones (all three for a lone syllable, as a
+//! tone drill has them; the most unlike one in a longer text), once against a confusable
+//! neighbour of that syllable (zh/z, -n/-ng, n/l …). The choice should name the clip's own
+//! text. A labelled mispronunciation is scored with the text it does say as the contrast, and
+//! the choice should name that.
+
+use shiliu_pinyin::{Contrast, Syllable, Tone, confusable_neighbours, is_hanzi};
+use shiliu_speech::expected::{Expected, representative_char};
+
+use super::Row;
+
+/// Texts a recording is to be told apart from, and which one was said.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Contrasted {
+    pub texts: Vec<String>,
+    /// The clip's own text, or for a mispronunciation the one of `texts` it says.
+    pub said: String,
+    /// What tells the texts apart: "tone", "initial" or "final".
+    pub by: &'static str,
+}
+
+/// The rows to score for `--contrasts`: each correct clip twice (tone and sound contrasts),
+/// each labelled mispronunciation once; rows no contrast can be written for are left out.
+pub(super) fn with_contrasts(rows: Vec<Row>) -> Vec<Row> {
+    let mut out = Vec::new();
+    for r in rows {
+        let cases = match r.label.as_deref() {
+            None | Some("correct") => [tone_contrasts(&r), sound_contrast(&r)].into_iter().flatten().collect(),
+            Some("tone") => said_instead(&r, "tone").into_iter().collect(),
+            Some("initial") => said_instead(&r, "initial").into_iter().collect(),
+            Some("final") => said_instead(&r, "final").into_iter().collect(),
+            Some(_) => Vec::new(),
+        };
+        out.extend(cases.into_iter().map(|c| Row { contrast: Some(c), ..r.clone() }));
+    }
+    out
+}
+
+/// The surface syllables of `text` (read with `pinyin` when given), tone-numbered.
+fn surface(text: &str, pinyin: Option<&str>) -> Option<Vec<String>> {
+    let e = Expected::new(text, pinyin).ok()?;
+    Some(e.syllables.iter().map(|s| s.syllable().to_numbered()).collect())
+}
+
+/// `text` with its `k`-th Chinese character replaced by `c`, punctuation kept.
+fn replaced(text: &str, k: usize, c: char) -> String {
+    let mut seen = 0;
+    text.chars()
+        .map(|ch| {
+            if !is_hanzi(ch) {
+                return ch;
+            }
+            seen += 1;
+            if seen == k + 1 { c } else { ch }
+        })
+        .collect()
+}
+
+/// A text like `row`'s whose syllable `k` is read `want` (surface) and every other syllable as
+/// before, written with a common character: for a syllable that sandhi changes, one whose
+/// citation tone is the target's, so the same sandhi turns it into `want`.
+fn contrast_text(row: &Row, k: usize, want: &Syllable) -> Option<String> {
+    let before = surface(&row.text, Some(&row.pinyin))?;
+    let citation: Syllable = Syllable::parse_allowing_rare(row.pinyin.split_whitespace().nth(k)?).ok()?;
+    let own = row.text.chars().filter(|c| is_hanzi(*c)).nth(k)?;
+    [*want, want.with_tone(citation.tone)].into_iter().find_map(|cited| {
+        let c = representative_char(&cited).filter(|&c| c != own)?;
+        let text = replaced(&row.text, k, c);
+        let after = surface(&text, None)?;
+        let fits = after.len() == before.len()
+            && after[k] == want.to_numbered()
+            && (0..before.len()).all(|i| i == k || after[i] == before[i]);
+        fits.then_some(text)
+    })
+}
+
+/// The middle syllable of a correct clip, as said (surface), and where it is.
+fn middle(row: &Row) -> Option<(usize, Syllable)> {
+    let said = surface(&row.text, Some(&row.pinyin))?;
+    let k = said.len() / 2;
+    Some((k, Syllable::parse_allowing_rare(said.get(k)?).ok()?))
+}
+
+/// The tone most unlike each (level for low, rising for falling, and back).
+fn unlike(tone: Tone) -> Option<Tone> {
+    match tone {
+        Tone::First => Some(Tone::Third),
+        Tone::Second => Some(Tone::Fourth),
+        Tone::Third => Some(Tone::First),
+        Tone::Fourth => Some(Tone::Second),
+        Tone::Neutral => None,
+    }
+}
+
+fn tone_contrasts(row: &Row) -> Option<Contrasted> {
+    let (k, said) = middle(row)?;
+    let tones: Vec<Tone> = if row.pinyin.split_whitespace().count() == 1 {
+        Tone::FULL.into_iter().filter(|&t| t != said.tone).collect()
+    } else {
+        unlike(said.tone).into_iter().collect()
+    };
+    let texts: Vec<String> = tones.iter().filter_map(|&t| contrast_text(row, k, &said.with_tone(t))).collect();
+    (!texts.is_empty()).then(|| Contrasted { texts, said: row.text.clone(), by: "tone" })
+}
+
+fn sound_contrast(row: &Row) -> Option<Contrasted> {
+    let (k, said) = middle(row)?;
+    confusable_neighbours(&said).into_iter().filter(|(_, c)| *c != Contrast::Tone).find_map(|(other, _)| {
+        let text = contrast_text(row, k, &other)?;
+        let by = if other.initial != said.initial { "initial" } else { "final" };
+        Some(Contrasted { texts: vec![text], said: row.text.clone(), by })
+    })
+}
+
+/// A labelled mispronunciation with the text it does say as the contrast.
+fn said_instead(row: &Row, label: &'static str) -> Option<Contrasted> {
+    let k = row.error_index?;
+    let spoken = Syllable::parse_allowing_rare(row.spoken.as_deref()?.split_whitespace().nth(k)?).ok()?;
+    let text = contrast_text(row, k, &spoken)?;
+    Some(Contrasted { texts: vec![text.clone()], said: text, by: label })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(text: &str, pinyin: &str, label: Option<&str>, error_index: Option<usize>, spoken: Option<&str>) -> Row {
+        Row {
+            file: format!("{text}.wav"),
+            text: text.into(),
+            pinyin: pinyin.into(),
+            label: label.map(str::to_owned),
+            error_index,
+            variant: "clean".into(),
+            spoken: spoken.map(str::to_owned),
+            contrast: None,
+        }
+    }
+
+    fn contrasts(rows: Vec<Row>) -> Vec<(Vec<String>, String, &'static str)> {
+        with_contrasts(rows).into_iter().filter_map(|r| r.contrast).map(|c| (c.texts, c.said, c.by)).collect()
+    }
+
+    #[test]
+    fn a_lone_syllable_is_told_apart_from_its_other_three_tones_and_a_neighbouring_sound() {
+        let cases = contrasts(vec![row("妈", "ma1", None, None, None)]);
+        let (tones, said, by) = &cases[0];
+        assert_eq!((said.as_str(), *by), ("妈", "tone"));
+        assert_eq!(tones.len(), 3, "{tones:?}");
+        let read: Vec<String> = tones.iter().map(|t| surface(t, None).unwrap()[0].clone()).collect();
+        assert_eq!(read, ["ma2", "ma3", "ma4"]);
+        let (sound, said, by) = &cases[1];
+        assert_eq!(said, "妈");
+        assert!(["initial", "final"].contains(by));
+        assert_ne!(surface(&sound[0], None).unwrap()[0], "ma1");
+        // Only the tones a common character is read in: no character is read shan2.
+        let cases = contrasts(vec![row("山", "shan1", None, None, None)]);
+        assert_eq!(cases[0].0.len(), 2, "{:?}", cases[0].0);
+    }
+
+    #[test]
+    fn a_mispronounced_word_has_what_it_says_as_the_contrast() {
+        let cases = contrasts(vec![row("老师", "lao3 shi1", Some("initial"), Some(1), Some("lao3 si1"))]);
+        assert_eq!(cases.len(), 1);
+        let (texts, said, by) = &cases[0];
+        assert_eq!(texts, &vec![said.clone()]);
+        assert_eq!(by, &"initial");
+        assert_eq!(surface(said, None).unwrap(), ["lao3", "si1"]);
+        assert!(said.starts_with('老'));
+    }
+
+    #[test]
+    fn under_sandhi_the_contrast_keeps_the_citation_tone_that_gives_the_said_tone() {
+        // 可以: 可 ke3 is said ke2 before 以; said as ge2, the contrast needs a ge3 character.
+        let cases = contrasts(vec![row("可以", "ke3 yi3", Some("initial"), Some(0), Some("ge2 yi3"))]);
+        let (_, said, _) = &cases[0];
+        assert_eq!(surface(said, None).unwrap(), ["ge2", "yi3"]);
+    }
+
+    #[test]
+    fn other_rows_get_no_contrast() {
+        assert!(contrasts(vec![row("你好", "ni3 hao3", Some("omitted"), Some(1), None)]).is_empty());
+    }
+}
