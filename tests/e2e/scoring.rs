@@ -50,6 +50,31 @@ fn a_native_speaker_saying_laoshi_scores_well_and_the_json_has_every_field() {
 }
 
 #[test]
+fn in_a_tone_drill_the_forced_choice_names_the_tone_the_pitch_says_not_the_commoner_character() {
+    let shared = require_shared!();
+    for (tone, said) in [(1, "妈"), (2, "麻"), (3, "马"), (4, "骂")] {
+        let v = score(
+            &["--text", "妈", "--contrast", "麻", "--contrast", "马", "--contrast", "骂"],
+            &shared.join(format!("corpus/wav/syllables/cw_ma{tone}.wav")),
+        );
+        assert_eq!(v["forced_choice"]["said"], said, "ma{tone}: {}", v["forced_choice"]);
+        assert_eq!(v["forced_choice"]["target_said"], tone == 1);
+    }
+}
+
+#[test]
+fn a_word_said_as_its_minimal_pair_has_the_pair_named_and_said_right_the_target() {
+    let shared = require_shared!();
+    let choice = |clip: &str| {
+        let v = score(&["--text", "诗人", "--contrast", "私人"], &shared.join(format!("corpus-synth/wav/{clip}.wav")));
+        v["forced_choice"]["said"].as_str().unwrap().to_owned()
+    };
+    // shi said as si.
+    assert_eq!(choice("a038_word_initial_clean"), "私人");
+    assert_eq!(choice("a038_word_correct_clean"), "诗人");
+}
+
+#[test]
 fn shan_said_with_a_back_nasal_is_a_final_error_at_that_syllable() {
     let shared = require_shared!();
     let v = score(

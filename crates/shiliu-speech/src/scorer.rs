@@ -12,7 +12,7 @@ use shiliu_pinyin::{Tone, target_contour};
 use shiliu_prosody::{ProsodyAnalysis, ReferenceSource, SpeakerProfile};
 
 use crate::align::{AlignOp, Alignment};
-use crate::candidates::{Candidate, candidates_for, char_groups, inventory_groups, strongest_unrelated};
+use crate::candidates::{Candidate, candidates_for, char_groups, inventory_groups, segments, strongest_unrelated};
 use crate::engine::{Engine, ForcedChar, ForcingRequest, Recognition};
 use crate::error::{Result, SpeechError};
 use crate::expected::Expected;
@@ -24,6 +24,7 @@ use crate::verdict::{
     too_short_for, where_the_recording_ended,
 };
 
+mod choice;
 mod onsets;
 mod reading;
 mod restart;
@@ -231,6 +232,7 @@ fn combine(
 
     let mut results = Vec::with_capacity(expected.syllables.len());
     let mut parts = Vec::with_capacity(expected.syllables.len());
+    let mut said_there = Vec::with_capacity(expected.syllables.len());
     for (k, s) in expected.syllables.iter().enumerate() {
         let syl = s.syllable();
         let forced = forced_at[k];
@@ -262,6 +264,12 @@ fn combine(
         if let Some(p) = speaker.as_mut() {
             onsets.record(k, &j, &sounded, p);
         }
+        said_there.push(choice::SaidThere {
+            heard: j.heard.as_ref().map(segments),
+            tone_probs: pros.tone.heard.map(|_| pros.tone.probs),
+            tone_ok: j.tone_ok,
+            sounds: candidates[k].iter().map(|c| segments(&c.syllable)).zip(forced.group_lp.iter().copied()).collect(),
+        });
         let tone_heard = pros.tone.heard.map(Tone::number);
         let tone_judged = if j.tone_ok { syl.tone } else { pros.tone.heard.unwrap_or(syl.tone) };
         let heard = j.heard.map(|h| h.with_tone(tone_judged).to_numbered());
@@ -327,7 +335,7 @@ fn combine(
         transcript: summary::as_reported(&recognition.transcript.text, expected.syllables.len()).to_owned(),
         psc,
         tip,
-        forced_choice: forced_choice(&recognition.choices),
+        forced_choice: forced_choice(&syllables, &recognition.choices, &said_there),
         syllables_per_second: prosody.fluency.syllables_per_second,
         pause_count: prosody.fluency.pause_count,
         speaker,
@@ -338,6 +346,30 @@ fn combine(
         },
         diagnostics: None,
     }
+}
+
+/// The forced choice among the target and its contrasts (`choices`, the target first, with
+/// the recogniser's log-likelihood of each), read by the evidence `said_there` at each of the
+/// target's `syllables`.
+fn forced_choice(
+    syllables: &[shiliu_pinyin::Syllable],
+    choices: &[(String, f32)],
+    said_there: &[choice::SaidThere],
+) -> Option<ForcedChoice> {
+    let options: Vec<choice::Choice> = choices
+        .iter()
+        .enumerate()
+        .map(|(i, (text, lp))| choice::Choice {
+            text,
+            lp: *lp,
+            syllables: if i == 0 {
+                Some(syllables.to_vec())
+            } else {
+                Expected::new(text, None).ok().map(|e| e.syllables.iter().map(|s| s.syllable()).collect())
+            },
+        })
+        .collect();
+    choice::forced_choice(syllables, &options, said_there)
 }
 
 fn diagnostics(
@@ -383,36 +415,10 @@ fn round1(x: f32) -> f32 {
     (x * 10.0).round() / 10.0
 }
 
-/// Softmax over the options' log-probabilities; the first option is the target.
-fn forced_choice(choices: &[(String, f32)]) -> Option<ForcedChoice> {
-    let max = choices.iter().map(|(_, lp)| *lp).fold(f32::NEG_INFINITY, f32::max);
-    if choices.is_empty() || !max.is_finite() {
-        return None;
-    }
-    let total: f32 = choices.iter().map(|(_, lp)| (lp - max).exp()).sum();
-    let options: Vec<(String, f32)> =
-        choices.iter().map(|(t, lp)| (t.clone(), round3((lp - max).exp() / total))).collect();
-    let (best, _) = options.iter().enumerate().max_by(|a, b| a.1.1.total_cmp(&b.1.1))?;
-    Some(ForcedChoice { said: options[best].0.clone(), target_said: best == 0, options })
-}
-
-fn round3(x: f32) -> f32 {
-    (x * 1000.0).round() / 1000.0
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_forced_choice_picks_the_likeliest_text() {
-        let c = forced_choice(&[("老师".into(), -2.0), ("老鼠".into(), -11.0)]).unwrap();
-        assert_eq!(c.said, "老师");
-        assert!(c.target_said);
-        assert!(c.options[0].1 > 0.99);
-        let d = forced_choice(&[("四十".into(), -16.7), ("十四".into(), -4.0)]).unwrap();
-        assert!(!d.target_said);
-    }
 
     #[test]
     fn a_file_that_cannot_be_read_is_answered_with_the_unreadable_flag_and_its_tip() {

@@ -1,0 +1,171 @@
+//! The forced choice between the target and the texts an item names as its contrasts (老师 /
+//! 老鼠, 山 / 扇): which one was most likely said.
+//!
+//! The recogniser's likelihood of a whole text is mostly its language model's: it prefers the
+//! commoner word, and in context it hears no tone (scored on its own, it named the tone said
+//! for 45 % of native lone syllables in a four-tone drill). So a contrast as long as the target
+//! is weighed syllable by syllable where the two differ, with the evidence the verdicts use:
+//! the pitch's tone probabilities, and for another sound, what the syllable's verdict heard
+//! (where it heard neither, the recogniser's likelihood of each sound, summed over every
+//! character with it). A contrast of another length (老师 / 老师们) is weighed by the
+//! recogniser's likelihood of each text.
+
+use shiliu_pinyin::Syllable;
+
+use crate::candidates::{Segments, segments};
+use crate::result::ForcedChoice;
+
+/// What one syllable of the attempt says about what was said there.
+#[derive(Debug, Clone, Default)]
+pub(super) struct SaidThere {
+    /// The sounds the syllable's verdict heard, if it heard any.
+    pub heard: Option<Segments>,
+    /// Probabilities of tones 1–4 and neutral from the pitch, if it had any.
+    pub tone_probs: Option<[f32; 5]>,
+    /// The syllable's verdict passed its tone: then the pitch may not make another tone the
+    /// choice (in connected speech natives' tones lean towards others' shapes often enough).
+    pub tone_ok: bool,
+    /// The recogniser's log-likelihood of each sound it was asked about there.
+    pub sounds: Vec<(Segments, f32)>,
+}
+
+/// One text to choose between: as written, the recogniser's log-likelihood of it, and its
+/// surface syllables (`None` when it cannot be read).
+pub(super) struct Choice<'a> {
+    pub text: &'a str,
+    pub lp: f32,
+    pub syllables: Option<Vec<Syllable>>,
+}
+
+/// Evidence (nats) that a verdict's hearing gives one sound over another: as strong as the
+/// verdicts' own line between a slip and a clean sound.
+const HEARD_NATS: f32 = 4.0;
+/// Tone probabilities are floored here: a pitch track never rules a tone out completely.
+const TONE_FLOOR: f32 = 0.02;
+
+/// The log-odds of `option` over the target, by the evidence at each syllable where they
+/// differ, or `None` when they cannot be compared syllable by syllable.
+fn syllable_log_odds(target: &[Syllable], option: &[Syllable], said: &[SaidThere]) -> Option<f32> {
+    if option.len() != target.len() || said.len() != target.len() {
+        return None;
+    }
+    let mut odds = 0.0;
+    for ((t, o), there) in target.iter().zip(option).zip(said) {
+        if !o.same_segments(t) {
+            let (want, own) = (segments(o), segments(t));
+            odds += match there.heard {
+                Some(h) if h == want => HEARD_NATS,
+                Some(h) if h == own => -HEARD_NATS,
+                _ => {
+                    let lp = |s: Segments| there.sounds.iter().find(|(x, _)| *x == s).map(|(_, lp)| *lp);
+                    match (lp(want), lp(own)) {
+                        (Some(w), Some(o)) => (w - o).clamp(-HEARD_NATS, HEARD_NATS),
+                        _ => 0.0,
+                    }
+                }
+            };
+        }
+        if o.tone != t.tone
+            && let Some(p) = there.tone_probs
+        {
+            let prob = |s: &Syllable| p[s.tone.number() as usize - 1].max(TONE_FLOOR);
+            let by_pitch = prob(o).ln() - prob(t).ln();
+            odds += if there.tone_ok { by_pitch.min(0.0) } else { by_pitch };
+        }
+    }
+    Some(odds)
+}
+
+/// The choice among `options` (the target first): a softmax over each one's log-odds against
+/// the target. A tie goes to the target.
+pub(super) fn forced_choice(target: &[Syllable], options: &[Choice], said: &[SaidThere]) -> Option<ForcedChoice> {
+    let first = options.first()?;
+    let odds: Vec<f32> = options
+        .iter()
+        .map(|o| {
+            let by_syllable = o.syllables.as_deref().and_then(|s| syllable_log_odds(target, s, said));
+            by_syllable.unwrap_or(o.lp - first.lp)
+        })
+        .collect();
+    let max = odds.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    if !max.is_finite() {
+        return None;
+    }
+    let total: f32 = odds.iter().map(|x| (x - max).exp()).sum();
+    let shares: Vec<(String, f32)> =
+        options.iter().zip(&odds).map(|(o, x)| (o.text.to_owned(), round3((x - max).exp() / total))).collect();
+    let best = (1..odds.len()).fold(0, |best, i| if odds[i] > odds[best] { i } else { best });
+    Some(ForcedChoice { said: shares[best].0.clone(), target_said: best == 0, options: shares })
+}
+
+fn round3(x: f32) -> f32 {
+    (x * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn syls(pinyin: &str) -> Vec<Syllable> {
+        pinyin.split_whitespace().map(|s| Syllable::parse(s).unwrap()).collect()
+    }
+
+    fn option<'a>(text: &'a str, lp: f32, pinyin: &str) -> Choice<'a> {
+        Choice { text, lp, syllables: Some(syls(pinyin)) }
+    }
+
+    fn pitch(probs: [f32; 5]) -> SaidThere {
+        SaidThere { tone_probs: Some(probs), ..SaidThere::default() }
+    }
+
+    #[test]
+    fn a_tone_drill_is_decided_by_the_pitch_not_by_which_character_is_commoner() {
+        let target = syls("shan1");
+        // The recogniser much prefers 山, but the pitch falls.
+        let options = [option("山", -1.0, "shan1"), option("扇", -9.0, "shan4"), option("闪", -6.0, "shan3")];
+        let c = forced_choice(&target, &options, &[pitch([0.1, 0.02, 0.08, 0.8, 0.0])]).unwrap();
+        assert_eq!(c.said, "扇");
+        assert!(!c.target_said);
+        assert!((c.options.iter().map(|o| o.1).sum::<f32>() - 1.0).abs() < 0.01);
+        // Where the syllable's verdict passed the tone, the choice agrees with it.
+        let passed = SaidThere { tone_ok: true, ..pitch([0.3, 0.02, 0.08, 0.6, 0.0]) };
+        assert!(forced_choice(&target, &options, &[passed]).unwrap().target_said);
+    }
+
+    #[test]
+    fn another_sound_is_chosen_when_the_syllables_verdict_heard_it() {
+        let target = syls("lao3 shi1");
+        let options = [option("老师", -1.0, "lao3 shi1"), option("老思", -12.0, "lao3 si1")];
+        let heard_si = SaidThere { heard: Some(segments(&syls("si1")[0])), ..SaidThere::default() };
+        let c = forced_choice(&target, &options, &[SaidThere::default(), heard_si]).unwrap();
+        assert_eq!(c.said, "老思");
+        let heard_shi = SaidThere { heard: Some(segments(&syls("shi1")[0])), ..SaidThere::default() };
+        let c = forced_choice(&target, &options, &[SaidThere::default(), heard_shi]).unwrap();
+        assert_eq!(c.said, "老师");
+    }
+
+    #[test]
+    fn where_the_verdict_heard_neither_sound_the_recognisers_sound_likelihoods_decide() {
+        let target = syls("shi1");
+        let options = [option("诗", -1.0, "shi1"), option("思", -9.0, "si1")];
+        let (shi, si) = (segments(&syls("shi1")[0]), segments(&syls("si1")[0]));
+        let there = SaidThere { sounds: vec![(shi, -3.0), (si, -0.5)], ..SaidThere::default() };
+        assert_eq!(forced_choice(&target, &options, &[there]).unwrap().said, "思");
+    }
+
+    #[test]
+    fn a_contrast_of_another_length_is_weighed_by_the_recogniser() {
+        let target = syls("lao3 shi1");
+        let options = [option("老师", -4.0, "lao3 shi1"), option("老师们", -1.0, "lao3 shi1 men5")];
+        let c = forced_choice(&target, &options, &[SaidThere::default(), SaidThere::default()]).unwrap();
+        assert_eq!(c.said, "老师们");
+    }
+
+    #[test]
+    fn with_no_evidence_either_way_the_target_stands() {
+        let target = syls("ma1");
+        let options = [option("妈", -5.0, "ma1"), option("骂", -1.0, "ma4")];
+        let c = forced_choice(&target, &options, &[SaidThere::default()]).unwrap();
+        assert!(c.target_said, "{c:?}");
+    }
+}
