@@ -1,6 +1,7 @@
 //! The classroom app end to end, in the real window with a virtual microphone: first run, a
-//! teacher adds a student, the student logs in by picture and practises three items by
-//! "speaking" corpus clips (one with a labelled error), and the teacher's heatmap shows them.
+//! teacher adds a student, the student logs in by picture and practises four items by
+//! "speaking" corpus clips (one with a labelled error, one a tone minimal pair said as its
+//! pair), and the teacher's heatmap shows them.
 //! Every screen is saved as a screenshot in target/<profile>/e2e-screenshots/.
 
 use std::path::Path;
@@ -116,6 +117,17 @@ fn a_student_practises_three_items_and_the_teacher_sees_them_in_the_heatmap() {
     speak(&app, &mic, &shared.join("corpus/wav/words/yt_lao3shi1.wav"));
     assert_eq!(verdicts(&app).len(), 2);
     shot(&app, "10-result-word");
+
+    // 4. A tone minimal pair: 闻 (wen2) said as 问 (wen4). The choice between the pair names 问.
+    app.click(&app.wait_for("header .home", WAIT));
+    app.click(&app.wait_for("[data-testid=unit][data-unit='starter.u02']", WAIT));
+    jump_to(&app, "starter.u02.0079");
+    speak(&app, &mic, &shared.join("corpus/wav/syllables/cw_wen4.wav"));
+    let choice = app.wait_for("[data-testid=choice]", WAIT);
+    assert_eq!(app.attribute(&choice, "data-said").as_deref(), Some("问"));
+    assert_eq!(app.attribute(&choice, "data-target-said").as_deref(), Some("false"));
+    assert!(app.text(&choice).contains("问"), "{}", app.text(&choice));
+    shot(&app, "10b-result-minimal-pair");
 
     // The teacher's class overview now shows the attempts.
     app.click(&app.wait_for("[data-testid=log-out]", WAIT));
