@@ -75,6 +75,24 @@ fn a_word_said_as_its_minimal_pair_has_the_pair_named_and_said_right_the_target(
 }
 
 #[test]
+fn sishi_said_for_shisi_has_the_swapped_order_named() {
+    let shared = require_shared!();
+    let dir = tempfile::tempdir().unwrap();
+    // Two native clips one after the other: 四 then 十.
+    let (si, shi) = (shared.join("corpus/wav/words/se_si4.wav"), shared.join("corpus/wav/words/yt_shi2.wav"));
+    let mut samples = shiliu_audio::wav::load_16k_mono(&si).unwrap();
+    samples.extend(shiliu_audio::wav::load_16k_mono(&shi).unwrap());
+    let sishi = dir.path().join("sishi.wav");
+    shiliu_audio::wav::write_wav_16k(&sishi, &samples).unwrap();
+    let said = |target: &str, contrast: &str| {
+        let v = score(&["--text", target, "--contrast", contrast], &sishi);
+        v["forced_choice"]["said"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(said("十四", "四十"), "四十");
+    assert_eq!(said("四十", "十四"), "四十");
+}
+
+#[test]
 fn shan_said_with_a_back_nasal_is_a_final_error_at_that_syllable() {
     let shared = require_shared!();
     let v = score(

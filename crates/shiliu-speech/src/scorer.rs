@@ -155,7 +155,10 @@ impl Scorer {
         let speech_ms = report.speech_span.map_or(0, |(start, end)| end.saturating_sub(start));
         let not_the_target = reading::not_the_target(&expected, &recognised, speech_ms);
         let mut result = if let Some(why) = not_the_target {
-            wrong_text(&expected, why, report, &recognition, prosody.analysis_ms, started)
+            let mut r = wrong_text(&expected, why, report, &recognition, prosody.analysis_ms, started);
+            let syllables: Vec<_> = expected.syllables.iter().map(|s| s.syllable()).collect();
+            r.forced_choice = forced_choice(&syllables, &recognition, &[]);
+            r
         } else {
             combine(&expected, &candidates, &recognised, &prosody, &onsets, &report, offset_ms, started)
         };
@@ -335,7 +338,7 @@ fn combine(
         transcript: summary::as_reported(&recognition.transcript.text, expected.syllables.len()).to_owned(),
         psc,
         tip,
-        forced_choice: forced_choice(&syllables, &recognition.choices, &said_there),
+        forced_choice: forced_choice(&syllables, recognition, &said_there),
         syllables_per_second: prosody.fluency.syllables_per_second,
         pause_count: prosody.fluency.pause_count,
         speaker,
@@ -348,15 +351,17 @@ fn combine(
     }
 }
 
-/// The forced choice among the target and its contrasts (`choices`, the target first, with
-/// the recogniser's log-likelihood of each), read by the evidence `said_there` at each of the
-/// target's `syllables`.
+/// The forced choice among the target and its contrasts (the recognition's `choices`, the
+/// target first, with the recogniser's log-likelihood of each), read by the evidence
+/// `said_there` at each of the target's `syllables` (none when the recording was no reading of
+/// the target).
 fn forced_choice(
     syllables: &[shiliu_pinyin::Syllable],
-    choices: &[(String, f32)],
+    recognition: &Recognition,
     said_there: &[choice::SaidThere],
 ) -> Option<ForcedChoice> {
-    let options: Vec<choice::Choice> = choices
+    let options: Vec<choice::Choice> = recognition
+        .choices
         .iter()
         .enumerate()
         .map(|(i, (text, lp))| choice::Choice {
@@ -369,7 +374,9 @@ fn forced_choice(
             },
         })
         .collect();
-    choice::forced_choice(syllables, &options, said_there)
+    // As reported: a transcript the recogniser looped on (四十四十) counts once.
+    let heard = summary::as_reported(&recognition.transcript.text, syllables.len());
+    choice::forced_choice(syllables, &options, said_there, heard)
 }
 
 fn diagnostics(

@@ -7,8 +7,10 @@
 //! is weighed syllable by syllable where the two differ, with the evidence the verdicts use:
 //! the pitch's tone probabilities, and for another sound, what the syllable's verdict heard
 //! (where it heard neither, the recogniser's likelihood of each sound, summed over every
-//! character with it). A contrast of another length (老师 / 老师们) is weighed by the
-//! recogniser's likelihood of each text.
+//! character with it), and a free transcript that wrote the contrast itself (四十 heard for 十四:
+//! the verdicts, walked along the target, may hear its second syllable where the student said
+//! the first). A contrast of another length (老师 / 老师们), or a recording that was no reading
+//! of the target, is weighed by the recogniser's likelihood of each text.
 
 use shiliu_pinyin::Syllable;
 
@@ -76,15 +78,35 @@ fn syllable_log_odds(target: &[Syllable], option: &[Syllable], said: &[SaidThere
     Some(odds)
 }
 
+/// The Chinese characters of a text, for comparing a contrast with the free transcript.
+fn hanzi(text: &str) -> String {
+    text.chars().filter(|c| shiliu_pinyin::is_hanzi(*c)).collect()
+}
+
+/// How many of `option`'s syllables differ from the target's in their sounds.
+fn sounds_apart(target: &[Syllable], option: &[Syllable]) -> usize {
+    target.iter().zip(option).filter(|(t, o)| !o.same_segments(t)).count()
+}
+
 /// The choice among `options` (the target first): a softmax over each one's log-odds against
-/// the target. A tie goes to the target.
-pub(super) fn forced_choice(target: &[Syllable], options: &[Choice], said: &[SaidThere]) -> Option<ForcedChoice> {
+/// the target. `said` is empty when the recording was no reading of the target (no syllable
+/// was judged); `transcript` is the free transcript, normalised. A tie goes to the target.
+pub(super) fn forced_choice(
+    target: &[Syllable],
+    options: &[Choice],
+    said: &[SaidThere],
+    transcript: &str,
+) -> Option<ForcedChoice> {
     let first = options.first()?;
+    let heard = hanzi(transcript);
     let odds: Vec<f32> = options
         .iter()
-        .map(|o| {
-            let by_syllable = o.syllables.as_deref().and_then(|s| syllable_log_odds(target, s, said));
-            by_syllable.unwrap_or(o.lp - first.lp)
+        .enumerate()
+        .map(|(i, o)| {
+            let Some(syllables) = o.syllables.as_deref() else { return o.lp - first.lp };
+            let Some(by_syllable) = syllable_log_odds(target, syllables, said) else { return o.lp - first.lp };
+            let written = i > 0 && !heard.is_empty() && hanzi(o.text) == heard;
+            by_syllable + if written { HEARD_NATS * sounds_apart(target, syllables) as f32 } else { 0.0 }
         })
         .collect();
     let max = odds.iter().copied().fold(f32::NEG_INFINITY, f32::max);
@@ -123,13 +145,13 @@ mod tests {
         let target = syls("shan1");
         // The recogniser much prefers 山, but the pitch falls.
         let options = [option("山", -1.0, "shan1"), option("扇", -9.0, "shan4"), option("闪", -6.0, "shan3")];
-        let c = forced_choice(&target, &options, &[pitch([0.1, 0.02, 0.08, 0.8, 0.0])]).unwrap();
+        let c = forced_choice(&target, &options, &[pitch([0.1, 0.02, 0.08, 0.8, 0.0])], "山").unwrap();
         assert_eq!(c.said, "扇");
         assert!(!c.target_said);
         assert!((c.options.iter().map(|o| o.1).sum::<f32>() - 1.0).abs() < 0.01);
         // Where the syllable's verdict passed the tone, the choice agrees with it.
         let passed = SaidThere { tone_ok: true, ..pitch([0.3, 0.02, 0.08, 0.6, 0.0]) };
-        assert!(forced_choice(&target, &options, &[passed]).unwrap().target_said);
+        assert!(forced_choice(&target, &options, &[passed], "").unwrap().target_said);
     }
 
     #[test]
@@ -137,10 +159,10 @@ mod tests {
         let target = syls("lao3 shi1");
         let options = [option("老师", -1.0, "lao3 shi1"), option("老思", -12.0, "lao3 si1")];
         let heard_si = SaidThere { heard: Some(segments(&syls("si1")[0])), ..SaidThere::default() };
-        let c = forced_choice(&target, &options, &[SaidThere::default(), heard_si]).unwrap();
+        let c = forced_choice(&target, &options, &[SaidThere::default(), heard_si], "老师").unwrap();
         assert_eq!(c.said, "老思");
         let heard_shi = SaidThere { heard: Some(segments(&syls("shi1")[0])), ..SaidThere::default() };
-        let c = forced_choice(&target, &options, &[SaidThere::default(), heard_shi]).unwrap();
+        let c = forced_choice(&target, &options, &[SaidThere::default(), heard_shi], "老师").unwrap();
         assert_eq!(c.said, "老师");
     }
 
@@ -150,14 +172,34 @@ mod tests {
         let options = [option("诗", -1.0, "shi1"), option("思", -9.0, "si1")];
         let (shi, si) = (segments(&syls("shi1")[0]), segments(&syls("si1")[0]));
         let there = SaidThere { sounds: vec![(shi, -3.0), (si, -0.5)], ..SaidThere::default() };
-        assert_eq!(forced_choice(&target, &options, &[there]).unwrap().said, "思");
+        assert_eq!(forced_choice(&target, &options, &[there], "").unwrap().said, "思");
+    }
+
+    #[test]
+    fn a_transcript_that_wrote_the_contrast_outweighs_a_syllable_the_verdict_heard_as_the_target() {
+        // 四十 said for 十四: the first syllable was heard as si, the second (after forcing 十)
+        // as the target's si too; the free transcript wrote 四十.
+        let target = syls("shi2 si4");
+        let options = [option("十四", -9.0, "shi2 si4"), option("四十", -1.0, "si4 shi2")];
+        let si = SaidThere { heard: Some(segments(&syls("si4")[0])), ..SaidThere::default() };
+        let c = forced_choice(&target, &options, &[si.clone(), si.clone()], "四十").unwrap();
+        assert_eq!(c.said, "四十");
+        // Without the transcript the evidence is even, and the target stands.
+        assert!(forced_choice(&target, &options, &[si.clone(), si], "").unwrap().target_said);
+    }
+
+    #[test]
+    fn a_recording_that_was_no_reading_of_the_target_is_weighed_by_the_recogniser() {
+        let target = syls("shi2 si4");
+        let options = [option("十四", -9.0, "shi2 si4"), option("四十", -1.0, "si4 shi2")];
+        assert_eq!(forced_choice(&target, &options, &[], "").unwrap().said, "四十");
     }
 
     #[test]
     fn a_contrast_of_another_length_is_weighed_by_the_recogniser() {
         let target = syls("lao3 shi1");
         let options = [option("老师", -4.0, "lao3 shi1"), option("老师们", -1.0, "lao3 shi1 men5")];
-        let c = forced_choice(&target, &options, &[SaidThere::default(), SaidThere::default()]).unwrap();
+        let c = forced_choice(&target, &options, &[SaidThere::default(), SaidThere::default()], "").unwrap();
         assert_eq!(c.said, "老师们");
     }
 
@@ -165,7 +207,7 @@ mod tests {
     fn with_no_evidence_either_way_the_target_stands() {
         let target = syls("ma1");
         let options = [option("妈", -5.0, "ma1"), option("骂", -1.0, "ma4")];
-        let c = forced_choice(&target, &options, &[SaidThere::default()]).unwrap();
+        let c = forced_choice(&target, &options, &[SaidThere::default()], "").unwrap();
         assert!(c.target_said, "{c:?}");
     }
 }

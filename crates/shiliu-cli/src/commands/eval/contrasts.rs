@@ -144,20 +144,23 @@ mod tests {
     }
 
     #[test]
-    fn a_lone_syllable_is_told_apart_from_its_other_three_tones_and_a_neighbouring_sound() {
+    fn a_lone_syllable_is_told_apart_from_its_other_tones_and_a_neighbouring_sound() {
         let cases = contrasts(vec![row("妈", "ma1", None, None, None)]);
         let (tones, said, by) = &cases[0];
         assert_eq!((said.as_str(), *by), ("妈", "tone"));
-        assert_eq!(tones.len(), 3, "{tones:?}");
         let read: Vec<String> = tones.iter().map(|t| surface(t, None).unwrap()[0].clone()).collect();
         assert_eq!(read, ["ma2", "ma3", "ma4"]);
-        let (sound, said, by) = &cases[1];
-        assert_eq!(said, "妈");
-        assert!(["initial", "final"].contains(by));
-        assert_ne!(surface(&sound[0], None).unwrap()[0], "ma1");
-        // Only the tones a common character is read in: no character is read shan2.
+        // m and a have no confusable neighbour: no sound contrast.
+        assert_eq!(cases.len(), 1);
+
         let cases = contrasts(vec![row("山", "shan1", None, None, None)]);
+        // Only the tones a common character is read in: no character is read shan2.
         assert_eq!(cases[0].0.len(), 2, "{:?}", cases[0].0);
+        let (sound, said, by) = &cases[1];
+        assert_eq!(said, "山");
+        assert!(["initial", "final"].contains(by));
+        let other = surface(&sound[0], None).unwrap()[0].clone();
+        assert!(other == "san1" || other == "shang1", "{other}");
     }
 
     #[test]
