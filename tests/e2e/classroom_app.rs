@@ -47,7 +47,7 @@ fn verdicts(app: &AppSession) -> Vec<String> {
 }
 
 #[test]
-fn a_student_practises_three_items_and_the_teacher_sees_them_in_the_heatmap() {
+fn a_student_practises_four_items_and_the_teacher_sees_them_in_the_heatmap() {
     let shared = require_shared!();
     let data = tempfile::tempdir().unwrap();
     assert!(run(shiliu(data.path()).arg("model").arg("import").arg(test_model())).status.success());

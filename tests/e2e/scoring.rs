@@ -75,6 +75,25 @@ fn a_word_said_as_its_minimal_pair_has_the_pair_named_and_said_right_the_target(
 }
 
 #[test]
+fn two_readings_of_the_same_character_are_told_apart_by_the_pitch() {
+    let shared = require_shared!();
+    for (tone, said) in [(1, "ma1"), (4, "ma4")] {
+        let v = score(
+            &["--text", "妈", "--contrast", "妈:ma4"],
+            &shared.join(format!("corpus/wav/syllables/cw_ma{tone}.wav")),
+        );
+        assert_eq!(v["forced_choice"]["said_pinyin"], said, "{}", v["forced_choice"]);
+        assert_eq!(v["forced_choice"]["pinyin"], serde_json::json!(["ma1", "ma4"]));
+    }
+    // The same characters without a reading of their own compare nothing, and are refused.
+    let out = run(shiliu(data_dir_with_model())
+        .args(["score", "--text", "妈", "--contrast", "妈"])
+        .arg(shared.join("corpus/wav/syllables/cw_ma1.wav")));
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("give the contrast's pinyin"));
+}
+
+#[test]
 fn sishi_said_for_shisi_has_the_swapped_order_named() {
     let shared = require_shared!();
     let dir = tempfile::tempdir().unwrap();

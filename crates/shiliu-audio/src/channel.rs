@@ -240,7 +240,8 @@ fn stretched(samples: &[f32], factor: f32) -> Vec<f32> {
             None => nominal,
             Some(p) => {
                 let continuation = p + HOP as isize;
-                let similarity = |start: isize| (0..HOP as isize).map(|j| at(start + j) * at(continuation + j)).sum::<f32>();
+                let similarity =
+                    |start: isize| (0..HOP as isize).map(|j| at(start + j) * at(continuation + j)).sum::<f32>();
                 (nominal - SEARCH as isize..=nominal + SEARCH as isize)
                     .max_by(|a, b| similarity(*a).total_cmp(&similarity(*b)))
                     .unwrap_or(nominal)
@@ -287,8 +288,11 @@ fn with_pauses(samples: &[f32]) -> Vec<f32> {
         .step_by(FRAME)
         .min_by(|x, y| crate::level::rms_dbfs(x).total_cmp(&crate::level::rms_dbfs(y)))
         .unwrap_or(&[]);
-    let pause: Vec<f32> =
-        if floor.is_empty() { vec![0.0; PAUSE_MS * 16] } else { floor.iter().copied().cycle().take(PAUSE_MS * 16).collect() };
+    let pause: Vec<f32> = if floor.is_empty() {
+        vec![0.0; PAUSE_MS * 16]
+    } else {
+        floor.iter().copied().cycle().take(PAUSE_MS * 16).collect()
+    };
     let mut out = Vec::with_capacity(samples.len() + dips.len() * pause.len());
     let mut from = 0;
     for at in dips {

@@ -59,7 +59,9 @@ pub enum ExpectedError {
         "the contrast {0:?} has no Chinese characters: give the text it could be mistaken for, such as 老鼠 for 老师"
     )]
     ContrastNotChinese(String),
-    #[error("the contrast {0:?} is the target itself")]
+    #[error(
+        "the contrast {0:?} is the target itself (to compare two readings of the same characters, give the contrast's pinyin)"
+    )]
     ContrastIsTarget(String),
 }
 
@@ -130,20 +132,50 @@ impl Expected {
         Ok(Expected { text: text.to_owned(), syllables, chars, task })
     }
 
-    /// A contrast is another text the recording is compared with (老鼠 for 老师): it needs
-    /// Chinese characters to be read, and being the target itself it would compare nothing.
-    pub fn check_contrasts(&self, contrasts: &[String]) -> Result<(), ExpectedError> {
+    /// A contrast is another text the recording is compared with (老鼠 for 老师), or the
+    /// target's own characters read another way (东西 dong1 xi1 for dong1 xi5): it needs Chinese
+    /// characters to be read, pinyin that fits them if it has any, and it must not read as the
+    /// target does, or it would compare nothing.
+    pub fn check_contrasts(&self, contrasts: &[Contrast]) -> Result<(), ExpectedError> {
         let target: String = self.chars.iter().collect();
+        let own: Vec<Syllable> = self.syllables.iter().map(|s| s.syllable()).collect();
         for c in contrasts {
-            let chars: String = fast2s::convert(c).chars().filter(|ch| is_hanzi(*ch)).collect();
+            let chars: String = fast2s::convert(&c.text).chars().filter(|ch| is_hanzi(*ch)).collect();
             if chars.is_empty() {
-                return Err(ExpectedError::ContrastNotChinese(c.clone()));
+                return Err(ExpectedError::ContrastNotChinese(c.text.clone()));
             }
-            if chars == target {
-                return Err(ExpectedError::ContrastIsTarget(c.clone()));
+            let read = Expected::new(&c.text, c.pinyin.as_deref())?;
+            let same_reading = read.syllables.iter().map(|s| s.syllable()).eq(own.iter().copied());
+            if chars == target && (c.pinyin.is_none() || same_reading) {
+                return Err(ExpectedError::ContrastIsTarget(c.text.clone()));
             }
         }
         Ok(())
+    }
+}
+
+/// A text a recording is to be told apart from: other characters (老鼠 for 老师), or with
+/// `pinyin`, a reading of its own (东西 dong1 xi1, "east and west", for 东西 dong1 xi5, "thing").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contrast {
+    pub text: String,
+    /// Tone-numbered pinyin, one syllable per character; the dictionary's reading without it.
+    pub pinyin: Option<String>,
+}
+
+impl From<&str> for Contrast {
+    fn from(text: &str) -> Contrast {
+        Contrast { text: text.to_owned(), pinyin: None }
+    }
+}
+
+impl Contrast {
+    /// `老鼠`, or `东西:dong1 xi1` with a reading of its own (as the command line takes it).
+    pub fn parse(arg: &str) -> Contrast {
+        match arg.split_once([':', '：']) {
+            Some((text, pinyin)) => Contrast { text: text.trim().to_owned(), pinyin: Some(pinyin.trim().to_owned()) },
+            None => Contrast::from(arg.trim()),
+        }
     }
 }
 
@@ -191,6 +223,17 @@ mod tests {
         assert!(err.contains("no Chinese characters"), "{err}");
         let err = e.check_contrasts(&["老師".into()]).unwrap_err().to_string();
         assert!(err.contains("the target itself"), "{err}");
+    }
+
+    #[test]
+    fn the_same_characters_are_a_contrast_only_with_another_reading() {
+        let e = Expected::new("东西", Some("dong1 xi5")).unwrap();
+        assert!(e.check_contrasts(&[Contrast::parse("东西:dong1 xi1")]).is_ok());
+        let err = e.check_contrasts(&[Contrast::parse("东西：dong1 xi5")]).unwrap_err().to_string();
+        assert!(err.contains("the target itself"), "{err}");
+        let err = e.check_contrasts(&[Contrast::parse("东西:dong1")]).unwrap_err().to_string();
+        assert!(err.contains("pinyin"), "{err}");
+        assert_eq!(Contrast::parse(" 老鼠 "), Contrast { text: "老鼠".into(), pinyin: None });
     }
 
     #[test]

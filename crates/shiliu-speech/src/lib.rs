@@ -43,4 +43,5 @@ pub use engine::{
     Engine, ForcedChar, ForcingRequest, Recognition, Transcript, audio_ctx_for, is_looping, max_tokens_for,
 };
 pub use error::{Result, SpeechError};
+pub use expected::Contrast;
 pub use scorer::{ScoreRequest, Scorer};

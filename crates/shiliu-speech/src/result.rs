@@ -105,9 +105,13 @@ pub struct Tip {
 pub struct ForcedChoice {
     /// The option most likely said.
     pub said: String,
+    /// Its surface pinyin (tone digits): what tells two readings of the same characters apart.
+    pub said_pinyin: String,
     pub target_said: bool,
     /// Each option with its probability among the options.
     pub options: Vec<(String, f32)>,
+    /// Each option's surface pinyin, in the same order (empty where it could not be read).
+    pub pinyin: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -15,7 +15,7 @@ use crate::align::{AlignOp, Alignment};
 use crate::candidates::{Candidate, candidates_for, char_groups, inventory_groups, segments, strongest_unrelated};
 use crate::engine::{Engine, ForcedChar, ForcingRequest, Recognition};
 use crate::error::{Result, SpeechError};
-use crate::expected::Expected;
+use crate::expected::{Contrast, Expected};
 use crate::forcing::PositionEvidence;
 use crate::result::{ForcedChoice, ScoreResult, SyllableDiagnostics, SyllableResult, Timings, Verdict};
 use crate::summary::{self, Judged};
@@ -40,8 +40,9 @@ pub struct ScoreRequest {
     pub text: String,
     /// The lesson's pinyin, overriding the dictionary (tone digits, citation tones).
     pub pinyin: Option<String>,
-    /// Confusable items to choose between (老鼠 for 老师): a forced choice is reported.
-    pub contrasts: Vec<String>,
+    /// Confusable items to choose between (老鼠 for 老师, or 东西 read dong1 xi1 for dong1
+    /// xi5): a forced choice is reported.
+    pub contrasts: Vec<Contrast>,
     /// The student's profile from earlier attempts (pitch range, flat and retroflex hisses).
     pub speaker: Option<SpeakerProfile>,
     /// Include the raw evidence per syllable in the result.
@@ -131,7 +132,7 @@ impl Scorer {
         }
         if !request.contrasts.is_empty() {
             forcing.choices = std::iter::once(expected.chars.iter().collect::<String>())
-                .chain(request.contrasts.iter().map(|c| fast2s::convert(c)))
+                .chain(request.contrasts.iter().map(|c| fast2s::convert(&c.text)))
                 .collect();
         }
         let recognition = self.engine.recognise(&audio, &forcing)?;
@@ -154,14 +155,11 @@ impl Scorer {
         let recognised = Recognised { recognition: &recognition, position_of: &position_of, alignment: &alignment };
         let speech_ms = report.speech_span.map_or(0, |(start, end)| end.saturating_sub(start));
         let not_the_target = reading::not_the_target(&expected, &recognised, speech_ms);
-        let mut result = if let Some(why) = not_the_target {
-            let mut r = wrong_text(&expected, why, report, &recognition, prosody.analysis_ms, started);
-            let syllables: Vec<_> = expected.syllables.iter().map(|s| s.syllable()).collect();
-            r.forced_choice = forced_choice(&syllables, &recognition, &[]);
-            r
-        } else {
-            combine(&expected, &candidates, &recognised, &prosody, &onsets, &report, offset_ms, started)
+        let (mut result, said_there) = match not_the_target {
+            Some(why) => (wrong_text(&expected, why, report, &recognition, prosody.analysis_ms, started), Vec::new()),
+            None => combine(&expected, &candidates, &recognised, &prosody, &onsets, &report, offset_ms, started),
         };
+        result.forced_choice = forced_choice(&expected, &request.contrasts, &recognition, &said_there);
         if request.diagnostics {
             result.diagnostics = Some(diagnostics(&expected, &candidates, &recognised, &prosody, &onsets));
         }
@@ -189,6 +187,8 @@ struct Recognised<'a> {
     alignment: &'a Alignment,
 }
 
+/// The verdicts, scores and tip of a reading of the target, and what each syllable says about
+/// what was said there (for the forced choice).
 #[allow(clippy::too_many_arguments)]
 fn combine(
     expected: &Expected,
@@ -199,7 +199,7 @@ fn combine(
     report: &QualityReport,
     offset_ms: u32,
     started: Instant,
-) -> ScoreResult {
+) -> (ScoreResult, Vec<choice::SaidThere>) {
     let Recognised { recognition, position_of, alignment } = *recognised;
     let surfaces: Vec<_> = expected.syllables.iter().map(|s| s.surface.clone()).collect();
     let target = target_contour(&surfaces);
@@ -324,7 +324,7 @@ fn combine(
     let scores = summary::scores(&judged, fluency);
     let psc = summary::psc(expected.task, &results, fluency);
     let tip = summary::tip(&results);
-    ScoreResult {
+    let result = ScoreResult {
         text: expected.text.clone(),
         task: expected.task,
         overall: round1(scores.overall),
@@ -338,7 +338,7 @@ fn combine(
         transcript: summary::as_reported(&recognition.transcript.text, expected.syllables.len()).to_owned(),
         psc,
         tip,
-        forced_choice: forced_choice(&syllables, recognition, &said_there),
+        forced_choice: None,
         syllables_per_second: prosody.fluency.syllables_per_second,
         pause_count: prosody.fluency.pause_count,
         speaker,
@@ -348,35 +348,40 @@ fn combine(
             pitch_ms: prosody.analysis_ms,
         },
         diagnostics: None,
-    }
+    };
+    (result, said_there)
 }
 
-/// The forced choice among the target and its contrasts (the recognition's `choices`, the
-/// target first, with the recogniser's log-likelihood of each), read by the evidence
-/// `said_there` at each of the target's `syllables` (none when the recording was no reading of
-/// the target).
+/// The forced choice among the target and its `contrasts`, when there are any: the
+/// recognition's `choices` hold each text (the target first) with the recogniser's
+/// log-likelihood of it; `said_there` is the evidence at each of the target's syllables (none
+/// when the recording was no reading of the target).
 fn forced_choice(
-    syllables: &[shiliu_pinyin::Syllable],
+    expected: &Expected,
+    contrasts: &[Contrast],
     recognition: &Recognition,
     said_there: &[choice::SaidThere],
 ) -> Option<ForcedChoice> {
+    let target: Vec<_> = expected.syllables.iter().map(|s| s.syllable()).collect();
+    let readings = std::iter::once(None).chain(contrasts.iter().map(|c| Some(c.pinyin.as_deref())));
     let options: Vec<choice::Choice> = recognition
         .choices
         .iter()
-        .enumerate()
-        .map(|(i, (text, lp))| choice::Choice {
+        .zip(readings)
+        .map(|((text, lp), reading)| choice::Choice {
             text,
             lp: *lp,
-            syllables: if i == 0 {
-                Some(syllables.to_vec())
-            } else {
-                Expected::new(text, None).ok().map(|e| e.syllables.iter().map(|s| s.syllable()).collect())
+            syllables: match reading {
+                None => Some(target.clone()),
+                Some(pinyin) => {
+                    Expected::new(text, pinyin).ok().map(|e| e.syllables.iter().map(|s| s.syllable()).collect())
+                }
             },
         })
         .collect();
     // As reported: a transcript the recogniser looped on (四十四十) counts once.
-    let heard = summary::as_reported(&recognition.transcript.text, syllables.len());
-    choice::forced_choice(syllables, &options, said_there, heard)
+    let heard = summary::as_reported(&recognition.transcript.text, target.len());
+    choice::forced_choice(&target, &options, said_there, heard)
 }
 
 fn diagnostics(
@@ -421,7 +426,6 @@ fn diagnostics(
 fn round1(x: f32) -> f32 {
     (x * 10.0).round() / 10.0
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -172,7 +172,7 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
         let request = ScoreRequest {
             text: row.text.clone(),
             pinyin: Some(row.pinyin.clone()),
-            contrasts: row.contrast.as_ref().map(|c| c.texts.clone()).unwrap_or_default(),
+            contrasts: row.contrast.iter().flat_map(|c| c.texts.iter().map(|t| t.as_str().into())).collect(),
             speaker: if progressive { profiles.get(&speaker).copied() } else { None },
             diagnostics: args.results.is_some(),
         };
@@ -341,10 +341,7 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
     if !choices.is_empty() {
         let right: usize = choices.values().map(|t| t.1).sum();
         let n: usize = choices.values().map(|t| t.0).sum();
-        println!(
-            "\nForced choice names what was said: {:.1} % ({right}/{n})",
-            100.0 * right as f32 / n.max(1) as f32
-        );
+        println!("\nForced choice names what was said: {:.1} % ({right}/{n})", 100.0 * right as f32 / n.max(1) as f32);
         println!("  {:<10} {:<9} {:<10} {:>5} {:>8}", "kind", "contrast", "said", "n", "named");
         for ((kind, by, target), (n, right)) in &choices {
             let said = if *target { "target" } else { "contrast" };

@@ -18,7 +18,8 @@ pub struct ScoreArgs {
     /// Pinyin with tone digits (citation tones), overriding the dictionary: "lao3 shi1".
     #[arg(long)]
     pinyin: Option<String>,
-    /// A confusable item to choose between (repeatable): --contrast 老鼠.
+    /// A confusable item to choose between (repeatable): --contrast 老鼠, or the same
+    /// characters read another way: --contrast "东西:dong1 xi1".
     #[arg(long = "contrast")]
     contrasts: Vec<String>,
     /// Print exactly one JSON object.
@@ -82,7 +83,7 @@ pub fn run(args: ScoreArgs, data: &DataDir) -> Result<()> {
     let request = ScoreRequest {
         text: args.text,
         pinyin: args.pinyin,
-        contrasts: args.contrasts,
+        contrasts: args.contrasts.iter().map(|c| shiliu_speech::Contrast::parse(c)).collect(),
         speaker: args.profile.as_deref().map(read_profile).transpose()?.flatten(),
         diagnostics: args.diagnostics,
     };

@@ -116,8 +116,18 @@ pub(super) fn forced_choice(
     let total: f32 = odds.iter().map(|x| (x - max).exp()).sum();
     let shares: Vec<(String, f32)> =
         options.iter().zip(&odds).map(|(o, x)| (o.text.to_owned(), round3((x - max).exp() / total))).collect();
+    let pinyin: Vec<String> = options
+        .iter()
+        .map(|o| o.syllables.iter().flatten().map(|s| s.to_numbered()).collect::<Vec<_>>().join(" "))
+        .collect();
     let best = (1..odds.len()).fold(0, |best, i| if odds[i] > odds[best] { i } else { best });
-    Some(ForcedChoice { said: shares[best].0.clone(), target_said: best == 0, options: shares })
+    Some(ForcedChoice {
+        said: shares[best].0.clone(),
+        said_pinyin: pinyin[best].clone(),
+        target_said: best == 0,
+        options: shares,
+        pinyin,
+    })
 }
 
 fn round3(x: f32) -> f32 {
@@ -173,6 +183,18 @@ mod tests {
         let (shi, si) = (segments(&syls("shi1")[0]), segments(&syls("si1")[0]));
         let there = SaidThere { sounds: vec![(shi, -3.0), (si, -0.5)], ..SaidThere::default() };
         assert_eq!(forced_choice(&target, &options, &[there], "").unwrap().said, "思");
+    }
+
+    #[test]
+    fn two_readings_of_the_same_characters_are_told_apart_by_their_pinyin() {
+        // 东西 dong1 xi5 ("thing") against dong1 xi1 ("east and west"), the second said level.
+        let target = syls("dong1 xi5");
+        let options = [option("东西", -2.0, "dong1 xi5"), option("东西", -2.0, "dong1 xi1")];
+        let c = forced_choice(&target, &options, &[SaidThere::default(), pitch([0.7, 0.1, 0.05, 0.05, 0.1])], "东西")
+            .unwrap();
+        assert!(!c.target_said);
+        assert_eq!((c.said.as_str(), c.said_pinyin.as_str()), ("东西", "dong1 xi1"));
+        assert_eq!(c.pinyin, ["dong1 xi5", "dong1 xi1"]);
     }
 
     #[test]

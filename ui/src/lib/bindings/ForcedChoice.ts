@@ -4,8 +4,16 @@ export type ForcedChoice = {
 /**
  * The option most likely said.
  */
-said: string, target_said: boolean, 
+said: string, 
+/**
+ * Its surface pinyin (tone digits): what tells two readings of the same characters apart.
+ */
+said_pinyin: string, target_said: boolean, 
 /**
  * Each option with its probability among the options.
  */
-options: Array<[string, number]>, };
+options: Array<[string, number]>, 
+/**
+ * Each option's surface pinyin, in the same order (empty where it could not be read).
+ */
+pinyin: Array<string>, };
