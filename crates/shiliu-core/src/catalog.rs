@@ -121,6 +121,18 @@ impl Catalog {
         self.find(id).map(|(p, u, i)| view(p, u, i))
     }
 
+    /// The texts an item's recording is told apart from: its contrast items, each with its
+    /// reading, so that one with the item's own characters (东西 dong1 xi1 for dong1 xi5) is
+    /// told apart by the reading.
+    pub fn contrasts_of(&self, item: &ItemView) -> Vec<shiliu_speech::Contrast> {
+        item.contrasts
+            .iter()
+            .filter_map(|c| self.item(c))
+            .filter(|c| (&c.hanzi, &c.pinyin) != (&item.hanzi, &item.pinyin))
+            .map(|c| shiliu_speech::Contrast { text: c.hanzi, pinyin: Some(c.pinyin) })
+            .collect()
+    }
+
     pub fn unit(&self, id: &str) -> Vec<ItemView> {
         self.packs
             .iter()
@@ -197,6 +209,27 @@ fn view(pack: &Pack, unit: &shiliu_lessons::Unit, item: &Item) -> ItemView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_contrast_in_the_starter_pack_can_be_scored_against_its_item() {
+        let c = Catalog::from_packs(shiliu_lessons::builtin_packs().unwrap());
+        let mut checked = 0;
+        let mut same_characters = 0;
+        for unit in c.units() {
+            for item in c.unit(&unit.id).iter().filter(|i| !i.contrasts.is_empty()) {
+                let contrasts = c.contrasts_of(item);
+                assert_eq!(contrasts.len(), item.contrasts.len(), "{}: {:?}", item.id, item.contrasts);
+                let target = shiliu_speech::expected::Expected::new(&item.hanzi, Some(&item.pinyin)).unwrap();
+                if let Err(e) = target.check_contrasts(&contrasts) {
+                    panic!("{} {}: {e}", item.id, item.hanzi);
+                }
+                checked += contrasts.len();
+                same_characters += contrasts.iter().filter(|k| k.text == item.hanzi).count();
+            }
+        }
+        assert!(checked > 300, "{checked}");
+        assert!(same_characters >= 2, "东西 and 大意 are contrasted by reading: {same_characters}");
+    }
 
     #[test]
     fn the_starter_pack_is_on_the_map_with_its_items() {

@@ -4,8 +4,8 @@
 use serde::Serialize;
 use shiliu_audio::RecorderEvent;
 use shiliu_prosody::SpeakerProfile;
+use shiliu_speech::ScoreRequest;
 use shiliu_speech::result::{ScoreResult, Verdict};
-use shiliu_speech::{Contrast, ScoreRequest};
 use shiliu_store::{
     ItemId, NewAttempt, NewRecording, NextReason, PackId, ProblemKind, Scores, StudentId, SyllableOutcome,
     SyllableProblem, Timestamp, UnitId,
@@ -147,15 +147,7 @@ impl App {
     pub fn finish_attempt(&self, student: &str, item_id: &str) -> Result<AttemptOutcome, CoreError> {
         let student_id: StudentId = parse(student, "student")?;
         let item = self.item(item_id)?;
-        // A contrast with the item's own characters (东西 dong1 xi1 for dong1 xi5) is told apart
-        // by its reading.
-        let catalog_contrasts: Vec<Contrast> = item
-            .contrasts
-            .iter()
-            .filter_map(|c| self.catalog().item(c))
-            .filter(|c| (&c.hanzi, &c.pinyin) != (&item.hanzi, &item.pinyin))
-            .map(|c| Contrast { text: c.hanzi, pinyin: Some(c.pinyin) })
-            .collect();
+        let catalog_contrasts = self.catalog().contrasts_of(&item);
         let speaker: Option<SpeakerProfile> =
             self.store().setting(&profile_key(student))?.and_then(|json| serde_json::from_str(&json).ok());
         let request = ScoreRequest {
