@@ -146,10 +146,14 @@ fn print_human(r: &ScoreResult) {
         );
     }
     if let Some(c) = &r.forced_choice {
+        // Each option as its characters and reading: two options may share the characters.
+        let option = |text: &str, pinyin: &str| format!("{text} [{pinyin}]");
+        let options =
+            c.options.iter().zip(&c.pinyin).map(|((t, p), py)| format!("{} {:.0}%", option(t, py), p * 100.0));
         println!(
             "  forced choice: said {} ({})",
-            c.said,
-            c.options.iter().map(|(t, p)| format!("{t} {:.0}%", p * 100.0)).collect::<Vec<_>>().join(", ")
+            option(&c.said, &c.said_pinyin),
+            options.collect::<Vec<_>>().join(", ")
         );
     }
     println!("  PSC estimate: {} ({:.0}% of the part)", r.psc.band, r.psc.part_percent);

@@ -67,11 +67,14 @@ fn syllable_log_odds(target: &[Syllable], option: &[Syllable], said: &[SaidThere
                 }
             };
         }
+        // A tone the pitch model was not asked about (neutral where a full tone is expected:
+        // natives reduce those all the time) has a probability of exactly 0: no evidence.
+        let weighed = |p: &[f32; 5], s: &Syllable| Some(p[s.tone.number() as usize - 1]).filter(|&x| x > 0.0);
         if o.tone != t.tone
             && let Some(p) = there.tone_probs
+            && let (Some(po), Some(pt)) = (weighed(&p, o), weighed(&p, t))
         {
-            let prob = |s: &Syllable| p[s.tone.number() as usize - 1].max(TONE_FLOOR);
-            let by_pitch = prob(o).ln() - prob(t).ln();
+            let by_pitch = po.max(TONE_FLOOR).ln() - pt.max(TONE_FLOOR).ln();
             odds += if there.tone_ok { by_pitch.min(0.0) } else { by_pitch };
         }
     }
@@ -195,6 +198,17 @@ mod tests {
         assert!(!c.target_said);
         assert_eq!((c.said.as_str(), c.said_pinyin.as_str()), ("东西", "dong1 xi1"));
         assert_eq!(c.pinyin, ["dong1 xi5", "dong1 xi1"]);
+    }
+
+    #[test]
+    fn a_neutral_reading_the_pitch_model_was_not_asked_about_is_no_evidence_either_way() {
+        // 东西 expected dong1 xi1: the model weighs no neutral tone there (p = 0), so the low
+        // first-tone probability says nothing for xi5.
+        let target = syls("dong1 xi1");
+        let options = [option("东西", -2.0, "dong1 xi1"), option("东西", -2.0, "dong1 xi5")];
+        let there = [SaidThere::default(), pitch([0.06, 0.13, 0.79, 0.02, 0.0])];
+        let c = forced_choice(&target, &options, &there, "东西").unwrap();
+        assert_eq!(c.options[0].1, 0.5, "{c:?}");
     }
 
     #[test]
