@@ -196,22 +196,22 @@ pub(crate) fn judge_in_context(
             let next = (i + 1 < observations.len() && follows(i + 1, i))
                 .then(|| observations[i + 1].map(|on| (on, contexts[i + 1])))
                 .flatten();
-            let logs: Vec<f64> = Tone::ALL
+            let weighed: Vec<f64> = Tone::ALL
                 .iter()
                 .map(|&tone| {
-                    // Natives reduce unstressed full tones towards neutral all the time: a
-                    // neutral-like syllable is no evidence against the full tone expected.
-                    let prior = if tone == Tone::Neutral && contexts[i].expected != Tone::Neutral {
-                        f64::NEG_INFINITY
-                    } else {
-                        base_rate(tone, contexts[i].position).ln()
-                    };
                     let own = tone_log_likelihood(o, &targets(tone, &contexts[i]), &heights, &movements, o.time_s);
                     let after = next.map_or(0.0, |(on, cn)| neutral_log_likelihood(&on, &cn, tone, &heights));
-                    prior + own + after
+                    base_rate(tone, contexts[i].position).ln() + own + after
                 })
                 .collect();
-            ToneEstimate::from_log_posteriors(&logs)
+            // Natives reduce unstressed full tones towards neutral all the time: a neutral-like
+            // syllable is no evidence against the full tone expected.
+            let mut logs = weighed.clone();
+            if contexts[i].expected != Tone::Neutral {
+                logs[Tone::Neutral.number() as usize - 1] = f64::NEG_INFINITY;
+            }
+            let estimate = ToneEstimate::from_log_posteriors(&logs);
+            ToneEstimate { neutral_if_weighed: ToneEstimate::from_log_posteriors(&weighed).probs[4], ..estimate }
         })
         .collect()
 }

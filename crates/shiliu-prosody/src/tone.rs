@@ -47,11 +47,26 @@ pub struct ToneEstimate {
     pub probs: [f32; 5],
     /// Probability of the heard tone (0 when nothing was heard).
     pub confidence: f32,
+    /// Probability of a neutral tone had one been weighed at its usual rate. Where a full tone
+    /// is expected `probs` leaves neutral out (natives reduce unstressed full tones towards
+    /// neutral all the time); this is for telling two readings apart (东西 xi1 or xi5).
+    #[serde(default)]
+    pub neutral_if_weighed: f32,
 }
 
 impl ToneEstimate {
     pub(crate) fn unheard() -> ToneEstimate {
-        ToneEstimate { heard: None, probs: [0.0; 5], confidence: 0.0 }
+        ToneEstimate { heard: None, probs: [0.0; 5], confidence: 0.0, neutral_if_weighed: 0.0 }
+    }
+
+    /// The probabilities with neutral weighed at its usual rate wherever it was left out; the
+    /// full tones keep their ratios to one another.
+    pub fn probs_with_neutral(&self) -> [f32; 5] {
+        if self.probs[4] > 0.0 || self.neutral_if_weighed <= 0.0 {
+            return self.probs;
+        }
+        let full = 1.0 - self.neutral_if_weighed;
+        std::array::from_fn(|i| if i == 4 { self.neutral_if_weighed } else { self.probs[i] * full })
     }
 
     /// Normalises unnormalised log posteriors of tones 1–4 and neutral (`-inf` where a tone
@@ -65,7 +80,7 @@ impl ToneEstimate {
         let total: f64 = weights.iter().sum();
         let probs: [f32; 5] = std::array::from_fn(|i| weights.get(i).map_or(0.0, |w| (w / total) as f32));
         let (i, &confidence) = probs.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap_or((0, &0.0));
-        ToneEstimate { heard: Tone::from_number(i as u8 + 1), probs, confidence }
+        ToneEstimate { heard: Tone::from_number(i as u8 + 1), probs, confidence, neutral_if_weighed: probs[4] }
     }
 
     /// Probability given to one tone.

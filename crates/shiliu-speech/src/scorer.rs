@@ -269,7 +269,7 @@ fn combine(
         }
         said_there.push(choice::SaidThere {
             heard: j.heard.as_ref().map(segments),
-            tone_probs: pros.tone.heard.map(|_| pros.tone.probs),
+            tone_probs: pros.tone.heard.map(|_| pros.tone.probs_with_neutral()),
             tone_ok: j.tone_ok,
             sounds: candidates[k].iter().map(|c| segments(&c.syllable)).zip(forced.group_lp.iter().copied()).collect(),
         });

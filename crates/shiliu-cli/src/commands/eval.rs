@@ -172,7 +172,7 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
         let request = ScoreRequest {
             text: row.text.clone(),
             pinyin: Some(row.pinyin.clone()),
-            contrasts: row.contrast.iter().flat_map(|c| c.texts.iter().map(|t| t.as_str().into())).collect(),
+            contrasts: row.contrast.as_ref().map(|c| c.contrasts.clone()).unwrap_or_default(),
             speaker: if progressive { profiles.get(&speaker).copied() } else { None },
             diagnostics: args.results.is_some(),
         };
@@ -217,9 +217,10 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
         }
         let kind = kind_of(r.syllables.len());
         if let Some(c) = &row.contrast {
-            let t = choices.entry((kind, c.by, c.said == row.text)).or_default();
+            let t = choices.entry((kind, c.by, c.target_said)).or_default();
             t.0 += 1;
-            t.1 += r.forced_choice.as_ref().is_some_and(|f| f.said == c.said) as usize;
+            t.1 +=
+                r.forced_choice.as_ref().is_some_and(|f| (&f.said, &f.said_pinyin) == (&c.said.0, &c.said.1)) as usize;
         }
         if matches!(row.label.as_deref(), Some(OTHER_TEXT | READ_ON | MISREAD)) {
             let t = not_the_target.entry(kind).or_default();

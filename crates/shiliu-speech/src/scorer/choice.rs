@@ -12,7 +12,7 @@
 //! the first). A contrast of another length (老师 / 老师们), or a recording that was no reading
 //! of the target, is weighed by the recogniser's likelihood of each text.
 
-use shiliu_pinyin::Syllable;
+use shiliu_pinyin::{Syllable, Tone};
 
 use crate::candidates::{Segments, segments};
 use crate::result::ForcedChoice;
@@ -24,8 +24,8 @@ pub(super) struct SaidThere {
     pub heard: Option<Segments>,
     /// Probabilities of tones 1–4 and neutral from the pitch, if it had any.
     pub tone_probs: Option<[f32; 5]>,
-    /// The syllable's verdict passed its tone: then the pitch may not make another tone the
-    /// choice (in connected speech natives' tones lean towards others' shapes often enough).
+    /// The syllable's verdict passed its tone: then the pitch may not make another full tone
+    /// the choice (in connected speech natives' tones lean towards others' shapes often enough).
     pub tone_ok: bool,
     /// The recogniser's log-likelihood of each sound it was asked about there.
     pub sounds: Vec<(Segments, f32)>,
@@ -75,7 +75,10 @@ fn syllable_log_odds(target: &[Syllable], option: &[Syllable], said: &[SaidThere
             && let (Some(po), Some(pt)) = (weighed(&p, o), weighed(&p, t))
         {
             let by_pitch = po.max(TONE_FLOOR).ln() - pt.max(TONE_FLOOR).ln();
-            odds += if there.tone_ok { by_pitch.min(0.0) } else { by_pitch };
+            // Neutral against full is the question itself (东西 xi5 or xi1), and the verdicts
+            // pass either where the other is expected: no verdict to agree with.
+            let neutral_or_full = (o.tone == Tone::Neutral) != (t.tone == Tone::Neutral);
+            odds += if there.tone_ok && !neutral_or_full { by_pitch.min(0.0) } else { by_pitch };
         }
     }
     Some(odds)
@@ -209,6 +212,15 @@ mod tests {
         let there = [SaidThere::default(), pitch([0.06, 0.13, 0.79, 0.02, 0.0])];
         let c = forced_choice(&target, &options, &there, "东西").unwrap();
         assert_eq!(c.options[0].1, 0.5, "{c:?}");
+    }
+
+    #[test]
+    fn between_a_neutral_and_a_full_reading_the_pitch_decides_even_where_the_verdict_passed() {
+        let target = syls("dong1 xi5");
+        let options = [option("东西", -2.0, "dong1 xi5"), option("东西", -2.0, "dong1 xi1")];
+        let level = SaidThere { tone_ok: true, ..pitch([0.7, 0.1, 0.05, 0.05, 0.1]) };
+        let c = forced_choice(&target, &options, &[SaidThere::default(), level], "东西").unwrap();
+        assert_eq!(c.said_pinyin, "dong1 xi1");
     }
 
     #[test]

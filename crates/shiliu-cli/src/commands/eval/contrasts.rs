@@ -3,10 +3,14 @@
 //! text: once against its middle syllable in other tones (all three for a lone syllable, as a
 //! tone drill has them; the most unlike one in a longer text), once against a confusable
 //! neighbour of that syllable (zh/z, -n/-ng, n/l …). The choice should name the clip's own
-//! text. A labelled mispronunciation is scored with the text it does say as the contrast, and
-//! the choice should name that.
+//! text. A correct clip of two or more syllables is also told apart from its own characters
+//! with the last syllable read the other way, neutral for full or full for neutral (东西 xi1 /
+//! xi5), once with its own reading as the target and once with the other. A labelled
+//! mispronunciation is scored with the text it does say as the contrast, and the choice should
+//! name that.
 
-use shiliu_pinyin::{Contrast, Syllable, Tone, confusable_neighbours, is_hanzi};
+use shiliu_pinyin::{Syllable, Tone, confusable_neighbours, is_hanzi};
+use shiliu_speech::Contrast;
 use shiliu_speech::expected::{Expected, representative_char};
 
 use super::Row;
@@ -14,11 +18,24 @@ use super::Row;
 /// Texts a recording is to be told apart from, and which one was said.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Contrasted {
-    pub texts: Vec<String>,
-    /// The clip's own text, or for a mispronunciation the one of `texts` it says.
-    pub said: String,
-    /// What tells the texts apart: "tone", "initial" or "final".
+    pub contrasts: Vec<Contrast>,
+    /// What was said: its text and surface reading (the clip's own, or for a mispronunciation
+    /// the contrast it says).
+    pub said: (String, String),
+    /// Whether what was said is the target the row is scored against.
+    pub target_said: bool,
+    /// What tells the texts apart: "tone", "initial", "final" or "neutral" (a reading of the
+    /// same characters with or without a neutral tone).
     pub by: &'static str,
+}
+
+impl Contrasted {
+    /// The clip's own text said, told apart from `texts`.
+    fn own(row: &Row, texts: Vec<String>, by: &'static str) -> Option<Contrasted> {
+        let said = (row.text.clone(), surface(&row.text, Some(&row.pinyin))?.join(" "));
+        let contrasts = texts.iter().map(|t| Contrast::from(t.as_str())).collect();
+        Some(Contrasted { contrasts, said, target_said: true, by })
+    }
 }
 
 /// The rows to score for `--contrasts`: each correct clip twice (tone and sound contrasts),
@@ -26,14 +43,19 @@ pub(crate) struct Contrasted {
 pub(super) fn with_contrasts(rows: Vec<Row>) -> Vec<Row> {
     let mut out = Vec::new();
     for r in rows {
-        let cases = match r.label.as_deref() {
-            None | Some("correct") => [tone_contrasts(&r), sound_contrast(&r)].into_iter().flatten().collect(),
-            Some("tone") => said_instead(&r, "tone").into_iter().collect(),
-            Some("initial") => said_instead(&r, "initial").into_iter().collect(),
-            Some("final") => said_instead(&r, "final").into_iter().collect(),
+        let cases: Vec<(Row, Contrasted)> = match r.label.as_deref() {
+            None | Some("correct") => [tone_contrasts(&r), sound_contrast(&r)]
+                .into_iter()
+                .flatten()
+                .map(|c| (r.clone(), c))
+                .chain(other_readings(&r))
+                .collect(),
+            Some("tone") => said_instead(&r, "tone").map(|c| (r.clone(), c)).into_iter().collect(),
+            Some("initial") => said_instead(&r, "initial").map(|c| (r.clone(), c)).into_iter().collect(),
+            Some("final") => said_instead(&r, "final").map(|c| (r.clone(), c)).into_iter().collect(),
             Some(_) => Vec::new(),
         };
-        out.extend(cases.into_iter().map(|c| Row { contrast: Some(c), ..r.clone() }));
+        out.extend(cases.into_iter().map(|(row, c)| Row { contrast: Some(c), ..row }));
     }
     out
 }
@@ -102,16 +124,51 @@ fn tone_contrasts(row: &Row) -> Option<Contrasted> {
         unlike(said.tone).into_iter().collect()
     };
     let texts: Vec<String> = tones.iter().filter_map(|&t| contrast_text(row, k, &said.with_tone(t))).collect();
-    (!texts.is_empty()).then(|| Contrasted { texts, said: row.text.clone(), by: "tone" })
+    if texts.is_empty() {
+        return None;
+    }
+    Contrasted::own(row, texts, "tone")
 }
 
 fn sound_contrast(row: &Row) -> Option<Contrasted> {
     let (k, said) = middle(row)?;
-    confusable_neighbours(&said).into_iter().filter(|(_, c)| *c != Contrast::Tone).find_map(|(other, _)| {
-        let text = contrast_text(row, k, &other)?;
-        let by = if other.initial != said.initial { "initial" } else { "final" };
-        Some(Contrasted { texts: vec![text], said: row.text.clone(), by })
-    })
+    confusable_neighbours(&said).into_iter().filter(|(_, c)| *c != shiliu_pinyin::Contrast::Tone).find_map(
+        |(other, _)| {
+            let text = contrast_text(row, k, &other)?;
+            let by = if other.initial != said.initial { "initial" } else { "final" };
+            Contrasted::own(row, vec![text], by)
+        },
+    )
+}
+
+/// A clip of two or more syllables against its own characters with the last syllable read the
+/// other way (neutral for a full tone, the first tone for a neutral one): once scored against
+/// its own reading, once against the other.
+fn other_readings(row: &Row) -> Vec<(Row, Contrasted)> {
+    let mut syllables: Vec<String> = row.pinyin.split_whitespace().map(str::to_owned).collect();
+    if syllables.len() < 2 {
+        return Vec::new();
+    }
+    let Some(last) = syllables.last_mut() else { return Vec::new() };
+    let segments = last.trim_end_matches(|c: char| c.is_ascii_digit()).to_owned();
+    *last = if last.ends_with('5') { format!("{segments}1") } else { format!("{segments}5") };
+    let other = syllables.join(" ");
+    let (Some(own_read), Some(other_read)) = (surface(&row.text, Some(&row.pinyin)), surface(&row.text, Some(&other)))
+    else {
+        return Vec::new();
+    };
+    if own_read == other_read {
+        return Vec::new();
+    }
+    let said = (row.text.clone(), own_read.join(" "));
+    let against = |pinyin: &str| vec![Contrast { text: row.text.clone(), pinyin: Some(pinyin.to_owned()) }];
+    vec![
+        (row.clone(), Contrasted { contrasts: against(&other), said: said.clone(), target_said: true, by: "neutral" }),
+        (
+            Row { pinyin: other.clone(), ..row.clone() },
+            Contrasted { contrasts: against(&row.pinyin), said, target_said: false, by: "neutral" },
+        ),
+    ]
 }
 
 /// A labelled mispronunciation with the text it does say as the contrast.
@@ -119,7 +176,8 @@ fn said_instead(row: &Row, label: &'static str) -> Option<Contrasted> {
     let k = row.error_index?;
     let spoken = Syllable::parse_allowing_rare(row.spoken.as_deref()?.split_whitespace().nth(k)?).ok()?;
     let text = contrast_text(row, k, &spoken)?;
-    Some(Contrasted { texts: vec![text.clone()], said: text, by: label })
+    let said = (text.clone(), surface(&text, None)?.join(" "));
+    Some(Contrasted { contrasts: vec![Contrast::from(text.as_str())], said, target_said: false, by: label })
 }
 
 #[cfg(test)]
@@ -140,7 +198,31 @@ mod tests {
     }
 
     fn contrasts(rows: Vec<Row>) -> Vec<(Vec<String>, String, &'static str)> {
-        with_contrasts(rows).into_iter().filter_map(|r| r.contrast).map(|c| (c.texts, c.said, c.by)).collect()
+        with_contrasts(rows)
+            .into_iter()
+            .filter_map(|r| r.contrast)
+            .filter(|c| c.by != "neutral")
+            .map(|c| (c.contrasts.into_iter().map(|k| k.text).collect(), c.said.0, c.by))
+            .collect()
+    }
+
+    #[test]
+    fn a_word_is_told_apart_from_its_own_characters_read_with_or_without_a_neutral_tone() {
+        let rows = with_contrasts(vec![row("东西", "dong1 xi5", None, None, None)]);
+        let readings: Vec<(String, Option<String>, bool)> = rows
+            .iter()
+            .filter_map(|r| r.contrast.as_ref().filter(|c| c.by == "neutral").map(|c| (r, c)))
+            .map(|(r, c)| (r.pinyin.clone(), c.contrasts[0].pinyin.clone(), c.target_said))
+            .collect();
+        assert_eq!(
+            readings,
+            [
+                ("dong1 xi5".into(), Some("dong1 xi1".into()), true),
+                ("dong1 xi1".into(), Some("dong1 xi5".into()), false)
+            ]
+        );
+        let said = &rows.iter().find_map(|r| r.contrast.as_ref().filter(|c| c.by == "neutral")).unwrap().said;
+        assert_eq!(said, &("东西".to_owned(), "dong1 xi5".to_owned()));
     }
 
     #[test]
