@@ -9,8 +9,9 @@
 //! (where it heard neither, the recogniser's likelihood of each sound, summed over every
 //! character with it), and a free transcript that wrote the contrast itself (四十 heard for 十四:
 //! the verdicts, walked along the target, may hear its second syllable where the student said
-//! the first). A contrast of another length (老师 / 老师们), or a recording that was no reading
-//! of the target, is weighed by the recogniser's likelihood of each text.
+//! the first). Between a neutral and a full reading of the same characters (东西 xi5 / xi1) the
+//! pitch decides alone. A contrast of another length (老师 / 老师们), or a recording that was
+//! no reading of the target, is weighed by the recogniser's likelihood of each text.
 
 use shiliu_pinyin::{Syllable, Tone};
 
@@ -22,7 +23,8 @@ use crate::result::ForcedChoice;
 pub(super) struct SaidThere {
     /// The sounds the syllable's verdict heard, if it heard any.
     pub heard: Option<Segments>,
-    /// Probabilities of tones 1–4 and neutral from the pitch, if it had any.
+    /// Probabilities of tones 1–4 and neutral from the pitch, if it had any, with neutral
+    /// weighed even where a full tone was expected (see `ToneEstimate::probs_with_neutral`).
     pub tone_probs: Option<[f32; 5]>,
     /// The syllable's verdict passed its tone: then the pitch may not make another full tone
     /// the choice (in connected speech natives' tones lean towards others' shapes often enough).
