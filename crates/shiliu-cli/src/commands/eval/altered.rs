@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use shiliu_pinyin::Tone;
+
 use super::{Row, kind_of};
 
 /// What each clip is scored against.
@@ -147,16 +149,22 @@ fn with_misread(rows: Vec<Row>) -> Vec<Row> {
         .collect()
 }
 
-/// The tone a syllable is wrongly expected with (`--wrong-tone`): the most unlike contour,
+/// The tone most unlike each, for a tone error to measure (`--wrong-tone`, `--contrasts`):
 /// level for low and rising for falling, and back.
-fn unlike_tone(tone: u8) -> Option<u8> {
+pub(super) fn unlike(tone: Tone) -> Option<Tone> {
     match tone {
-        1 => Some(3),
-        2 => Some(4),
-        3 => Some(1),
-        4 => Some(2),
-        _ => None,
+        Tone::First => Some(Tone::Third),
+        Tone::Second => Some(Tone::Fourth),
+        Tone::Third => Some(Tone::First),
+        Tone::Fourth => Some(Tone::Second),
+        Tone::Neutral => None,
     }
+}
+
+/// The surface syllables of `text` (read with `pinyin` when given), tone-numbered.
+pub(super) fn surface(text: &str, pinyin: Option<&str>) -> Option<Vec<String>> {
+    let e = shiliu_speech::expected::Expected::new(text, pinyin).ok()?;
+    Some(e.syllables.iter().map(|s| s.syllable().to_numbered()).collect())
 }
 
 /// The correct clips, each with its own text but the middle syllable expected with another
@@ -164,29 +172,24 @@ fn unlike_tone(tone: u8) -> Option<u8> {
 /// change another syllable's sandhi (a third tone beside a third), or whose middle syllable is
 /// neutral or itself changed by sandhi (一, 不), are left out.
 fn with_wrong_tone(rows: Vec<Row>) -> Vec<Row> {
-    use shiliu_speech::expected::Expected;
-    let surface = |text: &str, pinyin: &str| -> Option<Vec<String>> {
-        let e = Expected::new(text, Some(pinyin)).ok()?;
-        Some(e.syllables.iter().map(|s| s.syllable().to_numbered()).collect())
-    };
     rows.into_iter()
         .filter(|r| r.label.as_deref().is_none_or(|l| l == "correct"))
         .filter_map(|r| {
             let mut syllables: Vec<String> = r.pinyin.split_whitespace().map(str::to_owned).collect();
             let k = syllables.len() / 2;
-            let before = surface(&r.text, &r.pinyin)?;
+            let before = surface(&r.text, Some(&r.pinyin))?;
             // Split before the last character, not byte: a toneless "lü" ends in a two-byte ü.
             let said = syllables.get(k)?;
             let (segments, tone) = said.split_at(said.char_indices().last()?.0);
             let citation: u8 = tone.parse().ok()?;
-            let changed = unlike_tone(citation)?;
+            let changed = unlike(Tone::from_number(citation)?)?.number();
             // A syllable that sandhi already changes (一, 不, a third before a third) is left alone.
             if before.get(k)? != &syllables[k] {
                 return None;
             }
             syllables[k] = format!("{segments}{changed}");
             let pinyin = syllables.join(" ");
-            let after = surface(&r.text, &pinyin)?;
+            let after = surface(&r.text, Some(&pinyin))?;
             let others_unchanged = before.iter().zip(&after).enumerate().all(|(i, (b, a))| i == k || b == a);
             let tone_changed = after.get(k) == Some(&syllables[k]);
             (others_unchanged && tone_changed && before.len() == after.len()).then(|| Row {

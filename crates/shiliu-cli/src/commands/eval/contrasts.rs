@@ -11,9 +11,10 @@
 
 use shiliu_pinyin::{Syllable, Tone, confusable_neighbours, is_hanzi};
 use shiliu_speech::Contrast;
-use shiliu_speech::expected::{Expected, representative_char};
+use shiliu_speech::expected::representative_char;
 
 use super::Row;
+use super::altered::{surface, unlike};
 
 /// Texts a recording is to be told apart from, and which one was said.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,12 +61,6 @@ pub(super) fn with_contrasts(rows: Vec<Row>) -> Vec<Row> {
     out
 }
 
-/// The surface syllables of `text` (read with `pinyin` when given), tone-numbered.
-fn surface(text: &str, pinyin: Option<&str>) -> Option<Vec<String>> {
-    let e = Expected::new(text, pinyin).ok()?;
-    Some(e.syllables.iter().map(|s| s.syllable().to_numbered()).collect())
-}
-
 /// `text` with its `k`-th Chinese character replaced by `c`, punctuation kept.
 fn replaced(text: &str, k: usize, c: char) -> String {
     let mut seen = 0;
@@ -103,17 +98,6 @@ fn middle(row: &Row) -> Option<(usize, Syllable)> {
     let said = surface(&row.text, Some(&row.pinyin))?;
     let k = said.len() / 2;
     Some((k, Syllable::parse_allowing_rare(said.get(k)?).ok()?))
-}
-
-/// The tone most unlike each (level for low, rising for falling, and back).
-fn unlike(tone: Tone) -> Option<Tone> {
-    match tone {
-        Tone::First => Some(Tone::Third),
-        Tone::Second => Some(Tone::Fourth),
-        Tone::Third => Some(Tone::First),
-        Tone::Fourth => Some(Tone::Second),
-        Tone::Neutral => None,
-    }
 }
 
 fn tone_contrasts(row: &Row) -> Option<Contrasted> {
