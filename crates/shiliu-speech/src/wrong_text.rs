@@ -124,7 +124,7 @@ fn holds_more_words(target: &[char], transcript: &str) -> bool {
 }
 
 /// The Chinese characters of a text, in order.
-fn hanzi_in(text: &str) -> Vec<char> {
+pub(crate) fn hanzi_in(text: &str) -> Vec<char> {
     text.chars().filter(|c| shiliu_pinyin::is_hanzi(*c)).collect()
 }
 

@@ -17,6 +17,7 @@ use shiliu_pinyin::{Syllable, Tone};
 
 use crate::candidates::{Segments, segments};
 use crate::result::ForcedChoice;
+use crate::wrong_text::hanzi_in;
 
 /// What one syllable of the attempt says about what was said there.
 #[derive(Debug, Clone, Default)]
@@ -86,11 +87,6 @@ fn syllable_log_odds(target: &[Syllable], option: &[Syllable], said: &[SaidThere
     Some(odds)
 }
 
-/// The Chinese characters of a text, for comparing a contrast with the free transcript.
-fn hanzi(text: &str) -> String {
-    text.chars().filter(|c| shiliu_pinyin::is_hanzi(*c)).collect()
-}
-
 /// How many of `option`'s syllables differ from the target's in their sounds.
 fn sounds_apart(target: &[Syllable], option: &[Syllable]) -> usize {
     target.iter().zip(option).filter(|(t, o)| !o.same_segments(t)).count()
@@ -106,14 +102,14 @@ pub(super) fn forced_choice(
     transcript: &str,
 ) -> Option<ForcedChoice> {
     let first = options.first()?;
-    let heard = hanzi(transcript);
+    let heard = hanzi_in(transcript);
     let odds: Vec<f32> = options
         .iter()
         .enumerate()
         .map(|(i, o)| {
             let Some(syllables) = o.syllables.as_deref() else { return o.lp - first.lp };
             let Some(by_syllable) = syllable_log_odds(target, syllables, said) else { return o.lp - first.lp };
-            let written = i > 0 && !heard.is_empty() && hanzi(o.text) == heard;
+            let written = i > 0 && !heard.is_empty() && hanzi_in(o.text) == heard;
             by_syllable + if written { HEARD_NATS * sounds_apart(target, syllables) as f32 } else { 0.0 }
         })
         .collect();

@@ -72,7 +72,7 @@ pub(super) fn better(whole: ScoreResult, last: ScoreResult, started: Instant) ->
 /// before it, the last attempt's share of what was said (by characters); else `None`.
 /// `target` is the expected characters, `transcript` the normalised free transcript.
 pub(super) fn share_of_last_attempt(target: &[char], transcript: &str) -> Option<f32> {
-    let heard: Vec<char> = transcript.chars().filter(|c| shiliu_pinyin::is_hanzi(*c)).collect();
+    let heard = crate::wrong_text::hanzi_in(transcript);
     let n = target.len();
     // A lone syllable's transcript is too unreliable to say it was repeated.
     if n < 2 || heard.len() < n + n.div_ceil(2) || !heard.ends_with(target) {
