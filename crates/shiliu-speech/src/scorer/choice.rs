@@ -150,6 +150,11 @@ mod tests {
         Choice { text, lp, syllables: Some(syls(pinyin)) }
     }
 
+    /// 东西 read `first`, then read `second`: two readings of the same characters.
+    fn dongxi<'a>(first: &str, second: &str) -> [Choice<'a>; 2] {
+        [option("东西", -2.0, first), option("东西", -2.0, second)]
+    }
+
     fn pitch(probs: [f32; 5]) -> SaidThere {
         SaidThere { tone_probs: Some(probs), ..SaidThere::default() }
     }
@@ -193,7 +198,7 @@ mod tests {
     fn two_readings_of_the_same_characters_are_told_apart_by_their_pinyin() {
         // 东西 dong1 xi5 ("thing") against dong1 xi1 ("east and west"), the second said level.
         let target = syls("dong1 xi5");
-        let options = [option("东西", -2.0, "dong1 xi5"), option("东西", -2.0, "dong1 xi1")];
+        let options = dongxi("dong1 xi5", "dong1 xi1");
         let c = forced_choice(&target, &options, &[SaidThere::default(), pitch([0.7, 0.1, 0.05, 0.05, 0.1])], "东西")
             .unwrap();
         assert!(!c.target_said);
@@ -206,7 +211,7 @@ mod tests {
         // 东西 expected dong1 xi1: the model weighs no neutral tone there (p = 0), so the low
         // first-tone probability says nothing for xi5.
         let target = syls("dong1 xi1");
-        let options = [option("东西", -2.0, "dong1 xi1"), option("东西", -2.0, "dong1 xi5")];
+        let options = dongxi("dong1 xi1", "dong1 xi5");
         let there = [SaidThere::default(), pitch([0.06, 0.13, 0.79, 0.02, 0.0])];
         let c = forced_choice(&target, &options, &there, "东西").unwrap();
         assert_eq!(c.options[0].1, 0.5, "{c:?}");
@@ -215,7 +220,7 @@ mod tests {
     #[test]
     fn between_a_neutral_and_a_full_reading_the_pitch_decides_even_where_the_verdict_passed() {
         let target = syls("dong1 xi5");
-        let options = [option("东西", -2.0, "dong1 xi5"), option("东西", -2.0, "dong1 xi1")];
+        let options = dongxi("dong1 xi5", "dong1 xi1");
         let level = SaidThere { tone_ok: true, ..pitch([0.7, 0.1, 0.05, 0.05, 0.1]) };
         let c = forced_choice(&target, &options, &[SaidThere::default(), level], "东西").unwrap();
         assert_eq!(c.said_pinyin, "dong1 xi1");
