@@ -286,8 +286,9 @@ fn with_pauses(samples: &[f32]) -> Vec<f32> {
     let floor = samples
         .windows(1600)
         .step_by(FRAME)
-        .min_by(|x, y| crate::level::rms_dbfs(x).total_cmp(&crate::level::rms_dbfs(y)))
-        .unwrap_or(&[]);
+        .map(|w| (crate::level::rms_dbfs(w), w))
+        .min_by(|x, y| x.0.total_cmp(&y.0))
+        .map_or(&[][..], |(_, w)| w);
     let pause: Vec<f32> = if floor.is_empty() {
         vec![0.0; PAUSE_MS * 16]
     } else {

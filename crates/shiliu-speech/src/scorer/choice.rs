@@ -70,8 +70,8 @@ fn syllable_log_odds(target: &[Syllable], option: &[Syllable], said: &[SaidThere
                 }
             };
         }
-        // A tone the pitch model was not asked about (neutral where a full tone is expected:
-        // natives reduce those all the time) has a probability of exactly 0: no evidence.
+        // A tone the pitch model gave no probability at all (neutral on a syllable said alone,
+        // or a stored estimate from before neutral was weighed everywhere) is no evidence.
         let weighed = |p: &[f32; 5], s: &Syllable| Some(p[s.tone.number() as usize - 1]).filter(|&x| x > 0.0);
         if o.tone != t.tone
             && let Some(p) = there.tone_probs
