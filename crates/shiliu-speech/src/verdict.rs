@@ -3,7 +3,7 @@
 //! heard in the pitch. Pure and deterministic; every threshold is a round number in nats or
 //! probability, chosen once for all items, not per clip.
 
-use shiliu_pinyin::{Contrast, Syllable, Tone, contrast_of};
+use shiliu_pinyin::{Contrast, MedialClass, Syllable, Tone, contrast_of};
 pub use shiliu_prosody::{Onset, Place, Rounding};
 
 mod audio_cues;
@@ -451,14 +451,30 @@ fn judge_tone(t: &ToneEvidence) -> (Verdict, Option<f32>, Option<Problem>) {
     }
 }
 
+/// Whether `heard` is the i counterpart of an expected ü (or ü medial) on the recogniser's word
+/// alone: the vowel was not measured as bright as the speaker's own i. Whisper base hears many
+/// a well-said ü as i (native 绿 as 立, 语法 as 以法; synthetic 圆 as 言, 全 as 钱, 运动员 as
+/// 因道仰), its transcript with it, so their agreeing is no second opinion: a slip it alone
+/// names is doubt (a defect), not an error. (An i heard as ü goes against that bias and
+/// stays an error.)
+fn u_heard_as_i_by_the_recogniser_alone(expected: &Syllable, heard: &Syllable, ev: &SegmentEvidence) -> bool {
+    expected.final_.medial_class() == Some(MedialClass::Rounded)
+        && heard.final_.medial_class() == Some(MedialClass::Even)
+        && contrast_of(expected, heard) == Some(Contrast::UnroundedRounded)
+        && audio_cues::expected_u_sounded(expected, ev) != Some(Rounding::Unrounded)
+}
+
 /// Combines segment and tone judgements; the worse decides, an error's problem comes first.
 pub fn judge(expected: &Syllable, segments: &SegmentEvidence, tone: &ToneEvidence) -> Judgement {
     let (sv, segment_score, heard, seg_problem) = judge_segments(expected, segments);
     // In a noisy recording the cues that tell close neighbours apart (a breath, a hiss, rounded
     // lips, a nasal murmur) are the first to drown: a slip to a neighbour is only doubt there.
-    // (Another syllable altogether, or one missing, still is an error.)
+    // (Another syllable altogether, or one missing, still is an error.) So is an ü the
+    // recogniser alone heard as i.
     let slip = seg_problem.as_ref().is_some_and(|p| matches!(p.kind, ProblemKind::Initial | ProblemKind::Final));
-    let (sv, segment_score) = if segments.noisy && slip && sv == Verdict::Error {
+    let only_doubt =
+        (segments.noisy && slip) || heard.is_some_and(|h| u_heard_as_i_by_the_recogniser_alone(expected, &h, segments));
+    let (sv, segment_score) = if only_doubt && sv == Verdict::Error {
         (Verdict::Defect, segment_score.clamp(DEFECT_BAND.0, DEFECT_BAND.1))
     } else {
         (sv, segment_score)

@@ -122,10 +122,26 @@ fn a_flat_sibilant_whose_hiss_sounded_retroflex_is_a_defect_too() {
 fn an_u_whose_vowel_sounded_clearly_rounded_is_not_convicted_by_a_recogniser_that_heard_i() {
     // 语 of 语法 from a native speaker: the recogniser and the transcript both went for 以.
     let heard = Heard::target("yu3", -2.4).rival("yi3", -1.3).transcript_heard("yi3");
-    assert_eq!(heard.judge(&tone_ok(Tone::Third)).verdict, Verdict::Error);
+    assert_eq!(heard.judge(&tone_ok(Tone::Third)).verdict, Verdict::Defect);
     let j = heard.vowel_sounding(Rounding::Rounded).judge(&tone_ok(Tone::Third));
     assert_eq!(j.verdict, Verdict::Ok, "{j:?}");
     assert!(j.final_ok);
+}
+
+#[test]
+fn an_u_the_recogniser_alone_heard_as_i_is_doubt_and_an_error_only_when_the_vowel_was_as_bright_as_i() {
+    // 圆 from the synthetic voice: recogniser and transcript both went for 言; no vowel measure
+    // is taken inside a ü medial.
+    let heard = Heard::target("yuan2", -5.2).rival("yan2", -0.2).transcript_heard("yan2").said_alone();
+    let j = heard.judge(&tone_ok(Tone::Second));
+    assert_eq!(j.verdict, Verdict::Defect, "{j:?}");
+    assert_problem(&j, ProblemKind::Final, "üan", "ian", "i_ü");
+    // A bare ü whose vowel was as bright as the speaker's own i: both agree on the slip.
+    let j = Heard::target("yu2", -5.2).rival("yi2", -1.5).vowel_sounding(Rounding::Unrounded).said_alone();
+    assert_eq!(j.judge(&tone_ok(Tone::Second)).verdict, Verdict::Error);
+    // The other way round, an i the recogniser heard as ü, goes against its bias: an error.
+    let j = Heard::target("xi2", -5.2).rival("xu2", -0.5).transcript_heard("xu2").judge(&tone_ok(Tone::Second));
+    assert_eq!(j.verdict, Verdict::Error);
 }
 
 #[test]
