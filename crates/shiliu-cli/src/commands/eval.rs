@@ -14,7 +14,7 @@ use shiliu_speech::result::{ProblemKind, ScoreResult, Verdict};
 
 mod altered;
 mod contrasts;
-mod manifest;
+pub(crate) mod manifest;
 use altered::{MISREAD, OMITTED, OTHER_TEXT, READ_ON, Texts};
 use manifest::Row;
 

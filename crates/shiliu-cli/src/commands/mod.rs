@@ -4,6 +4,7 @@ pub mod class;
 pub mod db;
 pub mod device;
 pub mod eval;
+mod labelled_set;
 pub mod model;
 pub mod pack;
 pub mod report;

@@ -49,6 +49,19 @@ pub enum PackCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Plan a labelled test set from a pack folder's syllables, words and sentences: each once
+    /// as written and once with one syllable changed (initial, final or tone), as a corpus
+    /// manifest for scripts/synth-labelled-set.py to record and `shiliu eval` to score.
+    LabelledSet {
+        /// The pack folder (with pack.toml).
+        dir: PathBuf,
+        /// Where to write the manifest.
+        #[arg(long, value_name = "MANIFEST.tsv")]
+        out: PathBuf,
+        /// Which slips are chosen; the same seed always plans the same set.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Trust a publisher's public key (a .pub file) for pack signatures on this PC.
     Trust {
         key: PathBuf,
@@ -59,7 +72,7 @@ pub enum PackCommand {
 }
 
 /// Keeps the stable error code visible, so a volunteer can report exactly what went wrong.
-fn coded(e: LessonError) -> anyhow::Error {
+pub(crate) fn coded(e: LessonError) -> anyhow::Error {
     anyhow!("{e} [{}]", e.code())
 }
 
@@ -73,6 +86,7 @@ pub fn run(cmd: PackCommand, data: &DataDir) -> Result<()> {
             Ok(())
         }
         PackCommand::Build { src, out, key } => build(&src, &out, &key),
+        PackCommand::LabelledSet { dir, out, seed } => super::labelled_set::write(&dir, &out, seed),
         PackCommand::Verify { file } => {
             let trusted = shiliu_lessons::trusted_keys(data).map_err(coded)?;
             let v = shiliu_lessons::verify_pack(&file, &trusted, &Limits::default()).map_err(coded)?;
