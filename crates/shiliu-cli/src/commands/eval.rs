@@ -79,7 +79,7 @@ pub struct EvalArgs {
 }
 
 /// What a target is, by its number of syllables.
-fn kind_of(syllables: usize) -> &'static str {
+pub(crate) fn kind_of(syllables: usize) -> &'static str {
     match syllables {
         1 => "syllable",
         2..=4 => "word",

@@ -135,12 +135,7 @@ pub(crate) fn to_tsv(rows: &[Planned]) -> String {
         "file\ttarget_hanzi\ttarget_pinyin\ttarget_surface_pinyin\tspoken_pinyin\tlabel\terror_index\tvariant\tnotes\n",
     );
     for r in rows {
-        let kind = match r.surface.len() {
-            1 => "syllable",
-            2..=4 => "word",
-            _ => "sentence",
-        };
-        let mut notes = format!("kind={kind}; item={}", r.item);
+        let mut notes = format!("kind={}; item={}", super::eval::kind_of(r.surface.len()), r.item);
         if let Some(i) = r.error_index {
             let (from, to) = (r.surface[i].to_numbered(), r.spoken[i].to_numbered());
             notes.push_str(&format!("; error at syllable {i}: {from}->{to}"));
