@@ -135,22 +135,24 @@ impl Expected {
     /// A contrast is another text the recording is compared with (老鼠 for 老师), or the
     /// target's own characters read another way (东西 dong1 xi1 for dong1 xi5): it needs Chinese
     /// characters to be read, pinyin that fits them if it has any, and it must not read as the
-    /// target does, or it would compare nothing.
-    pub fn check_contrasts(&self, contrasts: &[Contrast]) -> Result<(), ExpectedError> {
+    /// target does, or it would compare nothing. Gives each contrast's surface syllables.
+    pub fn check_contrasts(&self, contrasts: &[Contrast]) -> Result<Vec<Vec<Syllable>>, ExpectedError> {
         let target: String = self.chars.iter().collect();
         let own: Vec<Syllable> = self.syllables.iter().map(|s| s.syllable()).collect();
+        let mut readings = Vec::with_capacity(contrasts.len());
         for c in contrasts {
             let chars: String = fast2s::convert(&c.text).chars().filter(|ch| is_hanzi(*ch)).collect();
             if chars.is_empty() {
                 return Err(ExpectedError::ContrastNotChinese(c.text.clone()));
             }
-            let read = Expected::new(&c.text, c.pinyin.as_deref())?;
-            let same_reading = read.syllables.iter().map(|s| s.syllable()).eq(own.iter().copied());
-            if chars == target && (c.pinyin.is_none() || same_reading) {
+            let read: Vec<Syllable> =
+                Expected::new(&c.text, c.pinyin.as_deref())?.syllables.iter().map(|s| s.syllable()).collect();
+            if chars == target && (c.pinyin.is_none() || read == own) {
                 return Err(ExpectedError::ContrastIsTarget(c.text.clone()));
             }
+            readings.push(read);
         }
-        Ok(())
+        Ok(readings)
     }
 }
 

@@ -101,7 +101,8 @@ impl Scorer {
         let started = Instant::now();
         let expected =
             Expected::new(&request.text, request.pinyin.as_deref()).map_err(|e| SpeechError::Target(e.to_string()))?;
-        expected.check_contrasts(&request.contrasts).map_err(|e| SpeechError::Target(e.to_string()))?;
+        let contrast_readings =
+            expected.check_contrasts(&request.contrasts).map_err(|e| SpeechError::Target(e.to_string()))?;
         // A sound card's DC offset and mains hum are no sound: the recogniser and the pitch get
         // the audio without them.
         let (report, cleaned) = quality::assess_and_clean(samples);
@@ -159,7 +160,7 @@ impl Scorer {
             Some(why) => (wrong_text(&expected, why, report, &recognition, prosody.analysis_ms, started), Vec::new()),
             None => combine(&expected, &candidates, &recognised, &prosody, &onsets, &report, offset_ms, started),
         };
-        result.forced_choice = forced_choice(&expected, &request.contrasts, &recognition, &said_there);
+        result.forced_choice = forced_choice(&expected, &contrast_readings, &recognition, &said_there);
         if request.diagnostics {
             result.diagnostics = Some(diagnostics(&expected, &candidates, &recognised, &prosody, &onsets));
         }
@@ -352,32 +353,24 @@ fn combine(
     (result, said_there)
 }
 
-/// The forced choice among the target and its `contrasts`, when there are any: the
+/// The forced choice among the target and its contrasts, when there are any: the
 /// recognition's `choices` hold each text (the target first) with the recogniser's
-/// log-likelihood of it; `said_there` is the evidence at each of the target's syllables (none
-/// when the recording was no reading of the target).
+/// log-likelihood of it, `contrast_readings` each contrast's syllables; `said_there` is the
+/// evidence at each of the target's syllables (none when the recording was no reading of the
+/// target).
 fn forced_choice(
     expected: &Expected,
-    contrasts: &[Contrast],
+    contrast_readings: &[Vec<shiliu_pinyin::Syllable>],
     recognition: &Recognition,
     said_there: &[choice::SaidThere],
 ) -> Option<ForcedChoice> {
     let target: Vec<_> = expected.syllables.iter().map(|s| s.syllable()).collect();
-    let readings = std::iter::once(None).chain(contrasts.iter().map(|c| Some(c.pinyin.as_deref())));
+    let readings = std::iter::once(&target).chain(contrast_readings);
     let options: Vec<choice::Choice> = recognition
         .choices
         .iter()
         .zip(readings)
-        .map(|((text, lp), reading)| choice::Choice {
-            text,
-            lp: *lp,
-            syllables: match reading {
-                None => Some(target.clone()),
-                Some(pinyin) => {
-                    Expected::new(text, pinyin).ok().map(|e| e.syllables.iter().map(|s| s.syllable()).collect())
-                }
-            },
-        })
+        .map(|((text, lp), syllables)| choice::Choice { text, lp: *lp, syllables: syllables.clone() })
         .collect();
     // As reported: a transcript the recogniser looped on (四十四十) counts once.
     let heard = summary::as_reported(&recognition.transcript.text, target.len());

@@ -35,11 +35,11 @@ pub(super) struct SaidThere {
 }
 
 /// One text to choose between: as written, the recogniser's log-likelihood of it, and its
-/// surface syllables (`None` when it cannot be read).
+/// surface syllables.
 pub(super) struct Choice<'a> {
     pub text: &'a str,
     pub lp: f32,
-    pub syllables: Option<Vec<Syllable>>,
+    pub syllables: Vec<Syllable>,
 }
 
 /// Evidence (nats) that a verdict's hearing gives one sound over another: as strong as the
@@ -107,10 +107,9 @@ pub(super) fn forced_choice(
         .iter()
         .enumerate()
         .map(|(i, o)| {
-            let Some(syllables) = o.syllables.as_deref() else { return o.lp - first.lp };
-            let Some(by_syllable) = syllable_log_odds(target, syllables, said) else { return o.lp - first.lp };
+            let Some(by_syllable) = syllable_log_odds(target, &o.syllables, said) else { return o.lp - first.lp };
             let written = i > 0 && !heard.is_empty() && hanzi_in(o.text) == heard;
-            by_syllable + if written { HEARD_NATS * sounds_apart(target, syllables) as f32 } else { 0.0 }
+            by_syllable + if written { HEARD_NATS * sounds_apart(target, &o.syllables) as f32 } else { 0.0 }
         })
         .collect();
     let max = odds.iter().copied().fold(f32::NEG_INFINITY, f32::max);
@@ -120,10 +119,8 @@ pub(super) fn forced_choice(
     let total: f32 = odds.iter().map(|x| (x - max).exp()).sum();
     let shares: Vec<(String, f32)> =
         options.iter().zip(&odds).map(|(o, x)| (o.text.to_owned(), round3((x - max).exp() / total))).collect();
-    let pinyin: Vec<String> = options
-        .iter()
-        .map(|o| o.syllables.iter().flatten().map(|s| s.to_numbered()).collect::<Vec<_>>().join(" "))
-        .collect();
+    let pinyin: Vec<String> =
+        options.iter().map(|o| o.syllables.iter().map(|s| s.to_numbered()).collect::<Vec<_>>().join(" ")).collect();
     let best = (1..odds.len()).fold(0, |best, i| if odds[i] > odds[best] { i } else { best });
     Some(ForcedChoice {
         said: shares[best].0.clone(),
@@ -147,7 +144,7 @@ mod tests {
     }
 
     fn option<'a>(text: &'a str, lp: f32, pinyin: &str) -> Choice<'a> {
-        Choice { text, lp, syllables: Some(syls(pinyin)) }
+        Choice { text, lp, syllables: syls(pinyin) }
     }
 
     /// 东西 read `first`, then read `second`: two readings of the same characters.
