@@ -10,7 +10,7 @@ use std::collections::HashSet;
 
 use anyhow::Result;
 use shiliu_lessons::{ItemKind, Pack};
-use shiliu_pinyin::{Contrast, Syllable, Tone, align_pinyin, confusable_neighbours, is_hanzi, surface};
+use shiliu_pinyin::{Contrast, Syllable, Tone, confusable_neighbours, is_hanzi};
 
 /// What a planned clip says instead of the text, if anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,8 +80,8 @@ pub(crate) fn plan(pack: &Pack, seed: u64) -> Vec<Planned> {
             continue;
         }
         let text: String = item.hanzi.chars().filter(|&c| is_hanzi(c)).collect();
-        let Ok(readings) = align_pinyin(&item.hanzi, &item.pinyin) else { continue };
-        let said = surface(&readings);
+        // As the lesson has it said, with its own surface reading where it gives one.
+        let Ok(said) = item.surface() else { continue };
         // 儿化 merges two characters into one syllable: the synthesiser spells those otherwise.
         if text.is_empty() || said.len() != text.chars().count() || !seen.insert(text.clone()) {
             continue;
