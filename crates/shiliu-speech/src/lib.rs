@@ -34,6 +34,7 @@ pub mod forcing;
 pub mod normalize;
 pub mod result;
 mod scorer;
+mod spare;
 pub mod summary;
 pub mod verdict;
 pub mod vocab;
