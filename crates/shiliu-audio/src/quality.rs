@@ -268,18 +268,7 @@ fn has_voiced_frames(frames: &[&[f32]], is_speech: &[bool]) -> bool {
 /// Highest normalised autocorrelation over pitch lags (60–500 Hz): near 1 for a voiced
 /// frame, low for hiss and hum-free room noise.
 fn periodicity(frame: &[f32]) -> f32 {
-    let energy: f32 = frame.iter().map(|v| v * v).sum();
-    if energy <= 1e-9 {
-        return 0.0;
-    }
-    let r: Vec<f32> = (31..=267)
-        .map(|lag| {
-            let (a, b) = (&frame[..frame.len() - lag], &frame[lag..]);
-            let num: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
-            let den = (a.iter().map(|v| v * v).sum::<f32>() * b.iter().map(|v| v * v).sum::<f32>()).sqrt();
-            if den > 0.0 { num / den } else { 0.0 }
-        })
-        .collect();
+    let Some(r) = lag_correlations(frame) else { return 0.0 };
     // Only a prominent peak counts: low-passed noise correlates at short lags too, but decays
     // without dipping and rising again the way a periodic signal does.
     let mut lowest = f32::MAX;
@@ -293,11 +282,43 @@ fn periodicity(frame: &[f32]) -> f32 {
     best
 }
 
+/// The frame's normalised correlation with itself at each lag from 31 to 267 samples (pitch
+/// 60–516 Hz); `None` for a silent frame.
+fn lag_correlations(frame: &[f32]) -> Option<Vec<f32>> {
+    // energy_before[k]: the energy of frame[..k]. With it each lag's two energies are a
+    // subtraction instead of two more passes over the frame (the quality check runs this on
+    // every quiet frame of a recording). In f64, so that a quiet tail's energy, the total less
+    // a loud start, keeps its precision.
+    let mut energy_before = Vec::with_capacity(frame.len() + 1);
+    energy_before.push(0.0f64);
+    for &v in frame {
+        energy_before.push(energy_before[energy_before.len() - 1] + f64::from(v * v));
+    }
+    let energy = energy_before[frame.len()];
+    if energy <= 1e-9 {
+        return None;
+    }
+    let r = (31..=267)
+        .map(|lag| {
+            let (a, b) = (&frame[..frame.len() - lag], &frame[lag..]);
+            let num: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+            let (energy_a, energy_b) = (energy_before[frame.len() - lag], energy - energy_before[lag]);
+            let den = (energy_a * energy_b).max(0.0).sqrt() as f32;
+            if den > 0.0 { num / den } else { 0.0 }
+        })
+        .collect();
+    Some(r)
+}
+
 /// Mean power of the longest steady run of aperiodic non-speech frames (levels within 6 dB of
 /// each other), if it is long enough to trust. Digital silence is not noise, and a sustained
 /// quiet vowel (periodic) is speech, not noise.
 fn noise_power(frames: &[&[f32]], levels: &[f32], is_speech: &[bool]) -> Option<f32> {
-    let candidate = |i: usize| !is_speech[i] && levels[i] >= -90.0 && periodicity(frames[i]) < 0.5;
+    // Each frame is looked at once: a run's first frame and the one that ends it are asked
+    // about again below.
+    let candidates: Vec<bool> =
+        (0..frames.len()).map(|i| !is_speech[i] && levels[i] >= -90.0 && periodicity(frames[i]) < 0.5).collect();
+    let candidate = |i: usize| candidates[i];
     let mut best: Option<(usize, usize)> = None;
     let mut i = 0;
     while i < frames.len() {

@@ -160,3 +160,29 @@ fn quiet_audio_is_raised_and_loud_audio_left_alone() {
     normalise_gain(&mut loud);
     assert_eq!(loud, vec![0.9, -0.3]);
 }
+
+#[test]
+fn the_lag_correlations_of_a_voice_fading_out_of_its_frame_are_those_of_the_plain_formula() {
+    // A 200 Hz voice loud in the first half of the frame and 60 dB quieter in the second. The
+    // long lags see only the quiet half, whose energy is the frame's total less the loud start:
+    // that subtraction must keep its precision.
+    let frame: Vec<f32> = (0..320)
+        .map(|i| {
+            let level = if i < 160 { 0.5 } else { 0.0005 };
+            level * (std::f32::consts::TAU * 200.0 * i as f32 / 16_000.0).sin()
+        })
+        .collect();
+    let plain = |lag: usize| {
+        let (a, b) = (&frame[..frame.len() - lag], &frame[lag..]);
+        let num: f64 = a.iter().zip(b).map(|(x, y)| f64::from(x * y)).sum();
+        let energy = |v: &[f32]| v.iter().map(|x| f64::from(x * x)).sum::<f64>();
+        (num / (energy(a) * energy(b)).sqrt()) as f32
+    };
+    let r = lag_correlations(&frame).unwrap();
+    for (k, lag) in (31..=267).enumerate() {
+        assert!((r[k] - plain(lag)).abs() < 1e-3, "lag {lag}: {} vs {}", r[k], plain(lag));
+    }
+    // Three periods in, only the quiet half is compared with itself: a clean voice.
+    assert!(r[240 - 31] > 0.99, "{}", r[240 - 31]);
+    assert!(lag_correlations(&[0.0; 320]).is_none(), "silence has no correlation");
+}
