@@ -115,10 +115,18 @@ struct StateModel<'a> {
     /// Tokens already in the decoder's cache from position 0: free transcription decoded the
     /// same prompt first, and later feeds only ever write after it.
     cached_prefix: &'a [TokenId],
+    /// What follows the cached prompt, once worked out: the walk and every forced-choice text
+    /// start there. (Whatever a later feed left after the prompt, the next feed after it
+    /// removes before writing.)
+    after_prefix: Option<Vec<f32>>,
 }
 
 impl NextTokenModel for StateModel<'_> {
     fn feed(&mut self, tokens: &[TokenId], n_past: usize) -> std::result::Result<Vec<f32>, String> {
+        let is_prefix = n_past == 0 && tokens == self.cached_prefix;
+        if is_prefix && let Some(lp) = &self.after_prefix {
+            return Ok(lp.clone());
+        }
         let (tokens, n_past) = still_to_decode(tokens, n_past, self.cached_prefix);
         let Some((&last, init)) = tokens.split_last() else { return Err("nothing to decode".into()) };
         // whisper.cpp keeps logits only for the last token of a batch, and whisper-rs reads
@@ -130,7 +138,11 @@ impl NextTokenModel for StateModel<'_> {
         let logits = self.state.get_logits().map_err(|e| e.to_string())?;
         let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
         let lse = max + logits.iter().map(|l| (l - max).exp()).sum::<f32>().ln();
-        Ok(logits.iter().map(|l| l - lse).collect())
+        let lp: Vec<f32> = logits.iter().map(|l| l - lse).collect();
+        if is_prefix {
+            self.after_prefix = Some(lp.clone());
+        }
+        Ok(lp)
     }
 }
 
@@ -261,7 +273,12 @@ impl Engine {
         }
         // Free transcription decoded exactly `forcing_prefix` as its prompt (the same prompt text
         // and task tokens), so its cache entries are reused.
-        let mut model = StateModel { state: &mut state, threads: self.threads, cached_prefix: &self.forcing_prefix };
+        let mut model = StateModel {
+            state: &mut state,
+            threads: self.threads,
+            cached_prefix: &self.forcing_prefix,
+            after_prefix: None,
+        };
         let walk = if positions.is_empty() {
             forcing::Walk { positions: Vec::new(), end_after_lp: 0.0 }
         } else {
