@@ -490,39 +490,3 @@ fn a_noisy_recording_is_flagged_but_still_scored() {
     assert_eq!(v["syllables"][0]["verdict"], "defect", "{v}");
     assert!(v["tip"]["zh"].as_str().unwrap().contains("ang"), "{}", v["tip"]);
 }
-
-#[test]
-fn a_clip_scored_after_others_on_the_same_scorer_gets_what_a_fresh_scorer_gives() {
-    // The engine keeps one clip's decoding state for the next: nothing of the earlier clips
-    // (a longer sentence, another target) may show in a later result.
-    let shared = require_shared!();
-    let load = || {
-        let engine = shiliu_speech::Engine::load(&shiliu_tests::test_model(), 2).unwrap();
-        shiliu_speech::Scorer::new(engine)
-    };
-    let request = |text: &str| shiliu_speech::ScoreRequest {
-        text: text.into(),
-        pinyin: None,
-        contrasts: vec![],
-        speaker: None,
-        diagnostics: true,
-    };
-    let audio = |path: &str| shiliu_audio::wav::load_16k_mono(&shared.join(path)).unwrap();
-    let without_timings = |result: &shiliu_speech::result::ScoreResult| {
-        let mut v = serde_json::to_value(result).unwrap();
-        let object = v.as_object_mut().unwrap();
-        object.remove("elapsed_ms");
-        object.remove("timings");
-        v
-    };
-    let word = audio("corpus/wav/words/yt_lao3shi1.wav");
-
-    let fresh = load().score(&word, &request("老师")).unwrap();
-    let used = load();
-    used.score(&audio("corpus/wav/sentences/aishell1_BAC009S0764W0121.wav"), &request("甚至出现交易几乎停滞的情况"))
-        .unwrap();
-    used.score(&audio("corpus/wav/syllables/cw_ma3.wav"), &request("马")).unwrap();
-    let after_others = used.score(&word, &request("老师")).unwrap();
-
-    assert_eq!(without_timings(&after_others), without_timings(&fresh));
-}
