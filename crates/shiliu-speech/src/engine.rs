@@ -70,7 +70,8 @@ pub struct Engine {
     /// [`Spare`]). Making one sets up and first touches buffers for every graph Whisper runs:
     /// a short clip's median latency went from 346 to 290 ms on a slow 2-core PC with it kept.
     /// Each recognition starts it afresh (mel, encoder output and caches are rewritten), so
-    /// nothing of an earlier clip reaches the next result.
+    /// nothing of an earlier clip reaches the next result. One is enough: a class's clips are
+    /// scored in turn (two at once would make a second).
     spare_state: Spare<whisper_rs::WhisperState>,
 }
 
@@ -251,7 +252,7 @@ impl Engine {
     pub fn transcribe(&self, samples: &[f32]) -> Result<Transcript> {
         let (transcript, state) =
             self.run_full(samples, max_tokens_for(samples.len() as f32 / shiliu_audio::SAMPLE_RATE as f32))?;
-        self.keep_state(state);
+        self.spare_state.keep(state);
         Ok(transcript)
     }
 
@@ -292,7 +293,7 @@ impl Engine {
                 forcing::sequence_lp(&mut model, &self.forcing_prefix, &tokens).map_err(SpeechError::Recognition)?;
             choices.push((text.clone(), lp));
         }
-        self.keep_state(state);
+        self.spare_state.keep(state);
         Ok(Recognition {
             recognise: transcript.elapsed,
             forcing: started.elapsed(),
@@ -317,7 +318,7 @@ impl Engine {
         params.set_temperature_inc(0.0);
         state.full(params, samples).map_err(|e| SpeechError::Recognition(e.to_string()))?;
         let elapsed = started.elapsed();
-        self.keep_state(state);
+        self.spare_state.keep(state);
         Ok(elapsed)
     }
 
@@ -327,11 +328,6 @@ impl Engine {
             Some(state) => Ok(state),
             None => self.ctx.create_state().map_err(|e| SpeechError::Recognition(e.to_string())),
         }
-    }
-
-    /// Keeps a finished clip's state for the next one (one is enough: clips are scored in turn).
-    fn keep_state(&self, state: whisper_rs::WhisperState) {
-        self.spare_state.keep(state);
     }
 
     fn run_full(&self, samples: &[f32], max_tokens: usize) -> Result<(Transcript, whisper_rs::WhisperState)> {
