@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::{Duration, Instant};
 
 /// How long an unused spare is kept: a class practising takes turns well within it.
-pub const KEEP_IDLE_FOR: Duration = Duration::from_secs(60);
+const KEEP_IDLE_FOR: Duration = Duration::from_secs(60);
 /// How often the keeper looks for a spare that has been idle too long.
 const CHECK_EVERY: Duration = Duration::from_secs(10);
 
@@ -59,12 +59,6 @@ impl<T: Send + 'static> Spare<T> {
                 }
             }
         });
-    }
-}
-
-impl<T> Default for Spare<T> {
-    fn default() -> Self {
-        Spare::new()
     }
 }
 
