@@ -87,6 +87,25 @@ fn eval_prints_the_accuracy_tables_for_a_manifest() {
 }
 
 #[test]
+fn eval_prints_how_often_tones_in_context_are_heard_as_expected() {
+    let shared = require_shared!();
+    let out = run(shiliu(data_dir_with_model())
+        .arg("eval")
+        .arg(shared.join("corpus/manifest.tsv"))
+        .args(["--only", "yt_lao3shi1"]));
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let table = text
+        .split("\n\n")
+        .find(|t| t.starts_with("Tone heard vs tone expected, full tones of correct words"))
+        .unwrap_or_else(|| panic!("no table of tones in context:\n{text}"));
+    // 老师: a third and a first tone, each counted once, in its own row.
+    let rows: Vec<&str> = table.lines().filter(|l| l.trim_start().starts_with("tone ")).collect();
+    assert_eq!(rows.len(), 2, "{table}");
+    assert!(table.contains("/2)"), "{table}");
+}
+
+#[test]
 fn eval_can_hear_the_corpus_through_a_worse_channel_and_refuses_an_unknown_one() {
     let shared = require_shared!();
     let manifest = shared.join("corpus/manifest.tsv");

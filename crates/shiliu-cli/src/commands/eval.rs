@@ -104,6 +104,43 @@ fn tone_digits(pinyin: &str) -> Vec<u8> {
         .collect()
 }
 
+/// Tones heard against tones said, one count per syllable: a row per tone said (1–4, neutral),
+/// a column per tone heard (1–4, neutral) and one for a syllable whose pitch could not be judged.
+#[derive(Debug, Default, PartialEq)]
+struct ToneConfusion([[usize; 6]; 5]);
+
+impl ToneConfusion {
+    fn add(&mut self, said: u8, heard: Option<u8>) {
+        if let 1..=5 = said {
+            let column = heard.filter(|t| (1..=5).contains(t)).map_or(5, |t| t as usize - 1);
+            self.0[said as usize - 1][column] += 1;
+        }
+    }
+
+    /// Syllables heard with the tone said, and syllables whose tone was judged at all.
+    fn agreement(&self) -> (usize, usize) {
+        let right = (0..5).map(|t| self.0[t][t]).sum();
+        let judged = self.0.iter().map(|row| row[..5].iter().sum::<usize>()).sum();
+        (right, judged)
+    }
+
+    fn print(&self, title: &str) {
+        let unjudged: usize = self.0.iter().map(|row| row[5]).sum();
+        let (right, judged) = self.agreement();
+        if judged + unjudged == 0 {
+            return;
+        }
+        let not_judged = if unjudged > 0 { format!("; {unjudged} too faint to judge") } else { String::new() };
+        println!("\n{title}: {:.1} % ({right}/{judged}){not_judged}", 100.0 * right as f32 / judged.max(1) as f32);
+        println!("  said\\heard    1    2    3    4    5    ?");
+        for (t, row) in self.0.iter().enumerate() {
+            if row.iter().sum::<usize>() > 0 {
+                println!("  tone {}    {}", t + 1, row.iter().map(|n| format!("{n:>4}")).collect::<Vec<_>>().join(" "));
+            }
+        }
+    }
+}
+
 fn percentile(sorted: &[f32], p: f32) -> f32 {
     if sorted.is_empty() {
         return f32::NAN;
@@ -137,7 +174,9 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
     let mut out = args.results.as_ref().map(std::fs::File::create).transpose()?;
 
     // Tallies.
-    let mut tone_confusion = [[0usize; 6]; 5];
+    let mut tone_confusion = ToneConfusion::default();
+    // Full tones of correct words and sentences: heard against expected (after sandhi).
+    let mut tones_in_context: BTreeMap<&'static str, ToneConfusion> = BTreeMap::new();
     let (mut err_total, mut err_flagged, mut err_kind_right) = (0usize, 0usize, 0usize);
     let mut by_type: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
     let (mut clean_correct, mut clean_correct_error, mut clean_correct_defect) = (0usize, 0usize, 0usize);
@@ -212,8 +251,7 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
         let said = tone_digits(said_pinyin);
         let scored_against_the_target = !matches!(row.label.as_deref(), Some(OTHER_TEXT | READ_ON));
         if r.syllables.len() == 1 && said.len() == 1 && scored_against_the_target {
-            let heard = r.syllables[0].tone_heard.map_or(5, |t| t as usize - 1);
-            tone_confusion[said[0] as usize - 1][heard] += 1;
+            tone_confusion.add(said[0], r.syllables[0].tone_heard);
         }
         let kind = kind_of(r.syllables.len());
         if let Some(c) = &row.contrast {
@@ -236,6 +274,13 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
                     t.0 += r.syllables.len();
                     t.1 += r.syllables.iter().filter(|s| s.verdict == Verdict::Defect).count();
                     t.2 += r.syllables.iter().filter(|s| s.verdict == Verdict::Error).count();
+                    if r.syllables.len() > 1 {
+                        let tones = tones_in_context.entry(kind).or_default();
+                        // A neutral syllable is never judged wrong from its pitch (see the verdicts).
+                        for s in r.syllables.iter().filter(|s| s.tone_expected != 5) {
+                            tones.add(s.tone_expected, s.tone_heard);
+                        }
+                    }
                 }
                 if row.variant == "clean" {
                     clean_correct += 1;
@@ -278,19 +323,9 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
         args.channel.name(),
         texts.described()
     );
-    let tone_n: usize = tone_confusion.iter().flatten().sum();
-    if tone_n > 0 {
-        let right: usize = (0..5).map(|t| tone_confusion[t][t]).sum();
-        println!(
-            "\nTone heard vs tone said, isolated syllables: {:.1} % ({right}/{tone_n})",
-            100.0 * right as f32 / tone_n as f32
-        );
-        println!("  said\\heard    1    2    3    4    5    ?");
-        for (t, row) in tone_confusion.iter().enumerate() {
-            if row.iter().sum::<usize>() > 0 {
-                println!("  tone {}    {}", t + 1, row.iter().map(|n| format!("{n:>4}")).collect::<Vec<_>>().join(" "));
-            }
-        }
+    tone_confusion.print("Tone heard vs tone said, isolated syllables");
+    for (kind, tones) in &tones_in_context {
+        tones.print(&format!("Tone heard vs tone expected, full tones of correct {kind}s (in context)"));
     }
     if err_total > 0 {
         println!(
@@ -396,4 +431,32 @@ pub fn run(args: EvalArgs, data: &DataDir) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ToneConfusion;
+
+    #[test]
+    fn tones_heard_are_counted_against_tones_said_and_unjudged_ones_apart() {
+        let mut c = ToneConfusion::default();
+        c.add(4, Some(4));
+        c.add(4, Some(1));
+        c.add(2, Some(2));
+        c.add(3, None);
+        assert_eq!(c.0[3][3], 1);
+        assert_eq!(c.0[3][0], 1);
+        assert_eq!(c.0[2][5], 1, "a tone too faint to judge goes in the last column");
+        assert_eq!(c.agreement(), (2, 3), "two of the three judged were heard as said");
+    }
+
+    #[test]
+    fn a_tone_number_outside_one_to_five_is_not_counted() {
+        let mut c = ToneConfusion::default();
+        c.add(0, Some(1));
+        c.add(6, Some(1));
+        c.add(1, Some(9));
+        assert_eq!(c.agreement(), (0, 0));
+        assert_eq!(c.0[0][5], 1, "a heard tone out of range is no judgement");
+    }
 }
