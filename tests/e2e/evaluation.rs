@@ -3,15 +3,17 @@
 
 use shiliu_tests::{data_dir_with_model, require_shared, run, shiliu};
 
+/// What `shiliu eval MANIFEST ARGS…` prints, once it has succeeded.
+fn eval_output(manifest: &std::path::Path, args: &[&str]) -> String {
+    let out = run(shiliu(data_dir_with_model()).arg("eval").arg(manifest).args(args));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// The cells of the table row starting with `row` in `shiliu eval OPTION` over the native
 /// corpus's clips whose path contains `only`, and the whole output.
 fn eval_row(shared: &std::path::Path, option: &str, only: &str, row: &str) -> (Vec<String>, String) {
-    let out = run(shiliu(data_dir_with_model())
-        .arg("eval")
-        .arg(shared.join("corpus/manifest.tsv"))
-        .args([option, "--only", only]));
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = eval_output(&shared.join("corpus/manifest.tsv"), &[option, "--only", only]);
     let line =
         text.lines().find(|l| l.trim_start().starts_with(row)).unwrap_or_else(|| panic!("no {row} row:\n{text}"));
     (line.split_whitespace().map(str::to_owned).collect(), text)
@@ -68,12 +70,7 @@ fn eval_with_wrong_tone_measures_how_often_a_tone_error_in_a_real_voice_is_flagg
 #[test]
 fn eval_prints_the_accuracy_tables_for_a_manifest() {
     let shared = require_shared!();
-    let out = run(shiliu(data_dir_with_model())
-        .arg("eval")
-        .arg(shared.join("corpus-synth/manifest.tsv"))
-        .args(["--only", "a00"]));
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = eval_output(&shared.join("corpus-synth/manifest.tsv"), &["--only", "a00"]);
     for heading in [
         "Tone heard vs tone said",
         "Labelled errors flagged",
@@ -89,12 +86,7 @@ fn eval_prints_the_accuracy_tables_for_a_manifest() {
 #[test]
 fn eval_prints_how_often_tones_in_context_are_heard_as_expected() {
     let shared = require_shared!();
-    let out = run(shiliu(data_dir_with_model())
-        .arg("eval")
-        .arg(shared.join("corpus/manifest.tsv"))
-        .args(["--only", "yt_lao3shi1"]));
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = eval_output(&shared.join("corpus/manifest.tsv"), &["--only", "yt_lao3shi1"]);
     let table = text
         .split("\n\n")
         .find(|t| t.starts_with("Tone heard vs tone expected, full tones of correct words"))
@@ -109,10 +101,7 @@ fn eval_prints_how_often_tones_in_context_are_heard_as_expected() {
 fn eval_can_hear_the_corpus_through_a_worse_channel_and_refuses_an_unknown_one() {
     let shared = require_shared!();
     let manifest = shared.join("corpus/manifest.tsv");
-    let out =
-        run(shiliu(data_dir_with_model()).arg("eval").arg(&manifest).args(["--only", "cw_ma3", "--channel", "phone"]));
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = eval_output(&manifest, &["--only", "cw_ma3", "--channel", "phone"]);
     assert!(text.contains("1 clips") && text.contains("channel: phone"), "{text}");
     assert!(text.contains("Tone heard vs tone said"), "{text}");
     let out = run(shiliu(data_dir_with_model()).arg("eval").arg(&manifest).args(["--channel", "tin-can"]));
@@ -135,9 +124,7 @@ fn eval_names_the_rows_it_could_not_score_and_measures_the_rest() {
         "missing.wav\t老师\tlao3 shi1\t-\t-\t-\t-".to_owned(),
     ];
     std::fs::write(&manifest, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
-    let out = run(shiliu(data_dir_with_model()).arg("eval").arg(&manifest));
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = eval_output(&manifest, &[]);
     assert!(text.contains("1 clips"), "{text}");
     assert!(text.contains("Rows not scored (2)"), "{text}");
     assert!(text.contains("notes.wav: ") && text.contains("missing.wav: "), "{text}");
