@@ -8,6 +8,7 @@ mod classroom_app;
 mod evaluation;
 mod microphone;
 mod model_pipeline;
+mod omissions;
 mod one_scorer_many_clips;
 mod scoring;
 mod sync_screen;

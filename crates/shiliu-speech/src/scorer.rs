@@ -20,8 +20,8 @@ use crate::forcing::PositionEvidence;
 use crate::result::{ForcedChoice, ScoreResult, SyllableDiagnostics, SyllableResult, Timings, Verdict};
 use crate::summary::{self, Judged};
 use crate::verdict::{
-    DEFECT_BAND, ERROR_CEILING, SegmentEvidence, ToneEvidence, heard_after, heard_as_another, judge, repeat_not_said,
-    too_short_for, where_the_recording_ended,
+    DEFECT_BAND, ERROR_CEILING, SegmentEvidence, ToneEvidence, heard_after, heard_as_another, judge, next_heard_here,
+    repeat_not_said, too_short_for, where_the_recording_ended,
 };
 
 mod choice;
@@ -261,6 +261,7 @@ fn combine(
             too_short_for_all,
             after_the_end: ended_at.is_some_and(|e| k >= e),
             after_one_heard_as_another: k > 0 && heard_as_another(alignment.ops[k - 1], forced_at[k - 1]),
+            next_heard_here: next_heard_here(forced, &syl, syllables.get(k + 1)),
             unrelated: strongest_unrelated(&syl, &forced.other_lp),
             noisy,
         };

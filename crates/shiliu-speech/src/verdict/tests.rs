@@ -59,6 +59,7 @@ struct Heard {
     too_short_for_all: bool,
     after_the_end: bool,
     after_one_heard_as_another: bool,
+    next_heard_here: bool,
     unrelated: Option<(Syllable, f32)>,
     noisy: bool,
 }
@@ -81,6 +82,7 @@ impl Heard {
             too_short_for_all: false,
             after_the_end: false,
             after_one_heard_as_another: false,
+            next_heard_here: false,
             unrelated: None,
             noisy: false,
         }
@@ -114,6 +116,11 @@ impl Heard {
 
     fn after_a_syllable_heard_as_another(mut self) -> Heard {
         self.after_one_heard_as_another = true;
+        self
+    }
+
+    fn where_the_next_syllable_is_wanted(mut self) -> Heard {
+        self.next_heard_here = true;
         self
     }
 
@@ -178,6 +185,7 @@ impl Heard {
             too_short_for_all: self.too_short_for_all,
             after_the_end: self.after_the_end,
             after_one_heard_as_another: self.after_one_heard_as_another,
+            next_heard_here: self.next_heard_here,
             unrelated: self.unrelated,
             noisy: self.noisy,
         };

@@ -105,3 +105,43 @@ fn a_syllable_after_the_recording_ended_is_omitted_whatever_the_transcript_made_
     assert_eq!(j.verdict, Verdict::Error);
     assert_eq!(j.problem.unwrap().kind, ProblemKind::Omitted);
 }
+
+fn wanting(top: char, lp: f32) -> PositionEvidence {
+    PositionEvidence {
+        target_lp: lp,
+        group_lp: vec![lp],
+        other_lp: Vec::new(),
+        top: Some((top, -0.5)),
+        end_lp: f32::NEG_INFINITY,
+    }
+}
+
+#[test]
+fn the_recogniser_wanting_the_next_syllable_in_any_tone_is_noticed_but_not_a_repeat_of_this_one() {
+    // 高兴 for 高高兴兴: at the second 高 the recogniser wants 性 (xing4), the next syllable's sound.
+    let (gao, xing) = (syl("gao1"), syl("xing4"));
+    assert!(next_heard_here(&wanting('性', -11.5), &gao, Some(&xing)));
+    assert!(next_heard_here(&wanting('星', -11.5), &gao, Some(&xing)), "in any tone");
+    assert!(!next_heard_here(&wanting('好', -11.5), &gao, Some(&xing)), "another syllable altogether");
+    assert!(!next_heard_here(&wanting('性', -11.5), &gao, None), "the last syllable has no next one");
+    assert!(!next_heard_here(&wanting('高', -0.1), &gao, Some(&gao)), "a repeat wanted is this syllable too");
+}
+
+#[test]
+fn a_syllable_skipped_for_the_next_is_omitted_only_when_the_recogniser_finds_it_unlikely() {
+    let skipped = Heard::target("gao1", -11.5).every_rival_at(-12.0).where_the_next_syllable_is_wanted();
+    let j = skipped.judge(&tone_ok(Tone::First));
+    assert_eq!(j.verdict, Verdict::Error);
+    assert_eq!(j.problem.unwrap().kind, ProblemKind::Omitted);
+    // Said, the doubled syllable is likely however much the recogniser looks ahead.
+    let said = Heard::target("gao1", -2.7).where_the_next_syllable_is_wanted();
+    assert_ne!(said.judge(&tone_ok(Tone::First)).problem.map(|p| p.kind), Some(ProblemKind::Omitted));
+    // The transcript hearing another syllable there says something was said: a misread.
+    let misread = Heard::target("gao1", -11.5).every_rival_at(-12.0).where_the_next_syllable_is_wanted();
+    let j = misread.transcript_heard("ma1").judge(&tone_ok(Tone::First));
+    assert_ne!(j.problem.map(|p| p.kind), Some(ProblemKind::Omitted));
+    // A lone syllable has no next one to skip to.
+    let mut alone = Heard::target("gao1", -11.5).every_rival_at(-12.0).where_the_next_syllable_is_wanted();
+    alone.alone = true;
+    assert_ne!(alone.judge(&tone_ok(Tone::First)).problem.map(|p| p.kind), Some(ProblemKind::Omitted));
+}
