@@ -106,7 +106,7 @@ fn tone_digits(pinyin: &str) -> Vec<u8> {
 
 /// Tones heard against tones said, one count per syllable: a row per tone said (1–4, neutral),
 /// a column per tone heard (1–4, neutral) and one for a syllable whose pitch could not be judged.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Default)]
 struct ToneConfusion([[usize; 6]; 5]);
 
 impl ToneConfusion {
