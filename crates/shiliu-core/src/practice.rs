@@ -67,6 +67,14 @@ impl Practice {
         slot.take();
         let options = RecordOptions { device, max_duration: Duration::from_secs(30), ..RecordOptions::default() };
         *slot = Some(Recorder::start(options, on_event)?);
+        // After a pause the recogniser has given its decoding state back; making a new one
+        // while the student speaks keeps that cost out of the wait for feedback.
+        if let ScorerSlot::Ready(scorer) = &*self.scorer.lock().expect("scorer lock")
+            && !scorer.engine().is_warm()
+        {
+            let scorer = scorer.clone();
+            let _ = std::thread::Builder::new().name("shiliu-warm-up".into()).spawn(move || scorer.engine().warm_up());
+        }
         Ok(())
     }
 

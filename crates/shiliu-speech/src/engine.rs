@@ -248,6 +248,27 @@ impl Engine {
         self.threads
     }
 
+    /// Runs one short recognition on a made-up voice, so that the first real clip finds a
+    /// decoding state ready and its buffers touched. Call it at start-up off the UI thread, or
+    /// when a recording starts after a long pause (the spare state is given up when idle).
+    /// Does nothing when a spare state is already waiting.
+    pub fn warm_up(&self) {
+        if self.is_warm() {
+            return;
+        }
+        let request = ForcingRequest {
+            positions: vec![ForcedChar { ch: '你', groups: vec![vec!['你', '泥']], others: Vec::new() }],
+            choices: Vec::new(),
+        };
+        // A failed warm-up only means the first clip makes its own state.
+        let _ = self.recognise(&warm_up_voice(), &request);
+    }
+
+    /// Whether a decoding state is ready for the next clip (see [`Engine::warm_up`]).
+    pub fn is_warm(&self) -> bool {
+        self.spare_state.is_kept()
+    }
+
     /// Transcribes 16 kHz mono audio (at most 30 s) as Mandarin.
     pub fn transcribe(&self, samples: &[f32]) -> Result<Transcript> {
         let (transcript, state) =
@@ -378,6 +399,18 @@ impl Engine {
         };
         Ok((transcript, state))
     }
+}
+
+/// Half a second of a quiet vowel-like buzz (a 180 Hz voice with a few harmonics) between
+/// short silences: enough for the encoder and decoder to run every graph a clip needs.
+fn warm_up_voice() -> Vec<f32> {
+    let rate = shiliu_audio::SAMPLE_RATE as usize;
+    let silence = vec![0.0f32; rate / 5];
+    let voice = (0..rate / 2).map(|i| {
+        let t = i as f32 / rate as f32;
+        (1..=4).map(|h| 0.05 / h as f32 * (std::f32::consts::TAU * 180.0 * h as f32 * t).sin()).sum::<f32>()
+    });
+    silence.iter().copied().chain(voice).chain(silence.iter().copied()).collect()
 }
 
 /// The recogniser sometimes writes out its own prompt instead of the speech, mostly for a

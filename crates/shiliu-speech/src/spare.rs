@@ -31,6 +31,11 @@ impl<T> Spare<T> {
         self.lock().item.take()
     }
 
+    /// Whether a spare is waiting.
+    pub fn is_kept(&self) -> bool {
+        self.lock().item.is_some()
+    }
+
     /// Keeps `item` for the next [`Spare::take`] (replacing any other spare).
     pub fn keep(&self, item: T) {
         let mut slot = self.lock();
@@ -87,7 +92,9 @@ mod tests {
         let spare = Spare::new();
         assert_eq!(spare.take(), None::<u32>);
         spare.keep(7);
+        assert!(spare.is_kept());
         assert_eq!(spare.take(), Some(7));
+        assert!(!spare.is_kept());
         assert_eq!(spare.take(), None);
     }
 
