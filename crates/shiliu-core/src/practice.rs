@@ -67,8 +67,9 @@ impl Practice {
         slot.take();
         let options = RecordOptions { device, max_duration: Duration::from_secs(30), ..RecordOptions::default() };
         *slot = Some(Recorder::start(options, on_event)?);
-        // After a pause the recogniser has given its decoding state back; making a new one
-        // while the student speaks keeps that cost out of the wait for feedback.
+        // Whisper's decoding state is made while the student speaks, not after: on the first
+        // attempt, and after a pause (when the kept one has been given back). Not at start-up,
+        // where it would slow the first screen.
         if let ScorerSlot::Ready(scorer) = &*self.scorer.lock().expect("scorer lock")
             && !scorer.engine().is_warm()
         {

@@ -249,9 +249,10 @@ impl Engine {
     }
 
     /// Runs one short recognition on a made-up voice, so that the first real clip finds a
-    /// decoding state ready and its buffers touched. Call it at start-up off the UI thread, or
-    /// when a recording starts after a long pause (the spare state is given up when idle).
-    /// Does nothing when a spare state is already waiting.
+    /// decoding state ready and its buffers touched (about 250 ms of work on two cores). Call
+    /// it off the UI thread before a clip is due: when a recording starts (the spare state is
+    /// given up when idle), or after loading for a one-off run. Does nothing when a spare state
+    /// is already waiting.
     pub fn warm_up(&self) {
         if self.is_warm() {
             return;
