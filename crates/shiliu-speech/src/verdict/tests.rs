@@ -217,7 +217,7 @@ fn in_a_noisy_recording_a_slip_to_a_neighbour_is_only_doubt_but_another_syllable
     assert_problem(&j, ProblemKind::Initial, "n", "l", "n_l");
     let j = Heard::target("shu1", -9.0)
         .said_alone()
-        .strongest_unrelated("ba1", -1.5)
+        .strongest_unrelated("ba1", 0.5)
         .in_a_noisy_recording()
         .judge(&tone_ok(Tone::First));
     assert_eq!(j.verdict, Verdict::Error);
@@ -332,14 +332,22 @@ fn no_one_reads_twelve_syllables_in_seven_tenths_of_a_second() {
 
 #[test]
 fn a_confidently_wrong_tone_is_an_error_and_names_both_tones() {
-    let mut tone = tone_ok(Tone::Second);
-    tone.expected = Tone::Third;
-    tone.fit = Some(20.0);
-    let j = Heard::target("ma3", -0.2).judge(&tone);
+    let tone = |p_expected: f32| ToneEvidence {
+        expected: Tone::Third,
+        heard: Some(Tone::Second),
+        probs: [0.0, 1.0 - p_expected, p_expected, 0.0, 0.0],
+        fit: Some(20.0),
+        ..tone_ok(Tone::Third)
+    };
+    let j = Heard::target("ma3", -0.2).judge(&tone(0.002));
     assert_eq!(j.verdict, Verdict::Error);
     let p = j.problem.unwrap();
     assert_eq!((p.kind, p.expected.as_str(), p.heard.as_deref()), (ProblemKind::Tone, "3", Some("2")));
     assert!(j.initial_ok && j.final_ok);
+    // A lone tone the classifier gives 1 chance in 20 is doubt, not an error.
+    let j = Heard::target("ma3", -0.2).judge(&tone(0.05));
+    assert_eq!(j.verdict, Verdict::Defect);
+    assert_eq!(j.problem.unwrap().kind, ProblemKind::Tone);
 }
 
 #[test]
@@ -348,7 +356,7 @@ fn a_lone_syllable_from_a_voice_not_heard_before_is_never_a_tone_error() {
     let tone = ToneEvidence {
         expected: Tone::Third,
         heard: Some(Tone::Fourth),
-        probs: [0.0, 0.0, 0.03, 0.97, 0.0],
+        probs: [0.0, 0.0, 0.003, 0.997, 0.0],
         fit: Some(20.0),
         connected: false,
         register_known: false,

@@ -6,7 +6,7 @@ use super::*;
 #[test]
 fn a_lone_syllable_heard_as_another_syllable_altogether_is_misread() {
     // 书 said as 八: no candidate of shu is near, but the whole inventory puts ba far ahead.
-    let j = Heard::target("shu1", -9.0).said_alone().strongest_unrelated("ba1", -1.5).judge(&tone_ok(Tone::First));
+    let j = Heard::target("shu1", -10.5).said_alone().strongest_unrelated("ba1", -1.0).judge(&tone_ok(Tone::First));
     assert_eq!(j.verdict, Verdict::Error);
     assert_eq!(j.heard, Some(syl("ba1")));
     let p = j.problem.unwrap();
@@ -26,6 +26,9 @@ fn a_lone_syllable_heard_as_another_syllable_altogether_is_misread() {
         .judge(&tone_ok(Tone::Second));
     assert_eq!(j.verdict, Verdict::Defect);
     assert_eq!(j.problem.unwrap().heard.as_deref(), Some("da"));
+    // So is 8 nats, where a synthetic voice's rare syllables said right still fall (俩 as ni).
+    let j = Heard::target("lia3", -9.0).said_alone().strongest_unrelated("ni3", -1.0).judge(&tone_ok(Tone::Third));
+    assert_eq!(j.verdict, Verdict::Defect);
     // A near rival close behind the target names the slip instead.
     let j = Heard::target("pao2", -8.8)
         .every_rival_at(-14.0)
