@@ -231,6 +231,19 @@ fn a_back_nasal_for_a_front_one_is_a_final_error() {
 }
 
 #[test]
+fn a_tone_heard_wrong_with_some_certainty_is_named_before_an_equally_doubtful_sound() {
+    let doubtful_sound = || Heard::target("chi1", -4.0).rival("ci1", -5.5);
+    let j = doubtful_sound().judge(&connected_tone(Tone::First, Tone::Third, [0.06, 0.02, 0.9, 0.02, 0.0], 50.0));
+    assert_eq!(j.verdict, Verdict::Defect);
+    assert_eq!(j.problem.unwrap().kind, ProblemKind::Tone);
+    assert!(!j.tone_ok);
+    // A tone the pitch is less sure of leaves the sound named.
+    let j = doubtful_sound().judge(&connected_tone(Tone::First, Tone::Third, [0.15, 0.02, 0.81, 0.02, 0.0], 50.0));
+    assert_eq!(j.verdict, Verdict::Defect);
+    assert_ne!(j.problem.unwrap().kind, ProblemKind::Tone);
+}
+
+#[test]
 fn a_doubtful_target_without_a_clear_rival_is_only_a_defect() {
     let j = Heard::target("chi1", -4.0).rival("ci1", -5.5).judge(&tone_ok(Tone::First));
     assert_eq!(j.verdict, Verdict::Defect);
