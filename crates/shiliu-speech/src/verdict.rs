@@ -89,6 +89,13 @@ pub struct ToneEvidence {
     pub reverberant: bool,
 }
 
+impl ToneEvidence {
+    /// The classifier's probability of `tone`.
+    fn prob_of(&self, tone: Tone) -> f32 {
+        self.probs[tone.number() as usize - 1]
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Judgement {
     pub verdict: Verdict,
@@ -372,8 +379,8 @@ fn judge_tone(t: &ToneEvidence) -> (Verdict, Option<f32>, Option<Problem>) {
     if t.expected == Tone::Neutral || heard == t.expected {
         return (Verdict::Ok, Some(fit.max(OK_FLOOR)), None);
     }
-    let p_expected = t.probs[t.expected.number() as usize - 1];
-    let p_heard = t.probs[heard.number() as usize - 1];
+    let p_expected = t.prob_of(t.expected);
+    let p_heard = t.prob_of(heard);
     // In connected speech tones are compressed and coloured by their neighbours, and the pitch
     // classifier is much less sure of itself: only near-certainty makes an error there, and a
     // defect needs the expected tone below 1 in 5 (at 0.3, 32 % of the native syllables in words
@@ -443,7 +450,7 @@ pub fn judge(expected: &Syllable, segments: &SegmentEvidence, tone: &ToneEvidenc
     // Where both are flagged alike, a tone the pitch is fairly sure of comes first: a changed
     // tone makes the recogniser expect another word, so its doubt about the sounds often
     // follows from the tone (菜 cai4 said cai1 was heard as chai; 去 qu4 said qu2 as qi2).
-    let tone_first = tv > sv || (tv == sv && tone.probs[tone.expected.number() as usize - 1] < TONE_NAMED_FIRST_BELOW);
+    let tone_first = tv > sv || (tv == sv && tone.prob_of(tone.expected) < TONE_NAMED_FIRST_BELOW);
     let problem = match (seg_problem, tone_problem) {
         (Some(s), Some(t)) => Some(if tone_first { t } else { s }),
         (s, t) => s.or(t),

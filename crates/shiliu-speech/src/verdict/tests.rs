@@ -215,9 +215,9 @@ fn in_a_noisy_recording_a_slip_to_a_neighbour_is_only_doubt_but_another_syllable
     assert_eq!(j.verdict, Verdict::Defect);
     assert!((DEFECT_BAND.0..=DEFECT_BAND.1).contains(&j.segment_score), "{j:?}");
     assert_problem(&j, ProblemKind::Initial, "n", "l", "n_l");
-    let j = Heard::target("shu1", -9.0)
+    let j = Heard::target("shu1", -10.0)
         .said_alone()
-        .strongest_unrelated("ba1", 0.5)
+        .strongest_unrelated("ba1", -0.5)
         .in_a_noisy_recording()
         .judge(&tone_ok(Tone::First));
     assert_eq!(j.verdict, Verdict::Error);
