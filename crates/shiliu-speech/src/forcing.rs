@@ -162,6 +162,28 @@ pub fn force<M: NextTokenModel>(
             last_expanded = Some(t);
         }
 
+        // Advance along the expected character by its own tokens. The path's probability is
+        // exact even for a character spelled in three byte tokens (蝶, 瓮), which one completion
+        // step cannot reach; it is the least the character's probability can be.
+        let mut own_lp = 0.0f32;
+        let mut rest = pos.tokens.as_slice();
+        let mut after_own_tokens: Option<Vec<f32>> = None;
+        if let (Some(first), Some(last)) = (own_first, last_expanded)
+            && first == last
+        {
+            own_lp += lp.get(first as usize).copied().unwrap_or(f32::NEG_INFINITY);
+            after_own_tokens = expansions.get(&first).cloned();
+            n_past += 1;
+            rest = &rest[1..];
+        }
+        for &t in rest {
+            let before = after_own_tokens.as_deref().unwrap_or(&lp);
+            own_lp += before.get(t as usize).copied().unwrap_or(f32::NEG_INFINITY);
+            after_own_tokens = Some(model.feed(&[t], n_past)?);
+            n_past += 1;
+        }
+        let own_path = if pos.tokens.is_empty() { 0.0 } else { own_lp.exp() };
+
         let char_prob = |c: char| -> f32 {
             let mut buf = [0u8; 4];
             let utf8 = c.encode_utf8(&mut buf).as_bytes();
@@ -172,7 +194,7 @@ pub fn force<M: NextTokenModel>(
                     p += lp[t as usize].exp() * mass_starting_with(vocab, next, &utf8[covered..]);
                 }
             }
-            p
+            if c == pos.ch { p.max(own_path) } else { p }
         };
         let mut cache: HashMap<char, f32> = HashMap::new();
         let mut after_own = |c: char| *cache.entry(c).or_insert_with(|| char_prob(c));
@@ -200,22 +222,9 @@ pub fn force<M: NextTokenModel>(
         let end_lp = lp.get(vocab.len()).copied().unwrap_or(f32::NEG_INFINITY);
         out.push(PositionEvidence { target_lp, group_lp, other_lp, top, end_lp });
 
-        // Advance along the expected character, by its own tokens.
         let merged = merged_after(vocab, &lp, pos.ch);
-        let mut own_lp = 0.0f32;
-        let mut rest = pos.tokens.as_slice();
-        if let (Some(first), Some(last)) = (own_first, last_expanded)
-            && first == last
-        {
-            own_lp += lp.get(first as usize).copied().unwrap_or(f32::NEG_INFINITY);
-            lp = expansions.remove(&first).expect("expanded");
-            n_past += 1;
-            rest = &rest[1..];
-        }
-        for &t in rest {
-            own_lp += lp.get(t as usize).copied().unwrap_or(f32::NEG_INFINITY);
-            lp = model.feed(&[t], n_past)?;
-            n_past += 1;
+        if let Some(next) = after_own_tokens {
+            lp = next;
         }
         let merged_total: f32 = merged.values().sum();
         carry = (merged_total > 0.0).then_some(Carry { merged, merged_total, own: own_lp.exp() });
@@ -343,6 +352,24 @@ mod tests {
         assert!((ev[0].group_lp[1].exp() - 0.675).abs() < 0.01);
         // prefix, the fragment (reused to advance), the tail: three calls, not four.
         assert_eq!(m.calls, 3);
+    }
+
+    #[test]
+    fn a_character_spelled_in_three_byte_tokens_has_its_paths_probability() {
+        // 蝶 as three one-byte tokens (0, 1, 2) after "a" (3): 0.8, then 0.5, then 0.9.
+        let mut tokens: Vec<Vec<u8>> = "蝶".bytes().map(|b| vec![b]).collect();
+        tokens.push(b"a".to_vec());
+        let vocab = VocabIndex::new(tokens);
+        let table = HashMap::from([
+            (Some(3), dist_over(4, &[(0, 0.8), (3, 0.2)])),
+            (Some(0), dist_over(4, &[(1, 0.5), (3, 0.5)])),
+            (Some(1), dist_over(4, &[(2, 0.9), (3, 0.1)])),
+        ]);
+        let mut m = TableModel { table, calls: 0 };
+        let pos = Position { ch: '蝶', tokens: vec![0, 1, 2], groups: vec![vec!['蝶']], others: vec![] };
+        let ev = force(&mut m, &vocab, &[3], &[pos]).unwrap().positions;
+        assert!((ev[0].target_lp.exp() - 0.36).abs() < 0.01, "{}", ev[0].target_lp.exp());
+        assert!((ev[0].target_group_lp().exp() - 0.36).abs() < 0.01);
     }
 
     #[test]
