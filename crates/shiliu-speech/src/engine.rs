@@ -7,6 +7,7 @@
 
 use std::ffi::c_void;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
@@ -73,6 +74,9 @@ pub struct Engine {
     /// nothing of an earlier clip reaches the next result. One is enough: a class's clips are
     /// scored in turn (two at once would make a second).
     spare_state: Spare<whisper_rs::WhisperState>,
+    /// A warm-up is running: another (a recording started, cancelled and started again) would
+    /// only make a second state and compete for the cores.
+    warming: AtomicBool,
 }
 
 /// One expected character to walk the decoder along, and the character groups to measure there.
@@ -241,6 +245,7 @@ impl Engine {
             vocab: VocabIndex::new(tokens),
             forcing_prefix,
             spare_state,
+            warming: AtomicBool::new(false),
         })
     }
 
@@ -252,9 +257,9 @@ impl Engine {
     /// decoding state ready and its buffers touched (about 250 ms of work on two cores). Call
     /// it off the UI thread before a clip is due: when a recording starts (the spare state is
     /// given up when idle), or after loading for a one-off run. Does nothing when a spare state
-    /// is already waiting.
+    /// is already waiting or another warm-up is making one.
     pub fn warm_up(&self) {
-        if self.is_warm() {
+        if self.is_warm() || self.warming.swap(true, Ordering::AcqRel) {
             return;
         }
         let request = ForcingRequest {
@@ -263,6 +268,7 @@ impl Engine {
         };
         // A failed warm-up only means the first clip makes its own state.
         let _ = self.recognise(&warm_up_voice(), &request);
+        self.warming.store(false, Ordering::Release);
     }
 
     /// Whether a decoding state is ready for the next clip (see [`Engine::warm_up`]).
