@@ -3,7 +3,11 @@
 //!
 //! Recognition is bounded so no clip can take seconds: the encoder sees only as much context as
 //! the clip needs, the decoder gets a token budget from the clip length, there is no
-//! temperature fallback, and a logits filter ends decoding as soon as the output starts to loop.
+//! temperature fallback, and decoding ends as soon as the output starts to loop.
+//!
+//! whisper.cpp's `whisper_full` is used only to encode the audio and read the prompt (its public
+//! API has no other way to encode with a short audio context); the free transcript is decoded
+//! by [`crate::greedy`] on the same state, after teacher forcing, whose path it reuses.
 
 use std::ffi::c_void;
 use std::path::Path;
@@ -14,6 +18,7 @@ use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextPar
 
 use crate::error::{Result, SpeechError};
 use crate::forcing::{self, NextTokenModel, Position, PositionEvidence};
+use crate::greedy::{self, KnownPath};
 use crate::normalize::{collapse_repetitions, normalize};
 use crate::spare::Spare;
 use crate::vocab::{TokenId, VocabIndex};
@@ -140,10 +145,7 @@ impl NextTokenModel for StateModel<'_> {
             self.state.decode(init, n_past, self.threads).map_err(|e| e.to_string())?;
         }
         self.state.decode(&[last], n_past + init.len(), self.threads).map_err(|e| e.to_string())?;
-        let logits = self.state.get_logits().map_err(|e| e.to_string())?;
-        let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let lse = max + logits.iter().map(|l| (l - max).exp()).sum::<f32>().ln();
-        let lp: Vec<f32> = logits.iter().map(|l| l - lse).collect();
+        let lp = log_softmax(self.state.get_logits().map_err(|e| e.to_string())?);
         if is_prefix {
             self.after_prefix = Some(lp.clone());
         }
@@ -161,55 +163,50 @@ fn still_to_decode<'t>(tokens: &'t [TokenId], n_past: usize, cached: &[TokenId])
     }
 }
 
-/// State the logits filter needs, passed through whisper.cpp as a raw pointer.
-struct LoopGuard {
+/// What the logits filter keeps of `whisper_full`'s first step, passed through whisper.cpp as
+/// a raw pointer.
+struct FirstStep {
     eot: i32,
     n_vocab: usize,
-    triggered: bool,
+    /// Row of the prompt's last token in the state's logits.
+    row: usize,
+    /// The raw logits after the prompt, before any filtering.
+    logits: Vec<f32>,
 }
 
-/// True when the tail of `ids` is one unit repeated: a single token 4 times, or 2–8 tokens
-/// 3 times in a row.
-pub fn is_looping(ids: &[i32]) -> bool {
-    (1..=8usize).any(|unit| {
-        let reps = if unit == 1 { 4 } else { 3 };
-        let n = unit * reps;
-        if ids.len() < n {
-            return false;
-        }
-        let tail = &ids[ids.len() - n..];
-        tail.chunks(unit).all(|c| c == &tail[..unit])
-    })
-}
-
-unsafe extern "C" fn stop_loops(
+/// Ends `whisper_full`'s own decoding at its first step, keeping the logits after the prompt:
+/// it is run only to encode the audio and read the prompt.
+unsafe extern "C" fn end_at_once(
     _ctx: *mut whisper_rs::whisper_rs_sys::whisper_context,
-    _state: *mut whisper_rs::whisper_rs_sys::whisper_state,
-    tokens: *const whisper_rs::whisper_rs_sys::whisper_token_data,
-    n_tokens: std::ffi::c_int,
+    state: *mut whisper_rs::whisper_rs_sys::whisper_state,
+    _tokens: *const whisper_rs::whisper_rs_sys::whisper_token_data,
+    _n_tokens: std::ffi::c_int,
     logits: *mut f32,
     user_data: *mut c_void,
 ) {
-    if user_data.is_null() || logits.is_null() || (tokens.is_null() && n_tokens > 0) {
+    if user_data.is_null() || logits.is_null() || state.is_null() {
         return;
     }
-    // SAFETY: whisper.cpp passes back the LoopGuard we registered for this call to `full`, the
-    // tokens decoded so far and the logits row of the vocabulary's size.
-    let guard = unsafe { &mut *(user_data as *mut LoopGuard) };
-    let ids: Vec<i32> = if n_tokens > 0 {
-        unsafe { std::slice::from_raw_parts(tokens, n_tokens as usize) }.iter().map(|t| t.id).collect()
-    } else {
-        Vec::new()
-    };
-    if is_looping(&ids) {
-        guard.triggered = true;
-        let row = unsafe { std::slice::from_raw_parts_mut(logits, guard.n_vocab) };
-        for (i, l) in row.iter_mut().enumerate() {
-            if i as i32 != guard.eot {
-                *l = f32::NEG_INFINITY;
-            }
-        }
+    // SAFETY: whisper.cpp passes back the FirstStep we registered for this call to `full`, and
+    // a logits row of the vocabulary's size to filter. The state's own logits hold one row per
+    // prompt token, the prompt being exactly the one whose last row `row` names.
+    let first = unsafe { &mut *(user_data as *mut FirstStep) };
+    let raw = unsafe { whisper_rs::whisper_rs_sys::whisper_get_logits_from_state(state) };
+    if !raw.is_null() && first.logits.is_empty() {
+        first.logits =
+            unsafe { std::slice::from_raw_parts(raw.add(first.row * first.n_vocab), first.n_vocab) }.to_vec();
     }
+    let row = unsafe { std::slice::from_raw_parts_mut(logits, first.n_vocab) };
+    for (i, l) in row.iter_mut().enumerate() {
+        *l = if i as i32 == first.eot { 0.0 } else { f32::NEG_INFINITY };
+    }
+}
+
+/// Log-probabilities from logits.
+fn log_softmax(logits: &[f32]) -> Vec<f32> {
+    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let lse = max + logits.iter().map(|l| (l - max).exp()).sum::<f32>().ln();
+    logits.iter().map(|l| l - lse).collect()
 }
 
 impl Engine {
@@ -278,10 +275,7 @@ impl Engine {
 
     /// Transcribes 16 kHz mono audio (at most 30 s) as Mandarin.
     pub fn transcribe(&self, samples: &[f32]) -> Result<Transcript> {
-        let (transcript, state) =
-            self.run_full(samples, max_tokens_for(samples.len() as f32 / shiliu_audio::SAMPLE_RATE as f32))?;
-        self.spare_state.keep(state);
-        Ok(transcript)
+        Ok(self.recognise(samples, &ForcingRequest::default())?.transcript)
     }
 
     /// Recognises a clip once and then, on the same encoded audio, walks the decoder along the
@@ -292,28 +286,57 @@ impl Engine {
             0 => max_tokens_for(secs),
             chars => max_tokens_when_expecting(secs, chars),
         };
-        let (transcript, mut state) = self.run_full(samples, budget)?;
         let started = Instant::now();
+        let (mut state, after_prompt) = self.encode(samples)?;
+        let encoded = started.elapsed();
+
+        let walk_started = Instant::now();
         let mut positions = Vec::with_capacity(request.positions.len());
         for p in &request.positions {
             let tokens =
                 self.ctx.tokenize(&p.ch.to_string(), 8).map_err(|e| SpeechError::Recognition(e.to_string()))?;
             positions.push(Position { ch: p.ch, tokens, groups: p.groups.clone(), others: p.others.clone() });
         }
-        // Free transcription decoded exactly `forcing_prefix` as its prompt (the same prompt text
-        // and task tokens), so its cache entries are reused.
+        // The encoding pass read exactly `forcing_prefix` as its prompt (the same prompt text and
+        // task tokens), so its cache entries and the logits after it are reused.
         let mut model = StateModel {
             state: &mut state,
             threads: self.threads,
             cached_prefix: &self.forcing_prefix,
-            after_prefix: None,
+            after_prefix: after_prompt.as_deref().map(log_softmax),
         };
+        let rules = greedy::Rules { eot: self.ctx.token_eot(), blank: self.vocab.exact(b" "), budget };
+        let mut known = KnownPath::default();
         let walk = if positions.is_empty() {
             forcing::Walk { positions: Vec::new(), end_after_lp: 0.0 }
         } else {
-            forcing::force(&mut model, &self.vocab, &self.forcing_prefix, &positions)
+            known.tokens = positions.iter().flat_map(|p| p.tokens.iter().copied()).collect();
+            let choices = &mut known.choices;
+            let mut along = |lp: &[f32]| choices.push(greedy::choose(lp, &rules, choices.len()));
+            forcing::force(&mut model, &self.vocab, &self.forcing_prefix, &positions, &mut along)
                 .map_err(SpeechError::Recognition)?
         };
+        let walked = walk_started.elapsed();
+
+        let decode_started = Instant::now();
+        let after_prefix = model.feed(&self.forcing_prefix, 0).map_err(SpeechError::Recognition)?;
+        if known.choices.is_empty() {
+            known.choices.push(greedy::choose(&after_prefix, &rules, 0));
+        }
+        let no_speech_prob = after_prefix.get(self.ctx.token_nosp() as usize).map_or(0.0, |l| l.exp());
+        let decoded = greedy::decode(&mut model, &rules, self.forcing_prefix.len(), &known, no_speech_prob)
+            .map_err(SpeechError::Recognition)?;
+        let raw: Vec<u8> = decoded.tokens.iter().flat_map(|&t| self.vocab.token_bytes(t).iter().copied()).collect();
+        let raw = String::from_utf8_lossy(&raw);
+        let transcript = Transcript {
+            text: without_prompt_echo(collapse_repetitions(&normalize(&raw))),
+            raw_text: raw.trim().to_owned(),
+            audio_secs: secs,
+            elapsed: encoded + decode_started.elapsed(),
+            repetition_stopped: decoded.loop_stopped,
+        };
+
+        let choices_started = Instant::now();
         let mut choices = Vec::with_capacity(request.choices.len());
         for text in &request.choices {
             let tokens = self.ctx.tokenize(text, 128).map_err(|e| SpeechError::Recognition(e.to_string()))?;
@@ -324,7 +347,7 @@ impl Engine {
         self.spare_state.keep(state);
         Ok(Recognition {
             recognise: transcript.elapsed,
-            forcing: started.elapsed(),
+            forcing: walked + choices_started.elapsed(),
             transcript,
             positions: walk.positions,
             end_after_lp: walk.end_after_lp,
@@ -332,19 +355,10 @@ impl Engine {
         })
     }
 
-    /// Time to encode a clip alone (for benchmarks): recognition stopped after one token.
+    /// Time to encode a clip alone and read the prompt (for benchmarks).
     pub fn encode_only(&self, samples: &[f32]) -> Result<Duration> {
         let started = Instant::now();
-        let mut state = self.state()?;
-        let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
-        params.set_language(Some("zh"));
-        params.set_n_threads(self.threads as i32);
-        params.set_audio_ctx(audio_ctx_for(samples.len() as f32 / 16_000.0) as i32);
-        params.set_max_tokens(1);
-        params.set_single_segment(true);
-        params.set_no_timestamps(true);
-        params.set_temperature_inc(0.0);
-        state.full(params, samples).map_err(|e| SpeechError::Recognition(e.to_string()))?;
+        let (state, _) = self.encode(samples)?;
         let elapsed = started.elapsed();
         self.spare_state.keep(state);
         Ok(elapsed)
@@ -358,14 +372,17 @@ impl Engine {
         }
     }
 
-    fn run_full(&self, samples: &[f32], max_tokens: usize) -> Result<(Transcript, whisper_rs::WhisperState)> {
+    /// Encodes a clip and reads the prompt: `whisper_full` ended at its first step. Returns the
+    /// state, its decoder cache holding the prompt, and the raw logits after the prompt.
+    fn encode(&self, samples: &[f32]) -> Result<(whisper_rs::WhisperState, Option<Vec<f32>>)> {
         if samples.is_empty() {
             return Err(SpeechError::EmptyAudio);
         }
-        let started = Instant::now();
         let secs = samples.len() as f32 / shiliu_audio::SAMPLE_RATE as f32;
         let mut state = self.state()?;
-        let mut guard = LoopGuard { eot: self.ctx.token_eot(), n_vocab: self.ctx.n_vocab() as usize, triggered: false };
+        let n_vocab = self.ctx.n_vocab() as usize;
+        let mut first =
+            FirstStep { eot: self.ctx.token_eot(), n_vocab, row: self.forcing_prefix.len() - 1, logits: Vec::new() };
 
         let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
         params.set_language(Some("zh"));
@@ -373,38 +390,25 @@ impl Engine {
         params.set_translate(false);
         params.set_n_threads(self.threads as i32);
         params.set_audio_ctx(audio_ctx_for(secs) as i32);
-        params.set_max_tokens(max_tokens as i32);
+        // The filter ends decoding at once; the budget is a second bound.
+        params.set_max_tokens(1);
         params.set_single_segment(true);
         params.set_no_context(true);
         params.set_no_timestamps(true);
-        params.set_suppress_blank(true);
         params.set_temperature(0.0);
-        // No temperature fallback: a retry at higher temperature is where loops cost seconds.
         params.set_temperature_inc(0.0);
         params.set_print_progress(false);
         params.set_print_realtime(false);
         params.set_print_special(false);
         params.set_print_timestamps(false);
-        // SAFETY: `guard` outlives the `full` call below, which is the only user of the pointer.
+        // SAFETY: `first` outlives the `full` call below, which is the only user of the pointer.
         unsafe {
-            params.set_filter_logits_callback(Some(stop_loops));
-            params.set_filter_logits_callback_user_data(&mut guard as *mut LoopGuard as *mut c_void);
+            params.set_filter_logits_callback(Some(end_at_once));
+            params.set_filter_logits_callback_user_data(&mut first as *mut FirstStep as *mut c_void);
         }
         state.full(params, samples).map_err(|e| SpeechError::Recognition(e.to_string()))?;
-
-        let mut raw = String::new();
-        for segment in state.as_iter() {
-            raw.push_str(&segment.to_str_lossy().map_err(|e| SpeechError::Recognition(e.to_string()))?);
-        }
-        let text = without_prompt_echo(collapse_repetitions(&normalize(&raw)));
-        let transcript = Transcript {
-            text,
-            raw_text: raw.trim().to_owned(),
-            audio_secs: secs,
-            elapsed: started.elapsed(),
-            repetition_stopped: guard.triggered,
-        };
-        Ok((transcript, state))
+        let logits = (first.logits.len() == n_vocab).then_some(first.logits);
+        Ok((state, logits))
     }
 }
 
@@ -487,15 +491,5 @@ mod tests {
         assert_eq!(max_tokens_for(0.2), 16);
         assert!(max_tokens_for(2.0) >= 30);
         assert_eq!(max_tokens_for(60.0), 220);
-    }
-
-    #[test]
-    fn loops_are_recognised_at_the_tail_only() {
-        assert!(is_looping(&[5, 7, 7, 7, 7]));
-        assert!(!is_looping(&[7, 7, 7]));
-        assert!(is_looping(&[1, 2, 3, 2, 3, 2, 3]));
-        assert!(!is_looping(&[2, 3, 2, 3, 9]));
-        assert!(is_looping(&[9, 10, 11, 12, 9, 10, 11, 12, 9, 10, 11, 12]));
-        assert!(!is_looping(&[]));
     }
 }

@@ -123,12 +123,14 @@ fn ending_lp(vocab: &VocabIndex, lp: &[f32]) -> f32 {
 }
 
 /// Walks `positions` after `prefix` and returns the evidence at each, and how likely the text
-/// ends after them.
+/// ends after them. `along` sees the next-token distribution before each of the positions' own
+/// tokens and after the last one (free transcription follows the same path; see `greedy`).
 pub fn force<M: NextTokenModel>(
     model: &mut M,
     vocab: &VocabIndex,
     prefix: &[TokenId],
     positions: &[Position],
+    along: &mut dyn FnMut(&[f32]),
 ) -> Result<Walk, String> {
     let mut lp = model.feed(prefix, 0)?;
     let mut n_past = prefix.len();
@@ -171,6 +173,7 @@ pub fn force<M: NextTokenModel>(
         if let (Some(first), Some(last)) = (own_first, last_expanded)
             && first == last
         {
+            along(&lp);
             own_lp += lp.get(first as usize).copied().unwrap_or(f32::NEG_INFINITY);
             after_own_tokens = expansions.get(&first).cloned();
             n_past += 1;
@@ -178,6 +181,7 @@ pub fn force<M: NextTokenModel>(
         }
         for &t in rest {
             let before = after_own_tokens.as_deref().unwrap_or(&lp);
+            along(before);
             own_lp += before.get(t as usize).copied().unwrap_or(f32::NEG_INFINITY);
             after_own_tokens = Some(model.feed(&[t], n_past)?);
             n_past += 1;
@@ -229,6 +233,7 @@ pub fn force<M: NextTokenModel>(
         let merged_total: f32 = merged.values().sum();
         carry = (merged_total > 0.0).then_some(Carry { merged, merged_total, own: own_lp.exp() });
     }
+    along(&lp);
     Ok(Walk { positions: out, end_after_lp: ending_lp(vocab, &lp) })
 }
 
@@ -284,7 +289,7 @@ mod tests {
         let vocab = VocabIndex::new(vec!["我".as_bytes().to_vec(), "。".as_bytes().to_vec(), "们".as_bytes().to_vec()]);
         let table = HashMap::from([(Some(0), dist_over(4, next))]);
         let wo = Position { ch: '我', tokens: vec![0], groups: vec![vec!['我']], others: vec![] };
-        force(&mut TableModel { table, calls: 0 }, &vocab, &[1], &[wo]).unwrap().end_after_lp
+        force(&mut TableModel { table, calls: 0 }, &vocab, &[1], &[wo], &mut |_| {}).unwrap().end_after_lp
     }
 
     #[test]
@@ -303,7 +308,7 @@ mod tests {
         let table = HashMap::from([(Some(6), dist(&[(0, 0.3), (2, 0.5), (1, 0.2)]))]);
         let mut m = TableModel { table, calls: 0 };
         let pos = Position { ch: '我', tokens: vec![0], groups: vec![vec!['我'], vec!['们']], others: vec![] };
-        let ev = force(&mut m, &vocab, &[6], &[pos]).unwrap().positions;
+        let ev = force(&mut m, &vocab, &[6], &[pos], &mut |_| {}).unwrap().positions;
         assert!((ev[0].target_lp.exp() - 0.8).abs() < 0.01, "{}", ev[0].target_lp.exp());
         assert!((ev[0].group_lp[1].exp() - 0.2).abs() < 0.01);
         assert_eq!(ev[0].top.map(|t| t.0), Some('我'));
@@ -321,7 +326,7 @@ mod tests {
         let mut m = TableModel { table, calls: 0 };
         let wo = Position { ch: '我', tokens: vec![0], groups: vec![vec!['我']], others: vec![] };
         let men = Position { ch: '们', tokens: vec![1], groups: vec![vec!['们'], vec!['我']], others: vec![] };
-        let ev = force(&mut m, &vocab, &[6], &[wo, men]).unwrap().positions;
+        let ev = force(&mut m, &vocab, &[6], &[wo, men], &mut |_| {}).unwrap().positions;
         assert!((ev[1].target_lp.exp() - 0.6625).abs() < 0.01, "{}", ev[1].target_lp.exp());
         assert!((ev[1].group_lp[0].exp() - 0.6625).abs() < 0.01);
         assert!((ev[1].group_lp[1].exp() - 0.9).abs() < 0.01, "{}", ev[1].group_lp[1].exp());
@@ -334,7 +339,7 @@ mod tests {
         let mut m = TableModel { table, calls: 0 };
         let men = Position { ch: '们', tokens: vec![1], groups: vec![vec!['们']], others: vec![] };
         let wo = Position { ch: '我', tokens: vec![0], groups: vec![vec!['我'], vec!['们']], others: vec![] };
-        let ev = force(&mut m, &vocab, &[6], &[men, wo]).unwrap().positions;
+        let ev = force(&mut m, &vocab, &[6], &[men, wo], &mut |_| {}).unwrap().positions;
         assert!((ev[1].target_lp.exp() - 0.25).abs() < 0.01, "{}", ev[1].target_lp.exp());
         assert!((ev[1].group_lp[1].exp() - 0.75).abs() < 0.01);
     }
@@ -347,7 +352,7 @@ mod tests {
         let mut m = TableModel { table, calls: 0 };
         let groups = vec![vec!['鼠'], vec!['鼓'], vec!['我']];
         let pos = Position { ch: '鼠', tokens: vec![3, 4], groups, others: vec![] };
-        let ev = force(&mut m, &vocab, &[6], &[pos]).unwrap().positions;
+        let ev = force(&mut m, &vocab, &[6], &[pos], &mut |_| {}).unwrap().positions;
         assert!((ev[0].target_lp.exp() - 0.225).abs() < 0.01, "{}", ev[0].target_lp.exp());
         assert!((ev[0].group_lp[1].exp() - 0.675).abs() < 0.01);
         // prefix, the fragment (reused to advance), the tail: three calls, not four.
@@ -367,7 +372,7 @@ mod tests {
         ]);
         let mut m = TableModel { table, calls: 0 };
         let pos = Position { ch: '蝶', tokens: vec![0, 1, 2], groups: vec![vec!['蝶']], others: vec![] };
-        let ev = force(&mut m, &vocab, &[3], &[pos]).unwrap().positions;
+        let ev = force(&mut m, &vocab, &[3], &[pos], &mut |_| {}).unwrap().positions;
         assert!((ev[0].target_lp.exp() - 0.36).abs() < 0.01, "{}", ev[0].target_lp.exp());
         assert!((ev[0].target_group_lp().exp() - 0.36).abs() < 0.01);
     }
@@ -398,7 +403,7 @@ mod tests {
         let mut m = TableModel { table, calls: 0 };
         let groups = chars.iter().map(|&c| vec![c]).collect();
         let pos = Position { ch: '鼠', tokens: vec![lead(0), tail(0)], groups, others: vec![] };
-        let ev = force(&mut m, &vocab, &[12], &[pos]).unwrap().positions;
+        let ev = force(&mut m, &vocab, &[12], &[pos], &mut |_| {}).unwrap().positions;
         let mass = |g: usize| ev[0].group_lp[g].exp();
         assert!((mass(0) - 0.05).abs() < 0.01, "the target is always completed");
         assert!((mass(1) - 0.3).abs() < 0.01 && (mass(2) - 0.25).abs() < 0.01 && (mass(3) - 0.2).abs() < 0.01);
@@ -417,11 +422,33 @@ mod tests {
             groups: vec![vec!['我'], vec!['鼠']],
             others: vec![vec!['们'], vec!['鼓']],
         };
-        let ev = force(&mut m, &vocab, &[6], &[pos]).unwrap().positions;
+        let ev = force(&mut m, &vocab, &[6], &[pos], &mut |_| {}).unwrap().positions;
         assert!((ev[0].group_lp[1].exp() - 0.2).abs() < 0.01, "the rival 鼠 is completed");
         assert_eq!(ev[0].other_lp.len(), 2);
         assert!(ev[0].other_lp[0] < -10.0);
         assert!((ev[0].other_lp[1].exp() - 0.2).abs() < 0.01, "鼓 shares the expansion made for 鼠");
+    }
+
+    #[test]
+    fn the_walk_shows_the_distribution_before_each_of_its_own_tokens_and_after_the_last() {
+        // 鼠 in two tokens (its fragment, then its tail), then 我; "a" is the prompt.
+        let vocab = toy();
+        let after_a = dist(&[(3, 0.7), (0, 0.3)]);
+        let after_fragment = dist(&[(4, 0.9)]);
+        let after_shu = dist(&[(0, 0.8)]);
+        let after_wo = dist(&[(1, 0.6)]);
+        let table = HashMap::from([
+            (Some(6), after_a.clone()),
+            (Some(3), after_fragment.clone()),
+            (Some(4), after_shu.clone()),
+            (Some(0), after_wo.clone()),
+        ]);
+        let mut m = TableModel { table, calls: 0 };
+        let shu = Position { ch: '鼠', tokens: vec![3, 4], groups: vec![vec!['鼠']], others: vec![] };
+        let wo = Position { ch: '我', tokens: vec![0], groups: vec![vec!['我']], others: vec![] };
+        let mut seen = Vec::new();
+        force(&mut m, &vocab, &[6], &[shu, wo], &mut |lp| seen.push(lp.to_vec())).unwrap();
+        assert_eq!(seen, vec![after_a, after_fragment, after_shu, after_wo]);
     }
 
     #[test]
@@ -430,7 +457,7 @@ mod tests {
         let table = HashMap::from([(Some(6), dist(&[(0, 0.99)]))]);
         let mut m = TableModel { table, calls: 0 };
         let pos = Position { ch: '我', tokens: vec![0], groups: vec![vec!['我'], vec!['鼠']], others: vec![] };
-        let ev = force(&mut m, &vocab, &[6], &[pos]).unwrap().positions;
+        let ev = force(&mut m, &vocab, &[6], &[pos], &mut |_| {}).unwrap().positions;
         assert_eq!(m.calls, 2, "prefix and the target token only");
         assert!(ev[0].group_lp[1] < -10.0);
     }

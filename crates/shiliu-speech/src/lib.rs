@@ -4,10 +4,11 @@
 //!
 //! How a recording is scored (`scorer.rs` runs the steps):
 //! 1. `expected`: the target's surface syllables (sandhi, neutral tone, 儿化) from hanzi or pinyin.
-//! 2. Audio quality and trimming (shiliu-audio), then one Whisper pass (`engine`): a bounded free
-//!    transcript, and on the same encoded audio, teacher forcing (`forcing`) of the expected
-//!    characters against the characters of each syllable's confusable neighbours (`candidates`),
-//!    and for a lone syllable against every syllable of the inventory.
+//! 2. Audio quality and trimming (shiliu-audio), then one Whisper pass (`engine`): on the encoded
+//!    audio, teacher forcing (`forcing`) of the expected characters against the characters of
+//!    each syllable's confusable neighbours (`candidates`), and for a lone syllable against every
+//!    syllable of the inventory; then a bounded free transcript (`greedy`), which decodes only
+//!    where the recogniser would have left the expected path.
 //! 3. The transcript is aligned syllable by syllable (`align`), the pitch is tracked and
 //!    classified into tones, and in syllables and words each stop's release noise (burst plus
 //!    aspiration) and each sibilant's hiss are measured (both in shiliu-prosody); the hiss is
@@ -31,6 +32,7 @@ mod engine;
 mod error;
 pub mod expected;
 pub mod forcing;
+pub mod greedy;
 pub mod normalize;
 pub mod result;
 mod scorer;
@@ -40,9 +42,7 @@ pub mod verdict;
 pub mod vocab;
 pub mod wrong_text;
 
-pub use engine::{
-    Engine, ForcedChar, ForcingRequest, Recognition, Transcript, audio_ctx_for, is_looping, max_tokens_for,
-};
+pub use engine::{Engine, ForcedChar, ForcingRequest, Recognition, Transcript, audio_ctx_for, max_tokens_for};
 pub use error::{Result, SpeechError};
 pub use expected::Contrast;
 pub use scorer::{ScoreRequest, Scorer};
