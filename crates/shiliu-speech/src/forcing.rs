@@ -20,6 +20,10 @@ pub trait NextTokenModel {
 
 /// Below this probability a fragment token is not worth a decoder call to complete.
 const EXPAND_MIN_PROB: f32 = 0.002;
+/// A fragment that starts the target's character another way than its own tokens is completed
+/// only when it could add this share to the target's probability (its spelling by one token
+/// alone). At 1e-7, as most are, a decoder call for it would change nothing.
+const TARGET_ROUTE_SHARE: f32 = 0.01;
 /// At most this many fragment tokens are completed per position.
 const MAX_EXPANSIONS: usize = 4;
 
@@ -144,15 +148,19 @@ pub fn force<M: NextTokenModel>(
         // anyway, and take no expansion from a rival.)
         let mut all_chars: Vec<char> = pos.groups.iter().flatten().copied().collect();
         all_chars.push(pos.ch);
+        let target_at_least: f32 =
+            vocab.routes(pos.ch).complete.iter().map(|&t| lp.get(t as usize).map_or(0.0, |l| l.exp())).sum();
+        let own_first = pos.tokens.first().copied();
         for &c in &all_chars {
+            // The target's other spellings only where they could add a hundredth to it.
+            let floor = if c == pos.ch { target_at_least * TARGET_ROUTE_SHARE } else { EXPAND_MIN_PROB };
             for (t, _) in vocab.routes(c).partial {
                 let p = lp.get(t as usize).map_or(0.0, |l| l.exp());
-                if (p >= EXPAND_MIN_PROB || c == pos.ch) && !wanted.iter().any(|(w, _)| *w == t) {
+                if (p >= floor || Some(t) == own_first) && !wanted.iter().any(|(w, _)| *w == t) {
                     wanted.push((t, p));
                 }
             }
         }
-        let own_first = pos.tokens.first().copied();
         // Ascending probability with the target's own fragment last: the tail kept below is the
         // own fragment and the most probable others.
         wanted.sort_by(|a, b| (Some(a.0) == own_first).cmp(&(Some(b.0) == own_first)).then(a.1.total_cmp(&b.1)));
@@ -460,6 +468,31 @@ mod tests {
         let ev = force(&mut m, &vocab, &[6], &[pos], &mut |_| {}).unwrap().positions;
         assert_eq!(m.calls, 2, "prefix and the target token only");
         assert!(ev[0].group_lp[1] < -10.0);
+    }
+
+    #[test]
+    fn another_spelling_of_the_target_is_completed_only_where_it_could_add_to_it() {
+        // 我 as one token (0), or as its first two bytes (1) and its last (2); "a" (3) is the prompt.
+        let wo = "我".as_bytes();
+        let vocab = VocabIndex::new(vec![wo.to_vec(), wo[..2].to_vec(), wo[2..].to_vec(), b"a".to_vec()]);
+        let calls_with_fragment_at = |p: f32| {
+            let table = HashMap::from([
+                (Some(3), dist_over(4, &[(0, 0.9), (1, p), (3, 0.1 - p)])),
+                (Some(1), dist_over(4, &[(2, 1.0)])),
+            ]);
+            let mut m = TableModel { table, calls: 0 };
+            let pos = Position { ch: '我', tokens: vec![0], groups: vec![vec!['我']], others: vec![] };
+            let ev = force(&mut m, &vocab, &[3], &[pos], &mut |_| {}).unwrap().positions;
+            (m.calls, ev[0].target_lp.exp())
+        };
+        // At a millionth it could add nothing: prompt and target only.
+        let (calls, p) = calls_with_fragment_at(1e-6);
+        assert_eq!(calls, 2);
+        assert!((p - 0.9).abs() < 0.01, "{p}");
+        // At 0.05 it adds to the target's probability, so it is completed.
+        let (calls, p) = calls_with_fragment_at(0.05);
+        assert_eq!(calls, 3);
+        assert!((p - 0.95).abs() < 0.01, "{p}");
     }
 
     #[test]
