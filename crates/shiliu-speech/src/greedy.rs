@@ -92,8 +92,6 @@ pub struct Decoded {
     pub tokens: Vec<TokenId>,
     /// Decoding was ended because the output began to repeat itself.
     pub loop_stopped: bool,
-    /// Decoder calls this took (none when it followed the known path to its end).
-    pub calls: usize,
 }
 
 /// Decodes greedily after `prefix_len` prompt tokens, following `known` for as long as the
@@ -109,7 +107,6 @@ pub fn decode<M: NextTokenModel>(
     let mut out: Vec<TokenId> = Vec::new();
     let mut lp_sum = 0.0f32;
     let mut loop_stopped = false;
-    let mut calls = 0;
     // The next-token distribution once decoding has left the known path.
     let mut off_path: Option<Vec<f32>> = None;
     loop {
@@ -133,12 +130,11 @@ pub fn decode<M: NextTokenModel>(
         let still_on_path = off_path.is_none() && known.tokens.get(step) == Some(&choice.token);
         if !still_on_path {
             off_path = Some(model.feed(&[choice.token], prefix_len + step)?);
-            calls += 1;
         }
     }
     let silent = no_speech_prob > NO_SPEECH_ABOVE && lp_sum / (out.len() as f32) < AVG_LOGPROB_BELOW;
     let tokens = if silent { Vec::new() } else { out.into_iter().filter(|&t| t < rules.eot).collect() };
-    Ok(Decoded { tokens, loop_stopped, calls })
+    Ok(Decoded { tokens, loop_stopped })
 }
 
 #[cfg(test)]
@@ -201,7 +197,7 @@ mod tests {
         let mut m = ByLast { table: HashMap::new(), fed: Vec::new() };
         let d = decode(&mut m, &RULES, 7, &path, 0.0).unwrap();
         assert_eq!(d.tokens, vec![1, 2]);
-        assert_eq!(d.calls, 0);
+        assert!(m.fed.is_empty(), "no decoder call");
     }
 
     #[test]
