@@ -55,6 +55,12 @@ pub enum ExpectedError {
     Pinyin(#[from] shiliu_pinyin::Error),
     #[error("no character is known for the syllable {0}")]
     NoCharacter(String),
+    #[error("no reading is known for {0}: give the target's pinyin as well")]
+    UnknownReading(String),
+    #[error(
+        "the target {target:?} mixes letters that are not Chinese ({letters}) with Chinese characters: only Chinese syllables are scored, so write them in hanzi or leave them out"
+    )]
+    ForeignLetters { target: String, letters: String },
     #[error(
         "the contrast {0:?} has no Chinese characters: give the text it could be mistaken for, such as 老鼠 for 老师"
     )]
@@ -79,6 +85,12 @@ impl Expected {
         if !has_hanzi && !has_pinyin && !text.chars().any(char::is_alphabetic) {
             return Err(ExpectedError::Empty(text.to_owned()));
         }
+        // Letters among hanzi (卡拉OK, T恤) are said as English letter names, which cannot be
+        // scored as Putonghua; dropping them silently would leave the student's "O K" as noise.
+        let letters: String = text.chars().filter(|&c| c.is_alphabetic() && !is_hanzi(c)).collect();
+        if has_hanzi && !letters.is_empty() {
+            return Err(ExpectedError::ForeignLetters { target: text.to_owned(), letters });
+        }
         // Words are looked up, and forced, in their simplified form (謝謝 is the word 谢谢 with
         // its neutral tone, and the recogniser writes simplified), and shown as written. The text
         // is converted as a whole, so 乾坤 stays and 一乾二淨 becomes 一干二净.
@@ -93,6 +105,15 @@ impl Expected {
             (false, Some(p)) => shiliu_pinyin::readings_from_pinyin(p)?,
             (false, None) => shiliu_pinyin::readings_from_pinyin(text)?,
         };
+        // A character the data has no reading for is not skipped: it is part of what is said.
+        let unknown: Vec<String> = readings
+            .iter()
+            .filter(|r| r.source == shiliu_pinyin::ReadingSource::Unknown)
+            .map(|r| r.text.clone())
+            .collect();
+        if !unknown.is_empty() {
+            return Err(ExpectedError::UnknownReading(unknown.join("、")));
+        }
         let surface = shiliu_pinyin::surface(&readings);
         if surface.is_empty() {
             return Err(ExpectedError::Empty(text.to_owned()));
@@ -236,6 +257,25 @@ mod tests {
         let err = e.check_contrasts(&[Contrast::parse("东西:dong1")]).unwrap_err().to_string();
         assert!(err.contains("pinyin"), "{err}");
         assert_eq!(Contrast::parse(" 老鼠 "), Contrast { text: "老鼠".into(), pinyin: None });
+    }
+
+    #[test]
+    fn a_character_with_no_known_reading_is_not_skipped_but_asks_for_its_pinyin() {
+        // U+30000, in CJK extension G: an ideograph no reading list has.
+        let rare = "老\u{30000}";
+        let err = Expected::new(rare, None).unwrap_err().to_string();
+        assert!(err.contains('\u{30000}') && err.contains("pinyin"), "{err}");
+        let e = Expected::new(rare, Some("lao3 shi1")).unwrap();
+        assert_eq!(e.syllables.len(), 2);
+    }
+
+    #[test]
+    fn letters_among_hanzi_are_refused_rather_than_dropped() {
+        for (target, letters) in [("卡拉OK", "OK"), ("八a", "a"), ("Ｔ恤", "Ｔ")] {
+            let err = Expected::new(target, None).unwrap_err().to_string();
+            assert!(err.contains(&format!("({letters})")), "{target}: {err}");
+        }
+        assert!(Expected::new("lao3 shi1", None).is_ok(), "pinyin alone is still a target");
     }
 
     #[test]
