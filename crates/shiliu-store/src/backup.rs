@@ -51,8 +51,22 @@ pub struct RestoreReport {
 }
 
 impl Store {
-    /// Writes a consistent copy of the database to `dest` (replacing it). Returns its size.
+    /// Writes a consistent copy of the database to `dest`. Returns its size. An existing file
+    /// there is replaced only when it is itself a Shiliu database (an older backup): a path
+    /// typed by mistake must never destroy a document or a system file.
     pub fn backup_to(&self, dest: &Path) -> Result<u64> {
+        if dest.is_dir() {
+            return Err(StoreError::invalid(
+                "backup destination",
+                format!("{} is a folder; name a file in it", dest.display()),
+            ));
+        }
+        if dest.exists() && schema::check_file(dest).is_err() {
+            return Err(StoreError::invalid(
+                "backup destination",
+                format!("{} already exists and is not a Shiliu backup; choose another name", dest.display()),
+            ));
+        }
         copy_database(self.conn(), dest)
     }
 
@@ -152,7 +166,7 @@ pub fn restore(db_path: &Path, from: &Path, backups_dir: &Path) -> Result<Restor
 /// when it opens, else its files byte for byte (a damaged database is still someone's work).
 fn keep_current(db_path: &Path, backups_dir: &Path) -> Result<PathBuf> {
     let stamp = Timestamp::now().date_time().replace([' ', ':'], "-");
-    let dest = backups_dir.join(format!("before-restore-{stamp}{EXTENSION}"));
+    let dest = unused_name(backups_dir, &format!("before-restore-{stamp}"));
     let through_sqlite = Connection::open_with_flags(db_path, OpenFlags::SQLITE_OPEN_READ_WRITE)
         .map_err(StoreError::from)
         .and_then(|conn| copy_database(&conn, &dest));
@@ -166,6 +180,18 @@ fn keep_current(db_path: &Path, backups_dir: &Path) -> Result<PathBuf> {
         }
     }
     Ok(dest)
+}
+
+/// `dir/stem.sqlite3`, or `stem-2`, `stem-3`… when that is taken: two restores within a minute
+/// (the second undoing the first) must not overwrite the copy the first one kept.
+pub fn unused_name(dir: &Path, stem: &str) -> PathBuf {
+    (1..)
+        .map(|n| match n {
+            1 => dir.join(format!("{stem}{EXTENSION}")),
+            n => dir.join(format!("{stem}-{n}{EXTENSION}")),
+        })
+        .find(|p| !p.exists() && !sibling(p, "-wal").exists())
+        .expect("some numbered name is free")
 }
 
 /// Checkpoints the database and takes it out of WAL mode, so no WAL file is left to be replayed

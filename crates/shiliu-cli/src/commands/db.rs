@@ -49,7 +49,8 @@ pub struct DbArgs {
 
 #[derive(Subcommand)]
 enum DbCommand {
-    /// Copy the database (safe while Shiliu runs) into the backups folder, or to --to PATH.
+    /// Copy the database (safe while Shiliu runs) into the backups folder, or to --to PATH (a
+    /// file, or a folder to put a dated backup in). Only an older backup is ever overwritten.
     Backup {
         #[arg(long, value_name = "PATH")]
         to: Option<PathBuf>,
@@ -68,10 +69,12 @@ pub fn run(args: DbArgs, data: &DataDir) -> Result<()> {
     match args.command {
         DbCommand::Backup { to } => {
             let store = args.db.open_existing(data)?;
-            let dest = to.unwrap_or_else(|| {
-                let stamp = Timestamp::now().date_time().replace([' ', ':'], "-");
-                backups.join(format!("shiliu-{stamp}.sqlite3"))
-            });
+            // A folder (a stick's root) gets a dated file of its own.
+            let stamp = Timestamp::now().date_time().replace([' ', ':'], "-");
+            let dest = match to {
+                Some(path) if !path.is_dir() => path,
+                folder => shiliu_store::unused_name(&folder.unwrap_or(backups), &format!("shiliu-{stamp}")),
+            };
             let bytes = store.backup_to(&dest)?;
             println!("backed up {} attempts to {} ({})", store.count_attempts()?, dest.display(), size(bytes));
         }

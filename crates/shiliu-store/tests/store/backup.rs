@@ -110,3 +110,38 @@ fn restore_refuses_a_database_from_a_newer_shiliu() {
     assert_eq!(e.code(), "store.newer_schema");
     assert!(e.to_string().contains("schema version 99"), "{e}");
 }
+
+#[test]
+fn undoing_a_restore_within_the_same_minute_keeps_both_databases() {
+    let (dir, mut store) = fresh();
+    let s = school(&mut store, &["卓玛"]);
+    add(&mut store, &attempt(s.students[0], "u1-01", T0, 80.0, vec![ok("妈", "ma1")]));
+    let old = dir.path().join("old.sqlite3");
+    store.backup_to(&old).unwrap();
+    let months_of_work = add(&mut store, &attempt(s.students[0], "u1-02", at_day(1), 80.0, vec![ok("妈", "ma1")]));
+    let db = store.path().to_owned();
+    drop(store);
+
+    let backups = dir.path().join("backups");
+    let mistake = restore(&db, &old, &backups).unwrap();
+    let kept = mistake.previous_kept_at.unwrap();
+    let undo = restore(&db, &kept, &backups).unwrap();
+    assert_ne!(undo.previous_kept_at.as_deref(), Some(kept.as_path()), "the copy being restored is not overwritten");
+    let store = Store::open(&db).unwrap();
+    assert!(store.get_attempt(months_of_work).is_ok(), "the undo brought the work back");
+}
+
+#[test]
+fn a_backup_never_overwrites_a_file_that_is_not_a_shiliu_backup() {
+    let (dir, store) = fresh();
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "my lesson plan").unwrap();
+    let err = store.backup_to(&notes).unwrap_err();
+    assert!(err.to_string().contains("not a Shiliu backup"), "{err}");
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "my lesson plan");
+    assert!(store.backup_to(dir.path()).unwrap_err().to_string().contains("is a folder"));
+
+    let older = dir.path().join("older.sqlite3");
+    store.backup_to(&older).unwrap();
+    assert!(store.backup_to(&older).is_ok(), "an older backup may be replaced");
+}
