@@ -192,11 +192,18 @@ pub fn join_school(store: &mut Store, path: &Path, code: &str) -> Result<SchoolI
 
 /// Joins this PC to the school of a join file's bytes (read from a stick or fetched from a hub).
 pub fn join_school_from_bytes(store: &mut Store, bytes: &[u8], code: &str) -> Result<SchoolInfo> {
-    if let Some(id) = store.sync_identity()? {
-        return Err(SyncError::AlreadyJoined { school: id.school_name });
-    }
     let now = Timestamp::now();
+    // A restore gives the PC a new device identity (see `shiliu_store::restore`), which its
+    // old certificate does not cover: it joins its own school again, as any new PC would.
+    let left_by_a_restore = match store.sync_identity()? {
+        Some(id) if id.device == store.device().id => return Err(SyncError::AlreadyJoined { school: id.school_name }),
+        Some(id) => Some(id),
+        None => None,
+    };
     let secret = read_secret(bytes, code, now)?;
+    if let Some(old) = left_by_a_restore.filter(|old| old.school_id != secret.school) {
+        return Err(SyncError::AlreadyJoined { school: old.school_name });
+    }
     let founder: [u8; 32] = unhex(&secret.founder_key)
         .and_then(|k| k.try_into().ok())
         .ok_or_else(|| SyncError::cert("the join file's founder key is not 32 bytes"))?;

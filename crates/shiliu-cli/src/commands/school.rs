@@ -66,7 +66,8 @@ pub fn run(args: SchoolArgs, data: &DataDir) -> Result<()> {
         }
         SchoolCommand::Join { file, code } => {
             let mut store = args.db.open(data)?;
-            if let Some(school) = shiliu_sync::school(&store)? {
+            // (A pc whose database was restored from a backup joins its school again.)
+            if let Some(school) = shiliu_sync::school(&store)?.filter(|s| s.this_device == store.device().id) {
                 bail!("this pc already belongs to the school {:?}", school.name);
             }
             let code = match code {

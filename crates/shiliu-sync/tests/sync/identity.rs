@@ -120,3 +120,28 @@ fn a_bundle_of_another_school_is_refused() {
     assert_eq!(fingerprint(pcs[1].path()), before);
     let _ = CODE;
 }
+
+#[test]
+fn a_pc_restored_from_a_backup_joins_its_school_again_and_syncs_what_was_added_since() {
+    let (dir, mut pcs) = school(2);
+    let backup = dir.path().join("backup.sqlite3");
+    pcs[1].backup_to(&backup).unwrap();
+    let restored = pcs.pop().unwrap();
+    let db = restored.path().to_owned();
+    drop(restored);
+    shiliu_store::restore(&db, &backup, &dir.path().join("backups")).unwrap();
+    let mut pc = Store::open(&db).unwrap();
+    let (_, s) = class(&mut pc, "补录班", 1);
+    let added = attempts(&mut pc, &s, 2);
+    assert_eq!(export_bundle(&mut pc, &stick(&dir, "usb"), false).unwrap_err().code(), "sync.identity_changed");
+
+    let join = write_join_file(&pcs[0], &stick(&dir, "join"), None, 7).unwrap();
+    join_school(&mut pc, &join.path, &join.code).unwrap();
+    let bundle = export_bundle(&mut pc, &stick(&dir, "usb2"), false).unwrap();
+    import_path(&mut pcs[0], &bundle.path).unwrap();
+    for a in added {
+        assert!(pcs[0].get_attempt(a).is_ok(), "the founder has what the restored pc added");
+    }
+    let again = write_join_file(&pcs[0], &stick(&dir, "join2"), None, 7).unwrap();
+    assert_eq!(join_school(&mut pc, &again.path, &again.code).unwrap_err().code(), "sync.already_joined");
+}
