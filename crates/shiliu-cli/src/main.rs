@@ -62,6 +62,9 @@ impl Command {
     /// Reads local files and prints, with no network connection that a closed pipe's signal
     /// could cut short.
     fn only_prints(&self) -> bool {
+        if let Command::Sync(args) = self {
+            return !args.uses_network();
+        }
         matches!(
             self,
             Command::Score(_)
@@ -72,6 +75,11 @@ impl Command {
                 | Command::Student(_)
                 | Command::Bench(_)
                 | Command::Pack(_)
+                | Command::Db(_)
+                | Command::School(_)
+                | Command::Device(_)
+                | Command::Devices
+                | Command::Status(_)
         )
     }
 }

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
 use shiliu_paths::DataDir;
 use shiliu_store::{PackId, UnitId};
@@ -42,9 +42,9 @@ enum ClassCommand {
     /// Assign lesson units to a class, in teaching order.
     Assign {
         class: String,
-        /// The lesson pack the units belong to.
-        #[arg(long, default_value = "basics")]
-        pack: String,
+        /// The lesson pack the units belong to (default: the built-in pack).
+        #[arg(long)]
+        pack: Option<String>,
         #[arg(required = true)]
         units: Vec<String>,
         /// Withdraw the units instead.
@@ -101,7 +101,7 @@ pub fn run(args: ClassArgs, data: &DataDir) -> Result<()> {
         ClassCommand::Assign { class, pack, units, remove } => {
             let mut store = args.db.open(data)?;
             let class = store.find_class(&class)?;
-            let pack = PackId::new(pack);
+            let pack = PackId::new(checked_pack(data, pack.as_deref(), &units, remove)?);
             store.transact(|tx| {
                 units.iter().try_for_each(|u| tx.set_assignment(class.id, &pack, &UnitId::new(u.as_str()), !remove))
             })?;
@@ -111,4 +111,27 @@ pub fn run(args: ClassArgs, data: &DataDir) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The pack id to assign units of, after checking that the pack is here and has those units:
+/// an assignment typed wrong would reach every PC of the school and show no lesson anywhere.
+/// Withdrawing is not checked, so units of a pack since removed can still be withdrawn.
+fn checked_pack(data: &DataDir, pack: Option<&str>, units: &[String], remove: bool) -> Result<String> {
+    let packs = shiliu_lessons::all_packs(data)?;
+    let Some(found) = (match pack {
+        Some(id) => packs.iter().find(|p| p.id().as_str() == id),
+        None => packs.first(),
+    }) else {
+        let known: Vec<&str> = packs.iter().map(|p| p.id().as_str()).collect();
+        bail!("no lesson pack {:?} on this pc (packs: {})", pack.unwrap_or_default(), known.join(", "));
+    };
+    if !remove {
+        for unit in units {
+            if !found.units.iter().any(|u| u.id.as_str() == unit) {
+                let known: Vec<&str> = found.units.iter().map(|u| u.id.as_str()).collect();
+                bail!("the pack {} has no unit {unit:?} (its units: {})", found.id(), known.join(", "));
+            }
+        }
+    }
+    Ok(found.id().as_str().to_owned())
 }

@@ -25,6 +25,13 @@ pub struct SyncArgs {
     command: SyncCommand,
 }
 
+impl SyncArgs {
+    /// Talks to the hub over the network (the others only read and write local files).
+    pub fn uses_network(&self) -> bool {
+        matches!(self.command, SyncCommand::Hub { .. })
+    }
+}
+
 #[derive(Subcommand)]
 enum SyncCommand {
     /// Write one bundle of this PC's progress into a folder (a stick).

@@ -93,13 +93,13 @@ impl Table {
     }
 }
 
-/// One CSV field, quoted when it holds a comma, quote or line break.
+/// One CSV field, quoted when it holds a comma, quote or line break. Text that a spreadsheet
+/// would run as a formula (a student named `=HYPERLINK(…)`, typed on a shared PC) is written
+/// behind an apostrophe, which spreadsheets show as plain text.
 pub fn csv_field(value: &str) -> String {
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_owned()
-    }
+    let formula = value.starts_with(['=', '+', '-', '@', '\t', '\r']) && value.parse::<f64>().is_err();
+    let value = if formula { format!("'{value}") } else { value.to_owned() };
+    if value.contains([',', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
 }
 
 /// Terminal columns a string takes: two for East Asian wide characters.
@@ -136,5 +136,12 @@ mod tests {
         assert_eq!(csv_field("卓玛"), "卓玛");
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn csv_text_that_a_spreadsheet_would_run_is_written_as_text() {
+        assert_eq!(csv_field("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("-3.5"), "-3.5", "numbers stay numbers");
     }
 }
