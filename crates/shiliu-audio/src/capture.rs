@@ -278,6 +278,7 @@ fn record(
     };
 
     let started = Instant::now();
+    let max_samples = (options.max_duration.as_secs_f64() * f64::from(rate)).ceil() as usize;
     let mut samples: Vec<f32> = Vec::with_capacity(rate as usize * 10);
     let level_every = (rate / 20) as usize; // 50 ms
     let frame_len = (rate / 100) as usize; // 10 ms end-pointer frames
@@ -296,7 +297,16 @@ fn record(
             break;
         }
         match rx.recv_timeout(Duration::from_millis(20)) {
-            Ok(Chunk::Samples(chunk)) => samples.extend_from_slice(&chunk),
+            Ok(Chunk::Samples(chunk)) => {
+                samples.extend_from_slice(&chunk);
+                // The limit is on the audio, not the clock: a device that delivers faster than
+                // real time (a loopback, a null device) must not fill the disk.
+                if samples.len() >= max_samples {
+                    samples.truncate(max_samples);
+                    reason = StopReason::TimeLimit;
+                    break;
+                }
+            }
             Ok(Chunk::Failed(e)) => {
                 let err = match e.kind() {
                     cpal::ErrorKind::DeviceNotAvailable | cpal::ErrorKind::StreamInvalidated => {

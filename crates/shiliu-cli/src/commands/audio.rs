@@ -1,11 +1,11 @@
 //! `shiliu record`, `shiliu devices`, `shiliu status`: the microphone path the app uses.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use clap::Args;
-use shiliu_audio::{MicStatus, RecordOptions, Recorder};
+use shiliu_audio::{MicStatus, RecordOptions, Recorder, StopReason};
 use shiliu_model::{ModelStatus, ModelStore};
 use shiliu_paths::DataDir;
 
@@ -28,17 +28,30 @@ pub fn record(args: RecordArgs) -> Result<()> {
         stop_after_silence: if args.seconds.is_some() { None } else { Some(Duration::from_millis(900)) },
         ..RecordOptions::default()
     };
+    // Find out now, not after the student has spoken, that the file cannot be written.
+    let folder = args.out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !folder.is_dir() {
+        bail!("cannot record into {}: the folder {} does not exist", args.out.display(), folder.display());
+    }
+    if args.out.is_dir() {
+        bail!("cannot record into {}: it is a folder; name a .wav file", args.out.display());
+    }
     let recorder = Recorder::start(options, |_| {})?;
     eprintln!("recording…");
     let rec = recorder.wait()?;
     shiliu_audio::wav::write_wav_16k(&args.out, &rec.samples)?;
     println!(
-        "recorded {:.2} s from {} ({} Hz) into {} ({:?})",
+        "recorded {:.2} s from {} ({} Hz) into {} ({})",
         rec.samples.len() as f32 / shiliu_audio::SAMPLE_RATE as f32,
         rec.device,
         rec.device_rate,
         args.out.display(),
-        rec.stop_reason
+        match rec.stop_reason {
+            StopReason::Requested => "stopped",
+            StopReason::SpeechEnded => "speech ended",
+            StopReason::NoSpeech => "no speech heard",
+            StopReason::TimeLimit => "time limit reached",
+        }
     );
     Ok(())
 }
