@@ -52,6 +52,11 @@ impl PublicKey {
     /// Reads a `.pub` file: the hex key, `#` comment lines allowed.
     pub fn read(path: &Path) -> Result<PublicKey> {
         let text = read_key_text(path)?;
+        if text.private {
+            let why = "this is the private key; trust the .pub file written beside it".to_owned();
+            return Err(LessonError::Key { path: path.to_owned(), what: "public key", why });
+        }
+        let text = text.hex;
         PublicKey::from_hex(&text).map_err(|why| LessonError::Key { path: path.to_owned(), what: "public key", why })
     }
 }
@@ -112,6 +117,11 @@ impl SecretKey {
     pub fn read(path: &Path) -> Result<SecretKey> {
         let text = read_key_text(path)?;
         let bad = |why: String| LessonError::Key { path: path.to_owned(), what: "private key", why };
+        // Both files are 64 hex digits: only the private key's first line tells them apart.
+        if !text.private {
+            return Err(bad("this is not a private key file (sign with the .key file `pack keygen` wrote)".into()));
+        }
+        let text = text.hex;
         let seed: [u8; 32] = hex::decode(text.trim())
             .map_err(|e| bad(format!("not hex: {e}")))?
             .try_into()
@@ -126,14 +136,31 @@ impl std::fmt::Debug for SecretKey {
     }
 }
 
-fn read_key_text(path: &Path) -> Result<String> {
+/// The first line of every private key file `write_keypair` writes.
+const PRIVATE_HEADER: &str = "# shiliu pack publisher private key";
+
+struct KeyText {
+    hex: String,
+    /// The file says it is a private key.
+    private: bool,
+}
+
+fn read_key_text(path: &Path) -> Result<KeyText> {
     let text = std::fs::read_to_string(path).map_err(LessonError::file("read", path))?;
-    Ok(text.lines().filter(|l| !l.trim_start().starts_with('#')).collect::<Vec<_>>().join(""))
+    Ok(KeyText {
+        hex: text.lines().filter(|l| !l.trim_start().starts_with('#')).collect::<Vec<_>>().join(""),
+        private: text.lines().any(|l| l.trim_start().starts_with(PRIVATE_HEADER)),
+    })
 }
 
 /// Writes a new keypair as `<dir>/<name>.key` (private, owner-only) and `<dir>/<name>.pub`.
 /// Refuses to overwrite an existing key: losing a publisher key orphans every pack signed with it.
 pub fn write_keypair(dir: &Path, name: &str) -> Result<(PathBuf, PathBuf)> {
+    // A plain file name: `../x` or an empty name would put the keys elsewhere or hide them.
+    if name.trim().is_empty() || name.starts_with('.') || name.contains(['/', '\\']) {
+        let why = "name the key with a plain file name, such as district".to_owned();
+        return Err(LessonError::Key { path: dir.join(name), what: "key name", why });
+    }
     std::fs::create_dir_all(dir).map_err(LessonError::file("create", dir))?;
     let (private, public) = (dir.join(format!("{name}.key")), dir.join(format!("{name}.pub")));
     for path in [&private, &public] {
@@ -145,7 +172,7 @@ pub fn write_keypair(dir: &Path, name: &str) -> Result<(PathBuf, PathBuf)> {
     let key = SecretKey::generate()?;
     let mut file = create_private(&private)?;
     let text = format!(
-        "# shiliu pack publisher private key: keep it secret, never copy it to a classroom pc\n{}\n",
+        "{PRIVATE_HEADER}: keep it secret, never copy it to a classroom pc\n{}\n",
         hex::encode(key.0.to_bytes())
     );
     file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).map_err(LessonError::file("write", &private))?;
@@ -251,6 +278,22 @@ mod tests {
             assert_eq!(std::fs::metadata(&private).unwrap().permissions().mode() & 0o777, 0o600);
         }
         assert_eq!(write_keypair(dir.path(), "district").unwrap_err().code(), "lessons.file");
+    }
+
+    #[test]
+    fn the_private_and_public_key_files_cannot_be_swapped() {
+        let dir = tempfile::tempdir().unwrap();
+        let (private, public) = write_keypair(dir.path(), "district").unwrap();
+        assert!(PublicKey::read(&private).unwrap_err().to_string().contains("this is the private key"));
+        assert!(SecretKey::read(&public).unwrap_err().to_string().contains("not a private key file"));
+    }
+
+    #[test]
+    fn a_key_name_must_be_a_plain_file_name() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["", "../evil", ".hidden", "a/b"] {
+            assert_eq!(write_keypair(dir.path(), name).unwrap_err().code(), "lessons.key", "{name:?}");
+        }
     }
 
     #[test]

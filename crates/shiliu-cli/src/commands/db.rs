@@ -77,6 +77,10 @@ pub fn run(args: DbArgs, data: &DataDir) -> Result<()> {
             };
             let bytes = store.backup_to(&dest)?;
             println!("backed up {} attempts to {} ({})", store.count_attempts()?, dest.display(), size(bytes));
+            // A copy of a damaged database is still worth keeping, but must not pass as sound.
+            if let Err(e) = shiliu_store::check_file(&dest) {
+                eprintln!("warning: the database is damaged and so is this backup ({e}); run `shiliu db check`");
+            }
         }
         DbCommand::Restore { file } => {
             let path = args.db.path(data);

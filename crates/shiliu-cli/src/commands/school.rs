@@ -33,7 +33,7 @@ enum SchoolCommand {
         #[arg(long)]
         code: Option<String>,
         /// Days the file stays usable (1-90).
-        #[arg(long, default_value_t = 7)]
+        #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=90))]
         days: u32,
     },
     /// Join the school of a join file; asks for the join code when --code is not given.
