@@ -202,10 +202,15 @@ impl Store {
         match found.len() {
             0 => Err(StoreError::not_found("student", name)),
             1 => Ok(found.remove(0)),
-            n => Err(StoreError::Conflict {
-                what: "student name",
-                detail: format!("{n} students are called {name:?}; name the class or use the student id"),
-            }),
+            n => {
+                // Name their ids: two children of one name in one class is common enough.
+                let ids: Vec<String> = found.iter().map(|s| s.id.to_string()).collect();
+                let hint = if class.is_some() { "use a student id" } else { "name the class or use a student id" };
+                Err(StoreError::Conflict {
+                    what: "student name",
+                    detail: format!("{n} students are called {name:?}; {hint}: {}", ids.join(", ")),
+                })
+            }
         }
     }
 

@@ -115,6 +115,18 @@ fn a_student_is_found_by_name_and_a_shared_name_needs_the_class() {
 }
 
 #[test]
+fn two_students_of_one_name_in_one_class_are_told_apart_by_the_ids_the_error_names() {
+    let (_dir, mut store) = fresh();
+    let s = school(&mut store, &["李明", "李明"]);
+    let err = store.find_student("李明", Some(s.class)).unwrap_err().to_string();
+    assert!(!err.contains("name the class"), "the class was named: {err}");
+    for id in &s.students {
+        assert!(err.contains(&id.to_string()), "{err}");
+        assert_eq!(store.find_student(&id.to_string(), Some(s.class)).unwrap().id, *id);
+    }
+}
+
+#[test]
 fn a_failed_transaction_leaves_nothing_behind() {
     let (_dir, mut store) = fresh();
     let s = school(&mut store, &[]);
