@@ -30,7 +30,7 @@ enum ReportCommand {
         /// Only the last N weeks for sounds and confusions (default: all time).
         #[arg(long)]
         weeks: Option<u32>,
-        /// Also write students.csv, sounds.csv and confusions.csv into this folder.
+        /// Also write CLASS-students.csv, CLASS-sounds.csv and CLASS-confusions.csv into this folder.
         #[arg(long, value_name = "DIR")]
         csv: Option<PathBuf>,
     },
@@ -40,7 +40,7 @@ enum ReportCommand {
         /// The class, when two students share the name.
         #[arg(long)]
         class: Option<String>,
-        /// Also write progress.csv, sounds.csv, psc.csv and attempts.csv into this folder.
+        /// Also write STUDENT-progress.csv, -sounds.csv, -psc.csv and -attempts.csv into this folder.
         #[arg(long, value_name = "DIR")]
         csv: Option<PathBuf>,
     },
@@ -57,7 +57,27 @@ pub fn run(args: ReportArgs, data: &DataDir) -> Result<()> {
     }
 }
 
-fn section(title: &str, table: &Table, csv: Option<&Path>, file: &str) -> Result<()> {
+/// Where a report's CSV files go: a folder, and the class's or student's name before each
+/// file name, so reports of several classes exported to one stick do not replace each other.
+struct CsvOut<'a> {
+    dir: &'a Path,
+    subject: String,
+}
+
+impl<'a> CsvOut<'a> {
+    fn new(dir: Option<&'a Path>, subject: &str) -> Option<CsvOut<'a>> {
+        // Characters no file name may hold on Windows, where a stick is read as often.
+        let subject =
+            subject.chars().map(|c| if r#"/\:*?"<>|"#.contains(c) || c.is_control() { '_' } else { c }).collect();
+        dir.map(|dir| CsvOut { dir, subject })
+    }
+
+    fn write(&self, table: &Table, file: &str) -> Result<std::path::PathBuf> {
+        table.write_csv(self.dir, &format!("{}-{file}", self.subject))
+    }
+}
+
+fn section(title: &str, table: &Table, csv: Option<&CsvOut>, file: &str) -> Result<()> {
     println!("\n{title}");
     if table.is_empty() {
         println!("  (nothing yet)");
@@ -65,7 +85,7 @@ fn section(title: &str, table: &Table, csv: Option<&Path>, file: &str) -> Result
         print!("{}", table.render());
     }
     if let Some(dir) = csv {
-        println!("  → {}", table.write_csv(dir, file)?.display());
+        println!("  → {}", dir.write(table, file)?.display());
     }
     Ok(())
 }
@@ -80,6 +100,8 @@ fn score(v: Option<f32>) -> String {
 
 fn class_report(store: &Store, name: &str, weeks: Option<u32>, csv: Option<&Path>, now: Timestamp) -> Result<()> {
     let class = store.find_class(name)?;
+    let csv = CsvOut::new(csv, &class.name);
+    let csv = csv.as_ref();
     let since = weeks.map(|w| now.minus_days(i64::from(w) * 7));
     let teachers: Vec<String> = store.class_teachers(class.id)?.into_iter().map(|t| t.name).collect();
     let units: Vec<String> =
@@ -110,8 +132,8 @@ fn class_report(store: &Store, name: &str, weeks: Option<u32>, csv: Option<&Path
 
     let map = store.class_heatmap(class.id, since)?;
     print_heatmap(&map);
-    if let Some(dir) = csv {
-        println!("  → {}", heatmap_long(&map).write_csv(dir, "sounds")?.display());
+    if let Some(csv) = csv {
+        println!("  → {}", csv.write(&heatmap_long(&map), "sounds")?.display());
     }
 
     let mut confusions =
@@ -181,6 +203,8 @@ fn heatmap_long(map: &Heatmap) -> Table {
 fn student_report(store: &Store, name: &str, class: Option<&str>, csv: Option<&Path>, now: Timestamp) -> Result<()> {
     let within = class.map(|c| store.find_class(c)).transpose()?.map(|c| c.id);
     let s = store.find_student(name, within)?;
+    let csv = CsvOut::new(csv, &s.name);
+    let csv = csv.as_ref();
     let classes: Vec<String> = store.classes_of_student(s.id)?.into_iter().map(|c| c.name).collect();
     println!(
         "{} — {}{}{}{}",
