@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, anyhow};
+use anyhow::{Result, anyhow, bail};
 use clap::Subcommand;
 use shiliu_lessons::{
     CheckReport, Counts, InstallOptions, LessonError, Limits, PACK_EXTENSION, Pack, PublicKey, SecretKey,
@@ -102,6 +102,12 @@ pub fn run(cmd: PackCommand, data: &DataDir) -> Result<()> {
             Ok(())
         }
         PackCommand::Install { file, reinstall } => {
+            if file.is_dir() {
+                bail!(
+                    "{} is a folder: install takes a signed pack file (`shiliu pack build FOLDER OUT --key KEY` makes one)",
+                    file.display()
+                );
+            }
             let options = InstallOptions { reinstall, ..InstallOptions::default() };
             let done = shiliu_lessons::install_pack(data, &file, &options).map_err(coded)?;
             let replaced = done.replaced.map(|v| format!(" (replaced {v})")).unwrap_or_default();

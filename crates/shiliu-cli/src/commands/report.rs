@@ -28,7 +28,7 @@ enum ReportCommand {
     Class {
         name: String,
         /// Only the last N weeks for sounds and confusions (default: all time).
-        #[arg(long)]
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=520))]
         weeks: Option<u32>,
         /// Also write CLASS-students.csv, CLASS-sounds.csv and CLASS-confusions.csv into this folder.
         #[arg(long, value_name = "DIR")]

@@ -20,8 +20,11 @@ pub(crate) fn clean_name(what: &'static str, name: &str) -> Result<String> {
     if name.is_empty() {
         return Err(StoreError::invalid(what, "it is empty"));
     }
-    if name.chars().count() > 64 {
-        return Err(StoreError::invalid(what, format!("{name:?} is longer than 64 characters")));
+    let length = name.chars().count();
+    if length > 64 {
+        // Quote the start only: a pasted page should not fill the screen with its own echo.
+        let start: String = name.chars().take(20).collect();
+        return Err(StoreError::invalid(what, format!("\"{start}…\" has {length} characters; at most 64")));
     }
     if name.chars().any(char::is_control) {
         return Err(StoreError::invalid(what, format!("{name:?} contains control characters")));
