@@ -165,8 +165,7 @@ pub fn restore(db_path: &Path, from: &Path, backups_dir: &Path) -> Result<Restor
 /// Copies the current database into the backups folder before it is replaced: through SQLite
 /// when it opens, else its files byte for byte (a damaged database is still someone's work).
 fn keep_current(db_path: &Path, backups_dir: &Path) -> Result<PathBuf> {
-    let stamp = Timestamp::now().date_time().replace([' ', ':'], "-");
-    let dest = unused_name(backups_dir, &format!("before-restore-{stamp}"));
+    let dest = dated_backup_path(backups_dir, "before-restore");
     let through_sqlite = Connection::open_with_flags(db_path, OpenFlags::SQLITE_OPEN_READ_WRITE)
         .map_err(StoreError::from)
         .and_then(|conn| copy_database(&conn, &dest));
@@ -182,9 +181,12 @@ fn keep_current(db_path: &Path, backups_dir: &Path) -> Result<PathBuf> {
     Ok(dest)
 }
 
-/// `dir/stem.sqlite3`, or `stem-2`, `stem-3`… when that is taken: two restores within a minute
-/// (the second undoing the first) must not overwrite the copy the first one kept.
-pub fn unused_name(dir: &Path, stem: &str) -> PathBuf {
+/// `dir/<prefix>-<date>-<hh>-<mm>.sqlite3` for a backup made now, with `-2`, `-3`… when that
+/// name is taken: two restores within a minute (the second undoing the first) must not
+/// overwrite the copy the first one kept.
+pub fn dated_backup_path(dir: &Path, prefix: &str) -> PathBuf {
+    let stamp = Timestamp::now().date_time().replace([' ', ':'], "-");
+    let stem = format!("{prefix}-{stamp}");
     (1..)
         .map(|n| match n {
             1 => dir.join(format!("{stem}{EXTENSION}")),

@@ -49,7 +49,7 @@ pub use attempt::{
     Attempt, NO_SPEECH, NewAttempt, ProblemKind, Scores, SyllableOutcome, SyllableProblem, Verdict, WRONG_TEXT,
 };
 pub use audio::{NewRecording, NewReferenceAudio, PruneReport, Recording, ReferenceAudio, RetentionPolicy};
-pub use backup::{BackupFile, KEEP_DAILY, KEEP_WEEKLY, RestoreReport, list_backups, restore, unused_name};
+pub use backup::{BackupFile, KEEP_DAILY, KEEP_WEEKLY, RestoreReport, dated_backup_path, list_backups, restore};
 pub use derived::SoundKind;
 pub use error::{Result, StoreError};
 pub use hlc::Hlc;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
 use shiliu_paths::DataDir;
-use shiliu_store::{Store, Timestamp};
+use shiliu_store::Store;
 
 /// Which database a command works on.
 #[derive(Args)]
@@ -70,10 +70,9 @@ pub fn run(args: DbArgs, data: &DataDir) -> Result<()> {
         DbCommand::Backup { to } => {
             let store = args.db.open_existing(data)?;
             // A folder (a stick's root) gets a dated file of its own.
-            let stamp = Timestamp::now().date_time().replace([' ', ':'], "-");
             let dest = match to {
                 Some(path) if !path.is_dir() => path,
-                folder => shiliu_store::unused_name(&folder.unwrap_or(backups), &format!("shiliu-{stamp}")),
+                folder => shiliu_store::dated_backup_path(&folder.unwrap_or(backups), "shiliu"),
             };
             let bytes = store.backup_to(&dest)?;
             println!("backed up {} attempts to {} ({})", store.count_attempts()?, dest.display(), size(bytes));

@@ -1,4 +1,6 @@
-use shiliu_store::{NewStudent, Store, Timestamp, list_backups, restore};
+use std::path::PathBuf;
+
+use shiliu_store::{AttemptId, NewStudent, Store, Timestamp, list_backups, restore};
 
 use crate::helpers::{T0, add, at_day, attempt, fresh, ok, school};
 
@@ -38,8 +40,9 @@ fn automatic_backups_run_once_a_day_and_keep_seven_daily_and_four_weekly() {
     assert_eq!(weeks.len(), 4, "one per week");
 }
 
-#[test]
-fn restore_brings_back_the_backup_and_keeps_the_replaced_database() {
+/// A closed database with one attempt made before a backup and one after: (folder, database,
+/// backup, attempt before, attempt after).
+fn backed_up_then_added() -> (tempfile::TempDir, PathBuf, PathBuf, AttemptId, AttemptId) {
     let (dir, mut store) = fresh();
     let s = school(&mut store, &["卓玛"]);
     let first = add(&mut store, &attempt(s.students[0], "u1-01", T0, 80.0, vec![ok("妈", "ma1")]));
@@ -47,8 +50,12 @@ fn restore_brings_back_the_backup_and_keeps_the_replaced_database() {
     store.backup_to(&backup).unwrap();
     let second = add(&mut store, &attempt(s.students[0], "u1-02", at_day(1), 80.0, vec![ok("妈", "ma1")]));
     let db = store.path().to_owned();
-    drop(store);
+    (dir, db, backup, first, second)
+}
 
+#[test]
+fn restore_brings_back_the_backup_and_keeps_the_replaced_database() {
+    let (dir, db, backup, first, second) = backed_up_then_added();
     let backups = dir.path().join("backups");
     let report = restore(&db, &backup, &backups).unwrap();
     let store = Store::open(&db).unwrap();
@@ -113,14 +120,7 @@ fn restore_refuses_a_database_from_a_newer_shiliu() {
 
 #[test]
 fn undoing_a_restore_within_the_same_minute_keeps_both_databases() {
-    let (dir, mut store) = fresh();
-    let s = school(&mut store, &["卓玛"]);
-    add(&mut store, &attempt(s.students[0], "u1-01", T0, 80.0, vec![ok("妈", "ma1")]));
-    let old = dir.path().join("old.sqlite3");
-    store.backup_to(&old).unwrap();
-    let months_of_work = add(&mut store, &attempt(s.students[0], "u1-02", at_day(1), 80.0, vec![ok("妈", "ma1")]));
-    let db = store.path().to_owned();
-    drop(store);
+    let (dir, db, old, _, months_of_work) = backed_up_then_added();
 
     let backups = dir.path().join("backups");
     let mistake = restore(&db, &old, &backups).unwrap();
