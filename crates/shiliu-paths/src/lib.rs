@@ -63,6 +63,20 @@ impl DataDir {
     }
 }
 
+/// `dir/<stem><extension>`, or `dir/<stem>-2<extension>`, `-3`… when that name is taken (by an
+/// existing file, or by whatever else `taken` says occupies it). Files named by the minute they
+/// were made (backups, join files) use it so that a second one in the same minute never
+/// replaces the first.
+pub fn first_free_path(dir: &Path, stem: &str, extension: &str, taken: impl Fn(&Path) -> bool) -> PathBuf {
+    (1..)
+        .map(|n| match n {
+            1 => dir.join(format!("{stem}{extension}")),
+            n => dir.join(format!("{stem}-{n}{extension}")),
+        })
+        .find(|p| !p.exists() && !taken(p))
+        .expect("some numbered name is free")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,5 +87,19 @@ mod tests {
         for p in [d.models(), d.database(), d.backups(), d.recordings(), d.packs()] {
             assert!(p.starts_with("/srv/shiliu"), "{}", p.display());
         }
+    }
+
+    #[test]
+    fn a_taken_name_gets_the_next_number() {
+        let dir = std::env::temp_dir().join(format!("shiliu-paths-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let first = first_free_path(&dir, "join-2026-12-02-10-15", ".join", |_| false);
+        assert!(first.ends_with("join-2026-12-02-10-15.join"));
+        std::fs::write(&first, b"x").unwrap();
+        let second = first_free_path(&dir, "join-2026-12-02-10-15", ".join", |_| false);
+        assert!(second.ends_with("join-2026-12-02-10-15-2.join"));
+        let third = first_free_path(&dir, "join-2026-12-02-10-15", ".join", |p| p == second);
+        assert!(third.ends_with("join-2026-12-02-10-15-3.join"));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -186,14 +186,7 @@ fn keep_current(db_path: &Path, backups_dir: &Path) -> Result<PathBuf> {
 /// overwrite the copy the first one kept.
 pub fn dated_backup_path(dir: &Path, prefix: &str) -> PathBuf {
     let stamp = Timestamp::now().date_time().replace([' ', ':'], "-");
-    let stem = format!("{prefix}-{stamp}");
-    (1..)
-        .map(|n| match n {
-            1 => dir.join(format!("{stem}{EXTENSION}")),
-            n => dir.join(format!("{stem}-{n}{EXTENSION}")),
-        })
-        .find(|p| !p.exists() && !sibling(p, "-wal").exists())
-        .expect("some numbered name is free")
+    shiliu_paths::first_free_path(dir, &format!("{prefix}-{stamp}"), EXTENSION, |p| sibling(p, "-wal").exists())
 }
 
 /// Checkpoints the database and takes it out of WAL mode, so no WAL file is left to be replayed

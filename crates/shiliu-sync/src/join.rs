@@ -150,7 +150,11 @@ pub fn write_join_file(store: &Store, dir: &Path, code: Option<&str>, valid_days
         .encrypt(&XNonce::from(nonce), Payload { msg: &plain, aad: &out })
         .map_err(|_| SyncError::invalid("join file", "encryption failed"))?;
     out.extend_from_slice(&cipher);
-    let name = format!("shiliu-join-{}.{JOIN_EXTENSION}", now.date_time().replace([' ', ':'], "-"));
+    // Named by the minute, numbered when a join file of the same minute is already there: a
+    // teacher writing one for each new PC must not replace the one written just before.
+    let stem = format!("shiliu-join-{}", now.date_time().replace([' ', ':'], "-"));
+    let free = shiliu_paths::first_free_path(dir, &stem, &format!(".{JOIN_EXTENSION}"), |_| false);
+    let name = free.file_name().expect("a file name").to_string_lossy().into_owned();
     let path = write_atomic(dir, &name, &out)?;
     Ok(JoinFile { path, code, expires })
 }

@@ -22,6 +22,19 @@ fn a_wrong_join_code_is_refused_and_the_pc_stays_out_of_the_school() {
 }
 
 #[test]
+fn two_join_files_written_in_a_row_onto_one_stick_both_stay_and_open_with_their_own_codes() {
+    let (dir, pcs) = school(1);
+    let usb = stick(&dir, "usb");
+    let first = write_join_file(&pcs[0], &usb, None, 7).unwrap();
+    let second = write_join_file(&pcs[0], &usb, None, 7).unwrap();
+    assert_ne!(first.path, second.path, "the second join file does not replace the first");
+    for (n, join) in [first, second].iter().enumerate() {
+        let mut new = Store::open(dir.path().join(format!("new{n}.sqlite3"))).unwrap();
+        join_school(&mut new, &join.path, &join.code).unwrap();
+    }
+}
+
+#[test]
 fn devices_learn_of_each_other_through_bundles() {
     let (dir, mut pcs) = school(3);
     let usb = stick(&dir, "usb");
