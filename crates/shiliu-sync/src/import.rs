@@ -71,6 +71,8 @@ pub struct Preview {
     pub bundles: Vec<BundleSummary>,
     /// Bundles imported before: nothing to do.
     pub already_imported: Vec<BundleSummary>,
+    /// Bundles this PC exported itself (left on a stick it relays): it holds all they carry.
+    pub made_here: Vec<BundleSummary>,
     /// Bundles that build on changes this PC lacks; import them after the others.
     pub waiting: Vec<Refused>,
     /// Bundles refused: damaged, tampered, foreign, from unknown or revoked devices.
@@ -120,6 +122,7 @@ pub fn prepare(store: &Store, member: &Member, sources: Vec<Source>) -> Result<P
     let mut preview = Preview {
         bundles: vec![],
         already_imported: vec![],
+        made_here: vec![],
         waiting: vec![],
         refused: vec![],
         changes: BTreeMap::new(),
@@ -130,13 +133,19 @@ pub fn prepare(store: &Store, member: &Member, sources: Vec<Source>) -> Result<P
     let mut ids = BTreeSet::new();
     let mut first_error = None;
     for s in sources {
-        // A replay is recognised from its manifest alone, before any decryption.
+        // A replay, or a bundle this PC made, is recognised from its manifest alone, before any
+        // decryption. (A forged manifest gains nothing: the bundle is then just not imported.)
         if let Ok(m) = crate::bundle::read_manifest(&s.bytes)
             && m.school == member.school
-            && store.imported_bundle(&m.bundle)?.is_some()
         {
-            preview.already_imported.push(BundleSummary::of(&m, &s.label));
-            continue;
+            if m.origin == member.device {
+                preview.made_here.push(BundleSummary::of(&m, &s.label));
+                continue;
+            }
+            if store.imported_bundle(&m.bundle)?.is_some() {
+                preview.already_imported.push(BundleSummary::of(&m, &s.label));
+                continue;
+            }
         }
         match open(&s.bytes, &member.school, &member.school_key, &registry) {
             Err(e) => {

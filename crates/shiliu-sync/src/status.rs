@@ -38,7 +38,9 @@ pub fn status(store: &Store) -> Result<SyncStatus> {
     let devices = if school.is_some() { devices(store)? } else { Vec::new() };
     let names = store.device_counters()?;
     let mut peers: Vec<PeerInfo> = Vec::new();
-    for p in store.peer_counters()? {
+    let this_pc = store.device().id.to_string();
+    // (Databases from before own bundles were skipped may have noted this PC as its own peer.)
+    for p in store.peer_counters()?.into_iter().filter(|p| p.peer != this_pc) {
         if peers.last().is_none_or(|l| l.peer != p.peer) {
             let name = match p.peer.parse::<DeviceId>() {
                 Ok(id) => names.iter().find(|d| d.device == id).map_or_else(|| p.peer.clone(), |d| d.name.clone()),

@@ -112,6 +112,7 @@ fn learn_from_folder(store: &mut Store, member: &Member, dir: &Path) -> Result<u
         let path = entry.path();
         if name.ends_with(".json") && name.contains(".receipt-") {
             if let Some(r) = std::fs::read(&path).ok().and_then(|b| serde_json::from_slice::<Receipt>(&b).ok())
+                && r.importer != member.device
                 && r.verify(&registry).is_ok()
             {
                 facts.push((r.importer, r.holds));

@@ -219,7 +219,7 @@ fn import(db: &DbArg, data: &DataDir, path: &Path, dry_run: bool) -> Result<()> 
     if problems > 0 {
         bail!(
             "{problems} of {} bundles in {} were not imported (see above){}",
-            problems + preview.bundles.len() + preview.already_imported.len(),
+            problems + preview.bundles.len() + preview.already_imported.len() + preview.made_here.len(),
             path.display(),
             if preview.bundles.is_empty() { "" } else { "; the others were" }
         );
@@ -243,6 +243,9 @@ fn print_preview(p: &Preview) {
     }
     for b in &p.already_imported {
         println!("already imported: {} (from {}); nothing to do", file_name(&b.source), b.origin_name);
+    }
+    for b in &p.made_here {
+        println!("made on this pc: {}; nothing to import", file_name(&b.source));
     }
     if p.changes.values().any(|c| c.new + c.updated + c.deleted + c.unchanged > 0) {
         println!();

@@ -88,6 +88,7 @@ pub struct ImportedView {
 #[ts(export_to = "ImportPreview.ts")]
 pub struct ImportPreview {
     pub bundles: Vec<BundleView>,
+    /// Bundles imported before, or made on this PC: skipped.
     pub already_imported: u32,
     /// Refused bundles and bundles that must wait for others, with the reason.
     pub refused: Vec<RefusedView>,
@@ -203,7 +204,7 @@ pub(super) fn preview_view(p: &Preview, receipts: Vec<String>) -> ImportPreview 
                 attempts: b.attempts,
             })
             .collect(),
-        already_imported: p.already_imported.len() as u32,
+        already_imported: (p.already_imported.len() + p.made_here.len()) as u32,
         refused: p
             .refused
             .iter()

@@ -46,6 +46,27 @@ fn importing_the_same_bundle_twice_is_a_harmless_no_op() {
 }
 
 #[test]
+fn a_pc_importing_a_stick_with_its_own_bundle_skips_it_and_is_not_its_own_peer() {
+    let (dir, mut pcs) = school(2);
+    let usb = stick(&dir, "usb");
+    let (_, students) = class(&mut pcs[0], "一班", 2);
+    attempts(&mut pcs[0], &students, 5);
+    let own = export_bundle(&mut pcs[0], &usb, false).unwrap();
+    export_bundle(&mut pcs[1], &usb, false).unwrap();
+    let before = fingerprint(pcs[0].path());
+    let alone = import_path(&mut pcs[0], &own.path).unwrap();
+    assert!(alone.preview.bundles.is_empty() && alone.receipts.is_empty());
+    assert_eq!(alone.preview.made_here.len(), 1);
+    assert_eq!(fingerprint(pcs[0].path()), before, "its own bundle changes nothing");
+    let report = import_path(&mut pcs[0], &usb).unwrap();
+    assert_eq!((report.preview.bundles.len(), report.preview.made_here.len()), (1, 1));
+    export_bundle(&mut pcs[0], &usb, false).unwrap();
+    let peers = shiliu_sync::status(&pcs[0]).unwrap().peers;
+    let this_pc = pcs[0].device().id.to_string();
+    assert!(!peers.is_empty() && peers.iter().all(|p| p.peer != this_pc), "{peers:?}");
+}
+
+#[test]
 fn a_stick_relays_bundles_of_many_pcs_and_one_folder_import_takes_them_all() {
     let (dir, mut pcs) = school(4);
     let usb = stick(&dir, "usb");

@@ -6,7 +6,11 @@ import type { TableChangeView } from "./TableChangeView";
 /**
  * What an import will do (before) or did (after).
  */
-export type ImportPreview = { bundles: Array<BundleView>, already_imported: number, 
+export type ImportPreview = { bundles: Array<BundleView>, 
+/**
+ * Bundles imported before, or made on this PC: skipped.
+ */
+already_imported: number, 
 /**
  * Refused bundles and bundles that must wait for others, with the reason.
  */
