@@ -44,6 +44,8 @@ pub struct Tx<'s> {
     counter: i64,
     hlc: Hlc,
     stamped: bool,
+    /// This PC's new name, for the open store to show once the rename is committed.
+    renamed_to: Option<String>,
 }
 
 /// The sync columns of one changed row.
@@ -134,10 +136,22 @@ impl Store {
             .prepare_cached(include_str!("device/self_get.sql"))?
             .query_row([], |r| Ok((r.get::<_, i64>(3)?, r.get::<_, String>(4)?)))?;
         let hlc = if hlc.is_empty() { Hlc::zero(self.device.id) } else { hlc.parse()? };
-        let mut tx =
-            Tx { tx, device: &self.device, fsrs: &self.fsrs, now: Timestamp::now(), counter, hlc, stamped: false };
+        let mut tx = Tx {
+            tx,
+            device: &self.device,
+            fsrs: &self.fsrs,
+            now: Timestamp::now(),
+            counter,
+            hlc,
+            stamped: false,
+            renamed_to: None,
+        };
         let value = f(&mut tx).map_err(|e| with_path(e, &self.path))?;
+        let renamed_to = tx.renamed_to.take();
         tx.finish().map_err(|e| with_path(e, &self.path))?;
+        if let Some(name) = renamed_to {
+            self.device.name = name;
+        }
         Ok(value)
     }
 
@@ -191,6 +205,7 @@ impl<'s> Tx<'s> {
     pub fn rename_device(&mut self, name: &str) -> Result<()> {
         let name = crate::people::clean_name("device name", name)?;
         self.tx.prepare_cached(include_str!("device/rename.sql"))?.execute(params![self.device.key, name])?;
+        self.renamed_to = Some(name);
         Ok(())
     }
 

@@ -121,7 +121,13 @@ pub fn devices(store: &Store) -> Result<Vec<DeviceInfo>> {
             let revocation = reg.revocation(c.device);
             DeviceInfo {
                 id: c.device,
-                name: c.name.clone(),
+                // The name it goes by now (renamed later, it says so in its bundles); else the
+                // name it was enrolled under.
+                name: if c.device == member.device {
+                    member.device_name.clone()
+                } else {
+                    counters.iter().find(|d| d.device == c.device).map_or_else(|| c.name.clone(), |d| d.name.clone())
+                },
                 is_self: c.device == member.device,
                 enrolled: Timestamp::from_millis(c.issued_ms),
                 enrolled_by: match &c.issuer {

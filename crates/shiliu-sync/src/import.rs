@@ -282,6 +282,11 @@ fn apply_in(
             tx.note_device(cert.device, &cert.name)?;
         }
     }
+    // Each PC's bundles carry the name it goes by now; the newest one wins.
+    for b in accepted {
+        let m = &b.manifest;
+        tx.name_peer(m.origin, &m.origin_name, Timestamp::from_millis(m.created_ms))?;
+    }
     for row in &plan.writes {
         tx.apply_sync_row(row)?;
     }

@@ -27,7 +27,7 @@ enum DeviceCommand {
         #[arg(long, default_value = "")]
         reason: String,
     },
-    /// Rename this PC (peers and reports show the name).
+    /// Rename this PC (the other PCs show the new name once its next bundle reaches them).
     Rename { name: String },
 }
 
@@ -73,6 +73,7 @@ pub fn run(args: DeviceArgs, data: &DataDir) -> Result<()> {
             let mut store = args.db.open(data)?;
             store.transact(|tx| tx.rename_device(&name))?;
             println!("this pc is now called {}", name.trim());
+            println!("the other pcs learn the new name from its next bundle (`shiliu sync export` or a hub exchange)");
         }
     }
     Ok(())

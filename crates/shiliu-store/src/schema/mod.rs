@@ -18,7 +18,7 @@ use crate::error::{Result, StoreError};
 pub const APPLICATION_ID: i32 = 0x5348_4C55;
 
 /// The schema version this build writes.
-pub const LATEST_VERSION: u32 = 3;
+pub const LATEST_VERSION: u32 = 4;
 
 struct Migration {
     version: u32,
@@ -31,6 +31,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, sql: include_str!("0001_initial.sql"), rebuilds_derived: false },
     Migration { version: 2, sql: include_str!("0002_review_audio_sync.sql"), rebuilds_derived: true },
     Migration { version: 3, sql: include_str!("0003_sync_exchange.sql"), rebuilds_derived: false },
+    Migration { version: 4, sql: include_str!("0004_peer_names.sql"), rebuilds_derived: false },
 ];
 
 /// The schema version of an open database, or an error when it is not Shiliu's or is too new.
@@ -149,7 +150,7 @@ mod tests {
     #[test]
     fn the_latest_schema_version_is_pinned() {
         // Bumping this needs a new migration file and an upgrade test from the previous version.
-        assert_eq!(LATEST_VERSION, 3);
+        assert_eq!(LATEST_VERSION, 4);
     }
 
     #[test]

@@ -164,11 +164,19 @@ impl Tx<'_> {
         Ok(self.db().prepare_cached(include_str!("device_key.sql"))?.query_row([device], |r| r.get(0))?)
     }
 
-    /// Makes a peer device known here, or renames it.
+    /// Makes a peer device known here by the name in its certificate (which also replaces the
+    /// name of a device known so far only by its id, until its own bundles name it).
     pub fn note_device(&mut self, device: DeviceId, name: &str) -> Result<()> {
         let now = self.now().millis();
         self.db().prepare_cached(include_str!("device_note.sql"))?.execute(params![device, name, now])?;
         self.db().prepare_cached(include_str!("device_name.sql"))?.execute(params![device, name])?;
+        Ok(())
+    }
+
+    /// Takes the name a peer gave itself (`shiliu device rename`), carried by its bundle made at
+    /// `made`, unless a newer bundle of its own already named it.
+    pub fn name_peer(&mut self, device: DeviceId, name: &str, made: Timestamp) -> Result<()> {
+        self.db().prepare_cached(include_str!("device_rename.sql"))?.execute(params![device, name, made.millis()])?;
         Ok(())
     }
 

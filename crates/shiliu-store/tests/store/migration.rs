@@ -87,6 +87,27 @@ fn an_upgraded_database_keeps_counting_changes_where_it_left_off() {
 }
 
 #[test]
+fn a_version_3_database_upgrades_and_its_peers_keep_their_names_until_their_bundles_rename_them() {
+    let (dir, mut store) = crate::helpers::fresh();
+    let peer: shiliu_store::DeviceId = "0190b0c0-0000-7000-8000-00000000aaaa".parse().unwrap();
+    store.transact(|tx| tx.note_device(peer, "教室 PC")).unwrap();
+    let path = store.path().to_owned();
+    drop(store);
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch("ALTER TABLE devices DROP COLUMN name_ms; PRAGMA user_version = 3;").unwrap();
+    drop(conn);
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), LATEST_VERSION);
+    let name = |s: &Store| s.device_counters().unwrap().into_iter().find(|d| d.device == peer).unwrap().name;
+    assert_eq!(name(&store), "教室 PC");
+    let now = shiliu_store::Timestamp::now();
+    store.transact(|tx| tx.name_peer(peer, "图书室", now)).unwrap();
+    store.transact(|tx| tx.note_device(peer, "教室 PC")).unwrap();
+    assert_eq!(name(&store), "图书室", "a certificate's name no longer overrides the name the peer chose");
+    drop(dir);
+}
+
+#[test]
 fn a_database_from_a_newer_shiliu_is_refused_with_a_clear_message() {
     let (dir, store) = crate::helpers::fresh();
     let path = store.path().to_owned();

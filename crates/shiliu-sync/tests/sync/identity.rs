@@ -52,6 +52,24 @@ fn devices_learn_of_each_other_through_bundles() {
 }
 
 #[test]
+fn a_pc_renamed_after_joining_is_shown_by_its_new_name_on_the_others_and_an_older_bundle_does_not_undo_it() {
+    let (dir, mut pcs) = school(2);
+    let pc1 = pcs[1].device().id;
+    let name_on_pc0 = |pcs: &[Store]| devices(&pcs[0]).unwrap().into_iter().find(|d| d.id == pc1).unwrap().name;
+    let before_rename = export_bundle(&mut pcs[1], &stick(&dir, "old"), false).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    pcs[1].transact(|tx| tx.rename_device("二楼机房 3号")).unwrap();
+    let after_rename = export_bundle(&mut pcs[1], &stick(&dir, "new"), false).unwrap();
+    assert_eq!(devices(&pcs[1]).unwrap().iter().find(|d| d.is_self).unwrap().name, "二楼机房 3号");
+    import_path(&mut pcs[0], &after_rename.path).unwrap();
+    assert_eq!(name_on_pc0(&pcs), "二楼机房 3号");
+    import_path(&mut pcs[0], &before_rename.path).unwrap();
+    assert_eq!(name_on_pc0(&pcs), "二楼机房 3号", "the older bundle's name does not come back");
+    let status = shiliu_sync::status(&pcs[0]).unwrap();
+    assert!(status.peers.iter().any(|p| p.name == "二楼机房 3号"), "{:?}", status.peers);
+}
+
+#[test]
 fn a_revoked_pcs_bundles_are_refused_wherever_the_revocation_arrives() {
     let (dir, mut pcs) = school(3);
     let usb = stick(&dir, "usb");
