@@ -39,8 +39,17 @@ pub enum MicStatus {
     Unavailable { code: String, message: String },
 }
 
-/// Lists the input devices of the default audio host.
+/// Lists the microphones a teacher can choose from: the input devices of the default audio
+/// host without ALSA's helper plugins (rate converters, mixers, `null`…), which are listed as
+/// inputs but are not microphones. Everything is listed when nothing else is.
 pub fn input_devices() -> Vec<InputDevice> {
+    let all = all_input_devices();
+    let offered: Vec<InputDevice> = all.iter().filter(|d| d.is_default || is_microphone_like(&d.id)).cloned().collect();
+    if offered.is_empty() { all } else { offered }
+}
+
+/// Every input device the default audio host reports, helper plugins included.
+pub fn all_input_devices() -> Vec<InputDevice> {
     let host = cpal::default_host();
     let default_id = host.default_input_device().and_then(|d| d.id().ok()).map(|id| id.to_string());
     let Ok(devices) = host.input_devices() else { return Vec::new() };
@@ -51,6 +60,15 @@ pub fn input_devices() -> Vec<InputDevice> {
             Some(InputDevice { is_default: Some(&id) == default_id.as_ref(), id, name })
         })
         .collect()
+}
+
+/// Whether a device id names something that records from a microphone: the sound server
+/// (`default`, `pulse`, `pipewire`), or a sound card through ALSA's converting plugins
+/// (`sysdefault:CARD=…`, `plughw:CARD=…`). Not: rate converters, up/down-mixers, `null`, JACK
+/// and OSS bridges, raw `hw:` (fails at most sample rates), output-only and sharing plugins.
+fn is_microphone_like(id: &str) -> bool {
+    let Some(alsa) = id.strip_prefix("alsa:") else { return true };
+    matches!(alsa, "default" | "pulse" | "pipewire") || ["sysdefault:", "plughw:"].iter().any(|p| alsa.starts_with(p))
 }
 
 fn find_device(device: Option<&str>) -> Result<cpal::Device> {
@@ -358,4 +376,24 @@ fn record(
     }
     let samples = resample(&samples, rate, SAMPLE_RATE)?;
     Ok(Recording { samples, device: name, device_rate: rate, stop_reason: reason })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_microphone_like;
+
+    #[test]
+    fn the_sound_server_and_sound_cards_are_offered_and_alsas_helper_plugins_are_not() {
+        for id in
+            ["alsa:default", "alsa:pulse", "alsa:pipewire", "alsa:sysdefault:CARD=PCH", "alsa:plughw:CARD=Mic,DEV=0"]
+        {
+            assert!(is_microphone_like(id), "{id}");
+        }
+        for id in
+            ["alsa:null", "alsa:samplerate", "alsa:speexrate", "alsa:upmix", "alsa:jack", "alsa:hw:CARD=PCH,DEV=0"]
+        {
+            assert!(!is_microphone_like(id), "{id}");
+        }
+        assert!(is_microphone_like("wasapi:{0.0.1.00000000}.{4b6c}"), "other hosts list microphones only");
+    }
 }

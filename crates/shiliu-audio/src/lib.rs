@@ -20,8 +20,8 @@ pub mod resample;
 pub mod wav;
 
 pub use capture::{
-    InputDevice, MicStatus, RecordOptions, Recorder, RecorderEvent, Recording, StopReason, input_devices,
-    microphone_status,
+    InputDevice, MicStatus, RecordOptions, Recorder, RecorderEvent, Recording, StopReason, all_input_devices,
+    input_devices, microphone_status,
 };
 pub use channel::Channel;
 pub use error::{AudioError, Result};

@@ -33,7 +33,7 @@ enum Command {
     /// Record from the microphone into a WAV file (16 kHz mono).
     Record(commands::audio::RecordArgs),
     /// List microphones.
-    Devices,
+    Devices(commands::audio::DevicesArgs),
     /// Can this PC hear and score? Shows model and microphone status.
     Status(commands::audio::StatusArgs),
     /// Benchmarks that print timings (medians over several runs).
@@ -78,7 +78,7 @@ impl Command {
                 | Command::Db(_)
                 | Command::School(_)
                 | Command::Device(_)
-                | Command::Devices
+                | Command::Devices(_)
                 | Command::Status(_)
         )
     }
@@ -117,7 +117,7 @@ fn main() -> ExitCode {
         Command::Score(args) => commands::score::run(args, &data),
         Command::Eval(args) => commands::eval::run(args, &data),
         Command::Record(args) => commands::audio::record(args),
-        Command::Devices => commands::audio::devices(),
+        Command::Devices(args) => commands::audio::devices(args),
         Command::Status(args) => commands::audio::status(args, &data),
         Command::Bench(cmd) => commands::bench::run(cmd, &data),
         Command::Pack(cmd) => commands::pack::run(cmd, &data),

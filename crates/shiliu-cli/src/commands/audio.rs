@@ -56,8 +56,8 @@ pub fn record(args: RecordArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn devices() -> Result<()> {
-    let list = shiliu_audio::input_devices();
+pub fn devices(args: DevicesArgs) -> Result<()> {
+    let list = if args.all { shiliu_audio::all_input_devices() } else { shiliu_audio::input_devices() };
     if list.is_empty() {
         println!("no microphones found");
     }
@@ -65,6 +65,13 @@ pub fn devices() -> Result<()> {
         println!("{}{}\t{}", if d.is_default { "* " } else { "  " }, d.id, d.name);
     }
     Ok(())
+}
+
+#[derive(Args)]
+pub struct DevicesArgs {
+    /// Also list ALSA's helper plugins (rate converters, mixers, null), which are not microphones.
+    #[arg(long)]
+    all: bool,
 }
 
 #[derive(Args)]
