@@ -50,7 +50,8 @@ pub struct DbArgs {
 #[derive(Subcommand)]
 enum DbCommand {
     /// Copy the database (safe while Shiliu runs) into the backups folder, or to --to PATH (a
-    /// file, or a folder to put a dated backup in). Only an older backup is ever overwritten.
+    /// file such as backup.sqlite3, or a folder to put a dated backup in; a new path without an
+    /// extension is made as a folder). Only an older backup is ever overwritten.
     Backup {
         #[arg(long, value_name = "PATH")]
         to: Option<PathBuf>,
@@ -64,14 +65,22 @@ enum DbCommand {
     Check,
 }
 
+/// An existing folder, or a path that does not exist yet and has no extension (`/media/usb/备份`)
+/// or ends in a slash: a folder to make, not a backup file without an extension.
+fn names_a_folder(path: &std::path::Path) -> bool {
+    path.is_dir()
+        || (!path.exists() && (path.extension().is_none() || path.as_os_str().to_string_lossy().ends_with('/')))
+}
+
 pub fn run(args: DbArgs, data: &DataDir) -> Result<()> {
     let backups = data.backups();
     match args.command {
         DbCommand::Backup { to } => {
             let store = args.db.open_existing(data)?;
-            // A folder (a stick's root) gets a dated file of its own.
+            // A folder (a stick's root, or a new folder named without an extension) gets a
+            // dated file of its own.
             let dest = match to {
-                Some(path) if !path.is_dir() => path,
+                Some(path) if !names_a_folder(&path) => path,
                 folder => shiliu_store::dated_backup_path(&folder.unwrap_or(backups), "shiliu"),
             };
             let bytes = store.backup_to(&dest)?;

@@ -2,6 +2,7 @@
 //! files in temporary folders, real bundles on a pretend stick, a real hub on loopback. One
 //! binary with a module per area.
 
+mod db;
 mod helpers;
 mod hub;
 mod school;
