@@ -159,10 +159,8 @@ impl App {
     /// Sets (or with `None` forgets) the hub and restarts the background loop.
     pub fn set_hub(&self, url: Option<&str>, on_status: impl Fn(&HubView) + Send + 'static) -> Result<(), CoreError> {
         let url = url.map(str::trim).filter(|u| !u.is_empty());
-        if let Some(u) = url
-            && !(u.starts_with("http://") || u.starts_with("https://"))
-        {
-            return Err(CoreError::Invalid(format!("a hub address starts with http:// or https:// (got {u})")));
+        if let Some(u) = url {
+            shiliu_sync::check_hub_url(u).map_err(|e| CoreError::Invalid(e.to_string()))?;
         }
         self.store().transact(|tx| tx.set_setting(HUB_URL, url.unwrap_or("")))?;
         self.start_hub_sync(on_status)

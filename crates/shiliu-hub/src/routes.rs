@@ -111,6 +111,8 @@ pub(crate) async fn pull<S: Storage>(
         .await?
         .into_iter()
         .filter(|b| !req.holds.covers(&b.covers))
+        // A revoked PC's bundles are no longer handed out (every PC would refuse them).
+        .filter(|b| b.origin.parse().is_ok_and(|origin| reg.trusted(origin).is_ok()))
         .map(|b| HubBundle { id: b.id, origin: b.origin.parse().unwrap_or_default(), bytes: b.bytes })
         .collect();
     Ok(Json(PullReply { bundles }))

@@ -268,5 +268,6 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
 
 /// Whether a file name is a bundle's (partial files and receipts are not).
 pub fn is_bundle_name(name: &str) -> bool {
-    !name.starts_with('.') && name.ends_with(&format!(".{EXTENSION}"))
+    // Any case: FAT sticks and Windows may show a name in capitals.
+    !name.starts_with('.') && name.to_ascii_lowercase().ends_with(&format!(".{EXTENSION}"))
 }

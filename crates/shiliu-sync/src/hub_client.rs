@@ -32,6 +32,10 @@ pub struct HubReport {
     pub pulled_bundles: usize,
     pub pulled_rows: u64,
     pub hub_covers: VersionVector,
+    /// Bundles the hub sent that this PC refused or must import later, with the reason.
+    pub skipped: Vec<String>,
+    /// Rows a revoked PC made after its revocation, relayed by others: left out.
+    pub left_out_rows: u64,
 }
 
 /// A blocking client for one hub, signing as this PC.
@@ -46,6 +50,11 @@ impl HubClient {
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_connect(Some(Duration::from_secs(10)))
+            // A hub that takes the connection but does not answer is given up on in a minute;
+            // a slow link still has ten minutes to carry a big bundle, as long as it moves.
+            .timeout_recv_response(Some(Duration::from_secs(60)))
+            .timeout_per_read(Some(Duration::from_secs(30)))
+            .timeout_per_write(Some(Duration::from_secs(30)))
             .timeout_global(Some(Duration::from_secs(600)))
             .build();
         HubClient { url: url.trim_end_matches('/').to_owned(), agent: config.new_agent(), offset_ms: 0 }
@@ -151,11 +160,28 @@ fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
 /// One push-and-pull exchange with the hub at `url`. The store is locked only while reading
 /// or writing it, never during network transfers.
 pub fn sync_once(store: &Mutex<Store>, url: &str) -> Result<HubReport> {
-    let mut client = HubClient::new(url);
+    let mut client = HubClient::new(&check_hub_url(url)?);
     let result = exchange(store, &mut client);
     let error = result.as_ref().err().map(ToString::to_string);
     lock(store).transact(|tx| tx.set_hub_state(client.url(), error.as_deref()))?;
     result
+}
+
+/// A hub address as `http://host[:port]` or `https://…`; a bare `host:port` gets a hint.
+pub fn check_hub_url(url: &str) -> Result<String> {
+    let url = url.trim();
+    let Some(rest) = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")) else {
+        let hint = if url.contains("://") {
+            "only http:// and https:// hub addresses work".to_owned()
+        } else {
+            format!("start it with http://, as in http://{url}")
+        };
+        return Err(SyncError::invalid("hub address", hint));
+    };
+    if rest.trim_end_matches('/').is_empty() || rest.contains(char::is_whitespace) {
+        return Err(SyncError::invalid("hub address", format!("{url} names no host")));
+    }
+    Ok(url.to_owned())
 }
 
 fn exchange(store: &Mutex<Store>, client: &mut HubClient) -> Result<HubReport> {
@@ -173,6 +199,8 @@ fn exchange(store: &Mutex<Store>, client: &mut HubClient) -> Result<HubReport> {
         pulled_bundles: 0,
         pulled_rows: 0,
         hub_covers: VersionVector::new(),
+        skipped: Vec::new(),
+        left_out_rows: 0,
     };
     let mut covers = client.state(&member, &registry)?.covers;
     for _attempt in 0..3 {
@@ -212,17 +240,14 @@ fn exchange(store: &Mutex<Store>, client: &mut HubClient) -> Result<HubReport> {
     }
     let mut s = lock(store);
     if !sources.is_empty() {
+        // Bundles this PC refuses (a revoked PC's, say, from a hub that has not heard of the
+        // revocation) are skipped and reported; the others are imported.
         let prepared = prepare(&s, &member, sources)?;
-        if let Some(r) = prepared.preview.refused.first() {
-            return Err(SyncError::HubRefused {
-                url: client.url().into(),
-                status: 200,
-                message: format!("it sent a bundle this pc refuses: {}", r.message),
-            });
-        }
         let preview = apply(&mut s, prepared)?;
         report.pulled_bundles = preview.bundles.len();
         report.pulled_rows = preview.bundles.iter().map(|b| b.rows).sum();
+        report.skipped = preview.refused.iter().chain(&preview.waiting).map(|r| r.message.clone()).collect();
+        report.left_out_rows = preview.left_out;
     }
     s.transact(|tx| {
         tx.forget_peer(&peer)?;

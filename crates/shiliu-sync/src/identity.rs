@@ -168,8 +168,17 @@ pub fn revoke_device(store: &mut Store, device: DeviceId, reason: &str) -> Resul
     }
     let reg = Registry::load(store, &member.school)?;
     reg.cert(device).ok_or_else(|| SyncError::invalid("device", format!("{device} is not in this school")))?;
-    let r =
-        Revocation::issue(&member.school, device, member.device, &member.key, Timestamp::now().millis(), reason.trim());
+    // Its changes this PC holds stay; anything it makes from now on is refused everywhere.
+    let held = store.device_counters()?.iter().find(|d| d.device == device).map_or(0, |d| d.counter);
+    let r = Revocation::issue(
+        &member.school,
+        device,
+        member.device,
+        &member.key,
+        Timestamp::now().millis(),
+        reason.trim(),
+        held,
+    );
     store.transact(|tx| tx.write_local_version(&revocation_row(&r)).map(|_| ()))?;
     Ok(())
 }

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
-use shiliu_store::{DeviceId, ImportedBundle, Store, StudentId, SyncTable, Timestamp, Tx};
+use shiliu_store::{DeviceId, ImportedBundle, Store, StudentId, SyncRow, SyncTable, Timestamp, Tx};
 
 use crate::bundle::{Manifest, OpenBundle, open};
 use crate::error::{Result, SyncError};
@@ -77,6 +77,9 @@ pub struct Preview {
     pub waiting: Vec<Refused>,
     /// Bundles refused: damaged, tampered, foreign, from unknown or revoked devices.
     pub refused: Vec<Refused>,
+    /// Rows relayed from a revoked PC that it made after its revocation (or vouched for by it
+    /// after that): left out.
+    pub left_out: u64,
     /// Per table (`students`, `attempts`…).
     pub changes: BTreeMap<String, TableChanges>,
     pub conflicts: Vec<ConflictPreview>,
@@ -125,6 +128,7 @@ pub fn prepare(store: &Store, member: &Member, sources: Vec<Source>) -> Result<P
         made_here: vec![],
         waiting: vec![],
         refused: vec![],
+        left_out: 0,
         changes: BTreeMap::new(),
         conflicts: vec![],
         holds_after: VersionVector::new(),
@@ -161,7 +165,17 @@ pub fn prepare(store: &Store, member: &Member, sources: Vec<Source>) -> Result<P
             }
         }
     }
-    let start = VersionVector::of_store(store)?;
+    let batch = batch_registry(&registry, &opened.iter().map(|(_, b)| b).collect::<Vec<_>>());
+    let mut start = VersionVector::of_store(store)?;
+    // Changes of a PC that is revoked (or was enrolled by one after its revocation) are not
+    // waited for: those this PC lacks would be refused anyway.
+    for (_, b) in &opened {
+        for (device, counter) in b.manifest.base.iter() {
+            if batch.refuses_changes_of_device(device) {
+                start.raise(device, counter);
+            }
+        }
+    }
     let (order, covered) = chain(&start, opened.iter().map(|(_, b)| &b.manifest).collect());
     let mut accepted = Vec::new();
     let mut slots: Vec<Option<(String, OpenBundle)>> = opened.into_iter().map(Some).collect();
@@ -181,8 +195,8 @@ pub fn prepare(store: &Store, member: &Member, sources: Vec<Source>) -> Result<P
         preview.waiting.push(Refused { source: label, code: e.code().into(), message: e.to_string() });
         first_error.get_or_insert(e);
     }
-    let rows: Vec<_> = accepted.iter().flat_map(|b| b.rows.iter().cloned()).collect();
-    check_registry_rows(&registry, &accepted)?;
+    let (rows, left_out) = usable_rows(&batch, &accepted)?;
+    preview.left_out = left_out;
     let plan = plan(&rows, &LocalRows::read(store, &rows)?);
     if let Some(s) = plan.missing_students.first() {
         return Err(SyncError::NeedsEarlier { missing: format!("the student {s} its attempts belong to") });
@@ -226,9 +240,9 @@ pub fn chain(start: &VersionVector, manifests: Vec<&Manifest>) -> (Vec<usize>, V
     }
 }
 
-/// Refuses a batch carrying a registry entry that does not verify (no signer could make one;
-/// it means damage or tampering by a school member).
-fn check_registry_rows(known: &Registry, bundles: &[OpenBundle]) -> Result<()> {
+/// The registry once a batch's bundles are in: their headers' certificates and revocations,
+/// and their registry rows.
+fn batch_registry(known: &Registry, bundles: &[&OpenBundle]) -> Registry {
     let mut reg = known.clone();
     for b in bundles {
         reg = b.manifest.registry_over(&reg);
@@ -236,26 +250,45 @@ fn check_registry_rows(known: &Registry, bundles: &[OpenBundle]) -> Result<()> {
             if let Some(cert) = cert_of_row(row) {
                 reg.add_cert(cert);
             }
-        }
-    }
-    for b in bundles {
-        for row in &b.rows {
-            match row.table {
-                SyncTable::SyncDevices => {
-                    let cert =
-                        cert_of_row(row).ok_or_else(|| SyncError::cert("a registry row without a certificate"))?;
-                    reg.verify_cert(&cert)?;
-                }
-                SyncTable::SyncRevocations => {
-                    let r = revocation_of_row(row)
-                        .ok_or_else(|| SyncError::cert("a revocation row without a statement"))?;
-                    reg.verify_revocation(&r)?;
-                }
-                _ => {}
+            if let Some(r) = revocation_of_row(row) {
+                reg.add_revocation(r);
             }
         }
     }
-    Ok(())
+    reg
+}
+
+/// The rows of a batch that may be applied, and how many were left out: changes a revoked PC
+/// made after its revocation, and what a revoked PC vouched for afterwards (PCs it enrolled,
+/// their changes, revocations it signed). Honest PCs may relay such rows, having received
+/// them before they heard of the revocation. A registry entry that does not verify at all
+/// (no signer could make one; it means damage or tampering by a school member) refuses the
+/// whole batch.
+fn usable_rows(reg: &Registry, bundles: &[OpenBundle]) -> Result<(Vec<SyncRow>, u64)> {
+    let lenient = reg.ignoring_revocations();
+    let mut rows = Vec::new();
+    let mut left_out = 0;
+    for row in bundles.iter().flat_map(|b| b.rows.iter()) {
+        let verdict = match row.table {
+            SyncTable::SyncDevices => {
+                let cert = cert_of_row(row).ok_or_else(|| SyncError::cert("a registry row without a certificate"))?;
+                reg.verify_cert(&cert).map_err(|e| (e, lenient.verify_cert(&cert).is_ok()))
+            }
+            SyncTable::SyncRevocations => {
+                let r =
+                    revocation_of_row(row).ok_or_else(|| SyncError::cert("a revocation row without a statement"))?;
+                reg.verify_revocation(&r).map_err(|e| (e, lenient.verify_revocation(&r).is_ok()))
+            }
+            _ => Ok(()),
+        };
+        match verdict {
+            Err((e, false)) => return Err(e),
+            Err((_, true)) => left_out += 1,
+            Ok(()) if reg.refuses_changes_of(row) => left_out += 1,
+            Ok(()) => rows.push(row.clone()),
+        }
+    }
+    Ok((rows, left_out))
 }
 
 /// Applies a prepared batch in one transaction. Returns the preview of what was done.

@@ -231,6 +231,11 @@ pub struct Revocation {
     pub revoked_by: DeviceId,
     pub revoked_ms: i64,
     pub reason: String,
+    /// The revoked device's highest change counter the revoking PC held: its changes beyond
+    /// this are refused wherever they arrive, relayed or not. (Absent in revocations made
+    /// before it existed; their time is used instead.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_counter: Option<i64>,
     pub signature: String,
 }
 
@@ -241,6 +246,8 @@ struct RevocationStatement<'a> {
     revoked_by: DeviceId,
     revoked_ms: i64,
     reason: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_counter: Option<i64>,
 }
 
 impl Revocation {
@@ -251,6 +258,7 @@ impl Revocation {
         key: &DeviceKey,
         revoked_ms: i64,
         reason: &str,
+        last_counter: i64,
     ) -> Revocation {
         let mut r = Revocation {
             school: school.to_owned(),
@@ -258,6 +266,7 @@ impl Revocation {
             revoked_by: by,
             revoked_ms,
             reason: reason.to_owned(),
+            last_counter: Some(last_counter),
             signature: String::new(),
         };
         r.signature = key.sign(REVOCATION_DOMAIN, &r.statement());
@@ -271,6 +280,7 @@ impl Revocation {
             revoked_by: self.revoked_by,
             revoked_ms: self.revoked_ms,
             reason: &self.reason,
+            last_counter: self.last_counter,
         })
     }
 

@@ -66,7 +66,7 @@ pub mod api {
     //! The hub's HTTP interface (for `shiliu-hub`).
     pub use crate::hub_api::*;
 }
-pub use hub_client::{HubClient, HubReport, HubSync, HubSyncStatus, sync_once};
+pub use hub_client::{HubClient, HubReport, HubSync, HubSyncStatus, check_hub_url, sync_once};
 pub use identity::{DeviceInfo, Member, SchoolInfo, create_school, devices, find_device, revoke_device, school};
 pub use import::{BundleSummary, ConflictPreview, Prepared, Preview, Refused, Source, apply, chain, prepare};
 pub use join::{JOIN_EXTENSION, JoinFile, join_school, join_school_from_bytes, new_join_code, write_join_file};

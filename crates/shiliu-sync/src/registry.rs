@@ -16,7 +16,8 @@ use crate::keys::{
     CERT_DOMAIN, DeviceCert, INVITATION_DOMAIN, Issuer, REVOCATION_DOMAIN, Revocation, school_id_for, unhex, verify,
 };
 
-/// Longest certificate chain accepted (founder → device → invitation → device …).
+/// Longest certificate chain accepted (founder → device → invitation → device …); also bounds
+/// the checks of revocations of revocations.
 const MAX_CHAIN: usize = 16;
 
 #[derive(Debug, Clone)]
@@ -90,7 +91,7 @@ impl Registry {
     }
 
     fn verify_chain(&self, cert: &DeviceCert, depth: usize, extra: &[DeviceCert]) -> Result<()> {
-        if depth > MAX_CHAIN {
+        if depth > 2 * MAX_CHAIN {
             return Err(SyncError::cert("the certificate chain is too long"));
         }
         if cert.school != self.school {
@@ -109,6 +110,7 @@ impl Registry {
             Issuer::Device { id } => {
                 let issuer = self.issuer_cert(*id, cert.device, extra)?;
                 self.verify_chain(issuer, depth + 1, extra)?;
+                self.not_revoked_at(issuer, cert.issued_ms, depth)?;
                 verify(&issuer.key, CERT_DOMAIN, &cert.statement(), &cert.signature)
             }
             Issuer::Invitation { invitation } => {
@@ -118,6 +120,7 @@ impl Registry {
                 let extra: Vec<DeviceCert> = extra.iter().chain(&invitation.chain).cloned().collect();
                 let issuer = self.issuer_cert(invitation.issued_by, cert.device, &extra)?;
                 self.verify_chain(issuer, depth + 1, &extra)?;
+                self.not_revoked_at(issuer, cert.issued_ms, depth)?;
                 verify(&issuer.key, INVITATION_DOMAIN, &invitation.statement(), &invitation.signature)?;
                 if cert.issued_ms > invitation.expires_ms {
                     return Err(SyncError::cert(format!("device {} used an expired invitation", cert.device)));
@@ -142,16 +145,78 @@ impl Registry {
             .ok_or_else(|| SyncError::cert(format!("device {issuer} is not known")))
     }
 
-    /// The valid revocation of `device`, if any.
+    /// The valid revocation of `device`, if any (the earliest, when there are several).
     pub fn revocation(&self, device: DeviceId) -> Option<&Revocation> {
-        self.revocations.iter().filter(|r| r.device == device).find(|r| self.verify_revocation(r).is_ok())
+        self.revocation_at_depth(device, 0)
     }
 
-    /// Checks that a revocation was signed by an enrolled device.
+    fn revocation_at_depth(&self, device: DeviceId, depth: usize) -> Option<&Revocation> {
+        self.revocations
+            .iter()
+            .filter(|r| r.device == device && self.verify_revocation_at(r, depth + 1).is_ok())
+            .min_by_key(|r| r.revoked_ms)
+    }
+
+    /// A revoked device vouches for nothing after its revocation: no new PCs (directly or by
+    /// its join files) and no revocations of others. A stolen PC cannot enrol accomplices or
+    /// lock out the honest PCs.
+    fn not_revoked_at(&self, signer: &DeviceCert, at_ms: i64, depth: usize) -> Result<()> {
+        match self.revocation_at_depth(signer.device, depth + 1) {
+            Some(r) if r.revoked_ms <= at_ms => {
+                Err(SyncError::cert(format!("{} ({}) signed this after it was revoked", signer.name, signer.device)))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks that a revocation was signed by an enrolled device that was not itself revoked
+    /// by then.
     pub fn verify_revocation(&self, r: &Revocation) -> Result<()> {
+        self.verify_revocation_at(r, 0)
+    }
+
+    fn verify_revocation_at(&self, r: &Revocation, depth: usize) -> Result<()> {
+        if depth > 2 * MAX_CHAIN {
+            return Err(SyncError::cert("revocations of revocations go too deep"));
+        }
         let by = self.certs.get(&r.revoked_by).ok_or_else(|| SyncError::cert("a revocation by an unknown device"))?;
-        self.verify_cert(by)?;
+        self.verify_chain(by, depth + 1, &[])?;
+        self.not_revoked_at(by, r.revoked_ms, depth)?;
         verify(&by.key, REVOCATION_DOMAIN, &r.statement(), &r.signature)
+    }
+
+    /// Whether `row` is a change to leave out: made by a revoked device after its revocation
+    /// (beyond the last change of it the revoking PC held, or, for revocations without that
+    /// count, stamped after the revocation's time), or by a device a revoked one enrolled
+    /// after its revocation.
+    pub fn refuses_changes_of(&self, row: &SyncRow) -> bool {
+        if let Some(r) = self.revocation(row.origin) {
+            return match r.last_counter {
+                Some(last) => row.counter > last,
+                None => row.hlc.parse::<shiliu_store::Hlc>().is_ok_and(|h| h.millis > r.revoked_ms),
+            };
+        }
+        self.enrolled_by_a_revoked_device(row.origin)
+    }
+
+    /// Whether some changes of `device` may be left out by [`Registry::refuses_changes_of`].
+    pub fn refuses_changes_of_device(&self, device: DeviceId) -> bool {
+        self.revocation(device).is_some() || self.enrolled_by_a_revoked_device(device)
+    }
+
+    /// A device whose certificate is genuine but was signed by a device already revoked.
+    fn enrolled_by_a_revoked_device(&self, device: DeviceId) -> bool {
+        self.certs.get(&device).is_some_and(|c| {
+            self.verify_cert(c).is_err()
+                && !self.revocations.is_empty()
+                && self.ignoring_revocations().verify_cert(c).is_ok()
+        })
+    }
+
+    /// This registry with no revocations: tells entries that are forged from entries that are
+    /// genuine but signed by a device after its revocation.
+    pub fn ignoring_revocations(&self) -> Registry {
+        Registry { school: self.school.clone(), certs: self.certs.clone(), revocations: Vec::new() }
     }
 
     /// The certificate of a device allowed to send bundles: enrolled and not revoked.

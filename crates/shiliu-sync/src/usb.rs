@@ -140,13 +140,24 @@ fn learn_from_folder(store: &mut Store, member: &Member, dir: &Path) -> Result<u
 }
 
 /// The bundle files at `path`: the file itself, or every bundle in the folder.
+/// The bundle at `path`, or the bundles in the folder at `path` (an error when it has none).
 fn bundle_files(path: &Path) -> Result<Vec<PathBuf>> {
     if path.is_file() {
+        let join_ext = format!(".{}", crate::join::JOIN_EXTENSION);
+        if path.to_string_lossy().to_ascii_lowercase().ends_with(&join_ext) {
+            return Err(SyncError::invalid(
+                "bundle",
+                format!("{} is a join file, not a bundle: `shiliu school join FILE` uses it", path.display()),
+            ));
+        }
         return Ok(vec![path.to_owned()]);
     }
     let entries = std::fs::read_dir(path).map_err(|e| SyncError::file("list", path, e))?;
     let mut files: Vec<PathBuf> =
         entries.flatten().filter(|e| is_bundle_name(&e.file_name().to_string_lossy())).map(|e| e.path()).collect();
+    if files.is_empty() {
+        return Err(SyncError::invalid("folder", format!("{} holds no shiliu bundles", path.display())));
+    }
     files.sort();
     Ok(files)
 }
@@ -173,6 +184,8 @@ pub fn preview_import(store: &Store, path: &Path) -> Result<Preview> {
 pub struct ImportReport {
     pub preview: Preview,
     pub receipts: Vec<PathBuf>,
+    /// Receipts that could not be written (a read-only or full stick); the import stands.
+    pub receipt_problems: Vec<String>,
 }
 
 /// Imports the bundle (or every bundle in the folder) at `path` in one transaction, then writes
@@ -181,9 +194,6 @@ pub struct ImportReport {
 pub fn import_path(store: &mut Store, path: &Path) -> Result<ImportReport> {
     let member = Member::load(store)?;
     let files = bundle_files(path)?;
-    if files.is_empty() {
-        return Err(SyncError::invalid("folder", format!("{} holds no shiliu bundles", path.display())));
-    }
     let mut prepared = prepare(store, &member, sources(&files)?)?;
     if files.len() == 1
         && let Some(e) = prepared.take_first_error()
@@ -195,6 +205,7 @@ pub fn import_path(store: &mut Store, path: &Path) -> Result<ImportReport> {
     let preview = apply(store, prepared)?;
     let holds = VersionVector::of_store(store)?;
     let mut receipts = Vec::new();
+    let mut receipt_problems = Vec::new();
     let now = Timestamp::now();
     for b in preview.bundles.iter().chain(&preview.already_imported) {
         let applied = preview.bundles.contains(b);
@@ -210,15 +221,22 @@ pub fn import_path(store: &mut Store, path: &Path) -> Result<ImportReport> {
         let receipt = Receipt::sign(&member, b, sha, now, summary, holds.clone());
         let file = PathBuf::from(&b.source);
         let dir = file.parent().map(Path::to_owned).unwrap_or_default();
+        // The importer's whole id: the first characters of the ids of PCs enrolled within a
+        // minute of each other are the same (they start with the time).
         let name = format!(
             "{}.receipt-{}.json",
             file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-            &member.device.to_string()[..8]
+            member.device
         );
         let text = serde_json::to_vec_pretty(&receipt).map_err(|e| SyncError::invalid("receipt", e.to_string()))?;
-        receipts.push(write_atomic(&dir, &name, &text)?);
+        // The import is done and committed by now; a stick that is read-only or full only
+        // costs the receipt (the next export then sends a little more than needed).
+        match write_atomic(&dir, &name, &text) {
+            Ok(path) => receipts.push(path),
+            Err(e) => receipt_problems.push(e.to_string()),
+        }
     }
-    Ok(ImportReport { preview, receipts })
+    Ok(ImportReport { preview, receipts, receipt_problems })
 }
 
 /// Left next to a bundle after importing it: for the volunteer, what was imported where and

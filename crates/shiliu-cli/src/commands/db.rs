@@ -30,7 +30,11 @@ impl DbArg {
     pub fn open_existing(&self, data: &DataDir) -> Result<Store> {
         let path = self.path(data);
         if !path.exists() {
-            bail!("no database at {} yet: add a class first (`shiliu class add NAME`)", path.display());
+            bail!(
+                "no database at {} yet: this pc has no classes and is in no school; start with `shiliu class add NAME`, \
+                 `shiliu school create NAME` or `shiliu school join FILE`",
+                path.display()
+            );
         }
         match Store::open(&path) {
             Err(e) if e.code() == "store.read_only" => Ok(Store::open_read_only(&path)?),

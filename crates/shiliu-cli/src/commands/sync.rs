@@ -179,6 +179,7 @@ pub fn run(args: SyncArgs, data: &DataDir) -> Result<()> {
                     report.pulled_rows,
                     report.pulled_bundles
                 );
+                print_left_out(&report);
             }
         }
     }
@@ -198,6 +199,9 @@ fn import(db: &DbArg, data: &DataDir, path: &Path, dry_run: bool) -> Result<()> 
     } else {
         let report =
             shiliu_sync::import_path(&mut store, path).with_context(|| format!("cannot import {}", path.display()))?;
+        for problem in &report.receipt_problems {
+            eprintln!("warning: imported, but no receipt was left on the stick: {problem}");
+        }
         (report.preview, report.receipts)
     };
     print_preview(&preview);
@@ -221,7 +225,11 @@ fn import(db: &DbArg, data: &DataDir, path: &Path, dry_run: bool) -> Result<()> 
             "{problems} of {} bundles in {} were not imported (see above){}",
             problems + preview.bundles.len() + preview.already_imported.len() + preview.made_here.len(),
             path.display(),
-            if preview.bundles.is_empty() { "" } else { "; the others were" }
+            match (dry_run, preview.bundles.is_empty()) {
+                (true, false) => "; the others would be",
+                (false, false) => "; the others were",
+                _ => "",
+            }
         );
     }
     Ok(())
@@ -274,6 +282,9 @@ fn print_preview(p: &Preview) {
     }
     for r in &p.waiting {
         println!("waiting: {}: {}", file_name(&r.source), r.message);
+    }
+    if p.left_out > 0 {
+        println!("left out {} rows a revoked pc made after its revocation (relayed by other pcs)", p.left_out);
     }
     for r in &p.refused {
         println!("refused: {}: {}", file_name(&r.source), r.message);
@@ -348,17 +359,30 @@ fn watch_hub(store: shiliu_store::Store, url: &str, interval: Duration) {
             (Some(e), _) => {
                 println!("{now}  failed ({} in a row): {e}; next try in {} s", s.failures_in_a_row, s.next_in_s)
             }
-            (None, Some(r)) => println!(
-                "{now}  ok: pushed {} rows ({}), pulled {} rows in {} bundles; next in {} s",
-                r.pushed_rows,
-                megabytes(r.pushed_bytes),
-                r.pulled_rows,
-                r.pulled_bundles,
-                s.next_in_s
-            ),
+            (None, Some(r)) => {
+                println!(
+                    "{now}  ok: pushed {} rows ({}), pulled {} rows in {} bundles; next in {} s",
+                    r.pushed_rows,
+                    megabytes(r.pushed_bytes),
+                    r.pulled_rows,
+                    r.pulled_bundles,
+                    s.next_in_s
+                );
+                print_left_out(r);
+            }
             (None, None) => {}
         }
     });
+}
+
+/// What an exchange did not take from the hub, and why.
+fn print_left_out(report: &shiliu_sync::HubReport) {
+    for why in &report.skipped {
+        println!("  skipped a bundle: {why}");
+    }
+    if report.left_out_rows > 0 {
+        println!("  left out {} rows a revoked pc made after its revocation", report.left_out_rows);
+    }
 }
 
 fn bundles(n: usize) -> String {

@@ -111,3 +111,40 @@ fn watching_the_hub_prints_each_exchange() {
     assert!(oks[0].contains("pushed") && !oks[0].contains("pushed 0 rows"), "{oks:?}");
     assert!(oks[1].contains("pushed 0 rows"), "the second exchange has nothing new: {oks:?}");
 }
+
+#[test]
+fn after_a_pc_is_revoked_the_others_keep_syncing_through_the_hub_without_its_unseen_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start();
+    let pcs = school(dir.path(), 3);
+    class(&pcs[0], "一班", &["卓玛"]);
+    for pc in [0, 1, 2, 0] {
+        pcs[pc].ok(&["sync", "hub", "--url", &hub.url]);
+    }
+    // pc1 adds a student and pushes it; pc0 has not pulled it when pc1 is reported stolen.
+    pcs[1].ok(&["student", "add", "被盗后", "--class", "一班"]);
+    pcs[1].ok(&["sync", "hub", "--url", &hub.url]);
+    pcs[0].ok(&["device", "revoke", "pc1", "--reason", "stolen"]);
+    pcs[0].ok(&["student", "add", "扎西", "--class", "一班"]);
+    let out = pcs[0].ok(&["sync", "hub", "--url", &hub.url]);
+    assert!(out.contains("synced with"), "{out}");
+    let out = pcs[2].ok(&["sync", "hub", "--url", &hub.url]);
+    assert!(out.contains("synced with"), "{out}");
+    let list = students(&pcs[2]);
+    assert!(list.contains("扎西"), "pc0's changes reach pc2 through the hub: {list}");
+    assert!(pcs[2].ok(&["device", "list"]).contains("revoked"), "and so does the revocation");
+    // Both keep syncing afterwards; the revoked pc is shut out.
+    pcs[0].ok(&["sync", "hub", "--url", &hub.url]);
+    pcs[2].ok(&["sync", "hub", "--url", &hub.url]);
+    assert!(pcs[1].fails(&["sync", "hub", "--url", &hub.url]).contains("revoked"));
+}
+
+#[test]
+fn a_hub_address_without_http_is_refused_with_a_hint_and_not_remembered() {
+    let dir = tempfile::tempdir().unwrap();
+    let pcs = school(dir.path(), 1);
+    let err = pcs[0].fails(&["sync", "hub", "--url", "127.0.0.1:8750"]);
+    assert!(err.contains("http://127.0.0.1:8750"), "{err}");
+    assert!(pcs[0].fails(&["sync", "hub", "--url", "ftp://hub"]).contains("only http:// and https://"));
+    assert!(!pcs[0].ok(&["sync", "status"]).contains("8750"), "no hub was recorded");
+}

@@ -156,3 +156,24 @@ fn concurrent_edits_become_a_conflict_the_teacher_resolves() {
     assert!(pcs[1].ok(&["sync", "conflicts"]).contains("no open conflicts"));
     assert!(pcs[1].fails(&["sync", "resolve", &id, "--keep", "mine"]).contains("already resolved"));
 }
+
+#[test]
+fn a_stick_folder_is_read_whatever_the_case_of_its_names_and_an_empty_one_is_an_error_in_a_dry_run_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let pcs = school(dir.path(), 2);
+    class(&pcs[0], "一班", &["卓玛"]);
+    let stick = dir.path().join("STICK");
+    let out = pcs[0].ok(&["sync", "export", "--to", &stick.display().to_string()]);
+    let bundle = std::path::PathBuf::from(written(&out));
+    std::fs::rename(&bundle, stick.join("BUNDLE.SHBUNDLE")).unwrap();
+    let stick_arg = stick.display().to_string();
+    assert!(pcs[1].ok(&["sync", "import", &stick_arg, "--dry-run"]).contains("would be imported"));
+    pcs[1].ok(&["sync", "import", &stick_arg]);
+    assert!(students(&pcs[1]).contains("卓玛"));
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let empty_arg = empty.display().to_string();
+    for args in [vec!["sync", "import", &empty_arg, "--dry-run"], vec!["sync", "import", &empty_arg]] {
+        assert!(pcs[1].fails(&args).contains("holds no shiliu bundles"));
+    }
+}

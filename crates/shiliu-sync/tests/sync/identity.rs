@@ -176,3 +176,43 @@ fn a_pc_restored_from_a_backup_joins_its_school_again_and_syncs_what_was_added_s
     let again = write_join_file(&pcs[0], &stick(&dir, "join2"), None, 7).unwrap();
     assert_eq!(join_school(&mut pc, &again.path, &again.code).unwrap_err().code(), "sync.already_joined");
 }
+
+#[test]
+fn a_stolen_pc_cannot_add_data_enrol_pcs_or_revoke_honest_pcs_after_its_revocation_even_through_relays() {
+    let (dir, mut pcs) = school(4);
+    let usb = stick(&dir, "usb");
+    for pc in pcs.iter_mut() {
+        export_bundle(pc, &usb, false).unwrap();
+    }
+    for pc in pcs.iter_mut() {
+        import_path(pc, &usb).unwrap();
+    }
+    let (thief, honest) = (pcs[2].device().id, pcs[1].device().id);
+    revoke_device(&mut pcs[0], thief, "stolen").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+
+    // The thief adds students, writes a join file and revokes pc1; pc3 has not heard of the
+    // revocation yet, takes it all in, and relays it to pc0.
+    let (_, added) = class(&mut pcs[2], "贼班", 2);
+    let join = write_join_file(&pcs[2], &stick(&dir, "thief-join"), None, 7).unwrap();
+    let mut accomplice = Store::open(dir.path().join("accomplice.sqlite3")).unwrap();
+    join_school(&mut accomplice, &join.path, &join.code).unwrap();
+    let (_, smuggled) = class(&mut accomplice, "同伙班", 1);
+    revoke_device(&mut pcs[2], honest, "evil").unwrap();
+    let from_thief = export_bundle(&mut pcs[2], &stick(&dir, "thief"), true).unwrap();
+    let from_accomplice = export_bundle(&mut accomplice, &stick(&dir, "accomplice"), true).unwrap();
+    import_path(&mut pcs[3], &from_thief.path).unwrap();
+    import_path(&mut pcs[3], &from_accomplice.path).unwrap();
+    let relay = export_bundle(&mut pcs[3], &stick(&dir, "relay"), true).unwrap();
+
+    let report = import_path(&mut pcs[0], &relay.path).unwrap();
+    assert!(report.preview.left_out > 0, "{:?}", report.preview);
+    for s in added.iter().chain(&smuggled) {
+        assert!(pcs[0].get_student(*s).is_err(), "the thief's and its accomplice's students stay out");
+    }
+    let list = devices(&pcs[0]).unwrap();
+    assert!(list.iter().find(|d| d.id == honest).unwrap().revoked.is_none(), "pc1 is not locked out");
+    assert!(!list.iter().any(|d| d.id == accomplice.device().id && d.valid), "the accomplice is not enrolled");
+    let e = import_path(&mut pcs[0], &from_accomplice.path).unwrap_err();
+    assert!(["sync.unknown_device", "sync.bad_certificate"].contains(&e.code()), "{e}");
+}

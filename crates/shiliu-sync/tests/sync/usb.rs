@@ -130,3 +130,19 @@ fn a_bundle_building_on_changes_a_pc_lacks_waits_until_they_arrive() {
     import_path(&mut pcs[2], &usb).unwrap();
     assert_eq!(pcs[2].count_attempts().unwrap(), 14);
 }
+
+#[test]
+fn every_pc_that_imports_a_bundle_leaves_its_own_receipt_next_to_it() {
+    let (dir, mut pcs) = school(3);
+    let usb = stick(&dir, "usb");
+    let out = export_bundle(&mut pcs[0], &usb, false).unwrap();
+    let first = import_path(&mut pcs[1], &usb).unwrap().receipts;
+    let second = import_path(&mut pcs[2], &usb).unwrap().receipts;
+    assert_ne!(first, second, "PCs enrolled in the same minute share the start of their ids");
+    let receipts = std::fs::read_dir(&usb)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".receipt-"))
+        .count();
+    assert_eq!(receipts, 2, "next to {}", out.path.display());
+}
