@@ -58,7 +58,7 @@ pub fn page(schools: &[SchoolReport], now: Timestamp) -> String {
                 out,
                 "<tr><td>{}</td><td class=\"muted\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
                 escape(&d.name),
-                escape(&d.device[..d.device.len().min(8)]),
+                escape(&d.device[d.device.len().saturating_sub(8)..]),
                 d.attempts,
                 if d.revoked { "revoked" } else { "enrolled" }
             );

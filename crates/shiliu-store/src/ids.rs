@@ -22,6 +22,12 @@ macro_rules! id {
             pub fn uuid(&self) -> uuid::Uuid {
                 self.0
             }
+
+            /// The last 8 hex digits, to tell ids apart in labels and file names: the first
+            /// ones are the creation time, the same for ids made within a minute.
+            pub fn short(&self) -> String {
+                self.0.simple().to_string()[24..].to_owned()
+            }
         }
 
         impl Default for $name {

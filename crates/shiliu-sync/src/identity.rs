@@ -150,8 +150,15 @@ pub fn devices(store: &Store) -> Result<Vec<DeviceInfo>> {
 pub fn find_device(store: &Store, which: &str) -> Result<DeviceInfo> {
     let which = which.trim();
     let all = devices(store)?;
-    let found: Vec<&DeviceInfo> =
-        all.iter().filter(|d| d.name == which || (which.len() >= 4 && d.id.to_string().starts_with(which))).collect();
+    let found: Vec<&DeviceInfo> = all
+        .iter()
+        .filter(|d| {
+            let id = d.id.to_string();
+            // By name, or by the start or end of its id (labels show the end: the starts of
+            // ids made within a minute are the same).
+            d.name == which || (which.len() >= 4 && (id.starts_with(which) || id.ends_with(which)))
+        })
+        .collect();
     match found.as_slice() {
         [one] => Ok((*one).clone()),
         [] => Err(SyncError::invalid("device", format!("no device of this school is called {which:?}"))),

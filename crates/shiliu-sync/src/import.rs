@@ -189,7 +189,7 @@ pub fn prepare(store: &Store, member: &Member, sources: Vec<Source>) -> Result<P
         let missing: Vec<String> = covered
             .shortfall(&b.manifest.base)
             .iter()
-            .map(|(d, have, need)| format!("{} up to {need}, have {have}", &d.to_string()[..8]))
+            .map(|(d, have, need)| format!("{} up to {need}, have {have}", d.short()))
             .collect();
         let e = SyncError::NeedsEarlier { missing: missing.join("; ") };
         preview.waiting.push(Refused { source: label, code: e.code().into(), message: e.to_string() });
@@ -298,6 +298,7 @@ pub fn apply(store: &mut Store, prepared: Prepared) -> Result<Preview> {
         return Ok(preview);
     }
     store.transact(|tx| apply_in(tx, &accepted, &plan, &covered))?;
+    crate::status::settle_conflicts(store)?;
     Ok(preview)
 }
 

@@ -73,6 +73,8 @@ pub use join::{JOIN_EXTENSION, JoinFile, join_school, join_school_from_bytes, ne
 pub use keys::{DeviceCert, DeviceKey, Invitation, Issuer, Revocation, school_id_for};
 pub use plan::{LocalRows, Plan, TableChanges, plan};
 pub use registry::Registry;
-pub use status::{ConflictChoice, ConflictView, PeerInfo, SyncStatus, conflicts, resolve_conflict, status};
+pub use status::{
+    ConflictChoice, ConflictView, PeerInfo, SyncStatus, conflicts, resolve_conflict, settle_conflicts, status,
+};
 pub use usb::{ExportReport, ImportReport, Receipt, export_bundle, import_path, preview_import};
 pub use vector::VersionVector;

@@ -127,6 +127,23 @@ pub enum ConflictChoice {
     UseLost,
 }
 
+/// Closes the open conflicts whose kept-aside version now says the same as the row in use:
+/// another PC's teacher chose it (`--keep theirs` writes it again) or both PCs converged, and
+/// there is nothing left to decide here. Returns how many were closed.
+pub fn settle_conflicts(store: &mut Store) -> Result<usize> {
+    let mut settled = Vec::new();
+    for c in store.conflicts(false)? {
+        let Ok(lost) = serde_json::from_value::<SyncRow>(c.lost_row["record"].clone()) else { continue };
+        if store.get_sync_row(lost.table, &lost.key)?.is_some_and(|current| current.same_content(&lost)) {
+            settled.push(c.id);
+        }
+    }
+    if !settled.is_empty() {
+        store.transact(|tx| settled.iter().try_for_each(|id| tx.resolve_conflict(*id)))?;
+    }
+    Ok(settled.len())
+}
+
 pub fn resolve_conflict(store: &mut Store, id: ConflictId, choice: ConflictChoice) -> Result<()> {
     let conflict = store
         .conflicts(true)?
@@ -142,5 +159,6 @@ pub fn resolve_conflict(store: &mut Store, id: ConflictId, choice: ConflictChoic
         }
         tx.resolve_conflict(id)
     })?;
+    settle_conflicts(store)?;
     Ok(())
 }

@@ -98,7 +98,7 @@ pub fn export_bundle(store: &mut Store, dir: &Path, full: bool) -> Result<Export
 
 fn bundle_file_name(m: &Manifest) -> String {
     let when = Timestamp::from_millis(m.created_ms).date_time().replace(['-', ':'], "").replace(' ', "-");
-    format!("shiliu-{}-{}-{when}-{}.{EXTENSION}", &m.school[..8], &m.origin.to_string()[..8], &m.bundle[24..])
+    format!("shiliu-{}-{}-{when}-{}.{EXTENSION}", &m.school[..8], m.origin.short(), &m.bundle[24..])
 }
 
 /// Reads receipts and bundle manifests in `dir` and records what they say other PCs hold.

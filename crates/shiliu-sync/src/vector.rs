@@ -82,7 +82,7 @@ impl VersionVector {
 
 impl fmt::Display for VersionVector {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = self.0.iter().map(|(d, c)| format!("{}:{c}", &d.to_string()[..8])).collect();
+        let parts: Vec<String> = self.0.iter().map(|(d, c)| format!("{}:{c}", d.short())).collect();
         write!(f, "{{{}}}", parts.join(", "))
     }
 }

@@ -160,7 +160,7 @@ impl Tx<'_> {
         if let Some(key) = found {
             return Ok(key);
         }
-        self.note_device(device, &format!("PC {}", &device.to_string()[..8]))?;
+        self.note_device(device, &format!("PC {}", device.short()))?;
         Ok(self.db().prepare_cached(include_str!("device_key.sql"))?.query_row([device], |r| r.get(0))?)
     }
 
