@@ -68,6 +68,21 @@ impl HubError {
         HubError::Storage(e.to_string())
     }
 
+    /// A database error with its causes ("error connecting to server: No such file or
+    /// directory"), which its own message leaves out.
+    pub(crate) fn with_causes(e: &(dyn std::error::Error + 'static)) -> String {
+        let mut text = e.to_string();
+        let mut source = e.source();
+        while let Some(cause) = source {
+            let more = cause.to_string();
+            if !text.contains(&more) {
+                text = format!("{text}: {more}");
+            }
+            source = cause.source();
+        }
+        text
+    }
+
     pub(crate) fn unauthorized(reason: impl Into<String>) -> HubError {
         HubError::Unauthorized { reason: reason.into() }
     }

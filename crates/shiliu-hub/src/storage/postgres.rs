@@ -60,14 +60,17 @@ impl PostgresStorage {
         for i in 0..size.max(1) {
             let (client, connection) = tokio_postgres::connect(config, NoTls)
                 .await
-                .map_err(|e| HubError::Start(format!("postgresql: {e}")))?;
+                .map_err(|e| HubError::Start(format!("postgresql: {}", HubError::with_causes(&e))))?;
             tokio::spawn(async move {
                 if let Err(e) = connection.await {
                     eprintln!("shiliu-hub: postgresql connection ended: {e}");
                 }
             });
             if i == 0 {
-                client.batch_execute(include_str!("sql/schema_postgres.sql")).await.map_err(HubError::storage)?;
+                client
+                    .batch_execute(include_str!("sql/schema_postgres.sql"))
+                    .await
+                    .map_err(|e| HubError::Storage(HubError::with_causes(&e)))?;
             }
             pool.push(Mutex::new(Conn { client, statements: HashMap::new() }));
         }
