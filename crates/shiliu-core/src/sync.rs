@@ -65,9 +65,11 @@ impl App {
         Ok(SyncView {
             this_device: self.store().device().name.clone(),
             school: status.school.map(|s| SchoolView { id: s.id, name: s.name, joined: s.joined.millis() }),
+            // A PC that restored a backup shows once, under its new identity.
             devices: status
                 .devices
                 .iter()
+                .filter(|d| d.retired.is_none())
                 .map(|d| DeviceView {
                     id: d.id.to_string(),
                     name: d.name.clone(),

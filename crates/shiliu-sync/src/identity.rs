@@ -106,6 +106,8 @@ pub struct DeviceInfo {
     pub valid: bool,
     pub revoked: Option<Timestamp>,
     pub revoked_by: Option<DeviceId>,
+    /// When its PC restored a backup and went on as another device (that one's id).
+    pub retired: Option<(Timestamp, DeviceId)>,
     /// The highest change counter of this device that this PC holds.
     pub held_here: i64,
 }
@@ -138,6 +140,9 @@ pub fn devices(store: &Store) -> Result<Vec<DeviceInfo>> {
                 valid: reg.verify_cert(c).is_ok(),
                 revoked: revocation.map(|r| Timestamp::from_millis(r.revoked_ms)),
                 revoked_by: revocation.map(|r| r.revoked_by),
+                retired: reg
+                    .retirement(c.device)
+                    .map(|r| (Timestamp::from_millis(r.revoked_ms), r.replaced_by.unwrap_or(r.revoked_by))),
                 held_here: counters.iter().find(|d| d.device == c.device).map_or(0, |d| d.counter),
             }
         })

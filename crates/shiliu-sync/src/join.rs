@@ -24,7 +24,7 @@ use crate::bundle::write_atomic;
 use crate::error::{Result, SyncError};
 use crate::identity::{Member, SchoolInfo};
 use crate::keys::{DeviceCert, DeviceKey, Invitation, Issuer, Revocation, hex, random_bytes, school_id_for, unhex};
-use crate::registry::{Registry, cert_row};
+use crate::registry::{Registry, cert_row, revocation_row};
 
 const MAGIC: &[u8; 8] = b"SHLUJOIN";
 const FORMAT: u32 = 1;
@@ -205,8 +205,8 @@ pub fn join_school_from_bytes(store: &mut Store, bytes: &[u8], code: &str) -> Re
         None => None,
     };
     let secret = read_secret(bytes, code, now)?;
-    if let Some(old) = left_by_a_restore.filter(|old| old.school_id != secret.school) {
-        return Err(SyncError::AlreadyJoined { school: old.school_name });
+    if let Some(old) = left_by_a_restore.as_ref().filter(|old| old.school_id != secret.school) {
+        return Err(SyncError::AlreadyJoined { school: old.school_name.clone() });
     }
     let founder: [u8; 32] = unhex(&secret.founder_key)
         .and_then(|k| k.try_into().ok())
@@ -242,9 +242,17 @@ pub fn join_school_from_bytes(store: &mut Store, bytes: &[u8], code: &str) -> Re
         device_secret: key.secret().to_vec(),
         joined: now,
     };
+    // The identity the restored database had is retired, so the school's exports stop waiting
+    // for a PC that no longer exists (its bundles on sticks stay good).
+    let retired = left_by_a_restore
+        .filter(|old| old.device != device.id)
+        .map(|old| Revocation::retire(&secret.school, old.device, device.id, &key, now.millis()));
     store.transact(|tx| {
         tx.set_sync_identity(&identity)?;
         tx.write_local_version(&cert_row(&cert))?;
+        if let Some(r) = &retired {
+            tx.write_local_version(&revocation_row(r))?;
+        }
         for c in registry.certs() {
             tx.note_device(c.device, &c.name)?;
         }

@@ -236,6 +236,11 @@ pub struct Revocation {
     /// before it existed; their time is used instead.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_counter: Option<i64>,
+    /// Set when this is a retirement, not a revocation: the device's database was restored
+    /// from a backup and the PC goes on under this new identity. Its bundles and what it
+    /// signed stay good; it only stops counting as a PC that exports must cater for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<DeviceId>,
     pub signature: String,
 }
 
@@ -248,6 +253,8 @@ struct RevocationStatement<'a> {
     reason: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     last_counter: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replaced_by: Option<DeviceId>,
 }
 
 impl Revocation {
@@ -267,6 +274,24 @@ impl Revocation {
             revoked_ms,
             reason: reason.to_owned(),
             last_counter: Some(last_counter),
+            replaced_by: None,
+            signature: String::new(),
+        };
+        r.signature = key.sign(REVOCATION_DOMAIN, &r.statement());
+        r
+    }
+
+    /// "Device `old` is retired": signed by `new`, the identity the same PC took when its
+    /// database was restored from a backup.
+    pub(crate) fn retire(school: &str, old: DeviceId, new: DeviceId, key: &DeviceKey, at_ms: i64) -> Revocation {
+        let mut r = Revocation {
+            school: school.to_owned(),
+            device: old,
+            revoked_by: new,
+            revoked_ms: at_ms,
+            reason: "its database was restored from a backup".to_owned(),
+            last_counter: None,
+            replaced_by: Some(new),
             signature: String::new(),
         };
         r.signature = key.sign(REVOCATION_DOMAIN, &r.statement());
@@ -281,6 +306,7 @@ impl Revocation {
             revoked_ms: self.revoked_ms,
             reason: &self.reason,
             last_counter: self.last_counter,
+            replaced_by: self.replaced_by,
         })
     }
 

@@ -153,8 +153,17 @@ impl Registry {
     fn revocation_at_depth(&self, device: DeviceId, depth: usize) -> Option<&Revocation> {
         self.revocations
             .iter()
-            .filter(|r| r.device == device && self.verify_revocation_at(r, depth + 1).is_ok())
+            .filter(|r| {
+                r.device == device && r.replaced_by.is_none() && self.verify_revocation_at(r, depth + 1).is_ok()
+            })
             .min_by_key(|r| r.revoked_ms)
+    }
+
+    /// The valid retirement of `device` (its PC restored a backup and took a new identity).
+    pub fn retirement(&self, device: DeviceId) -> Option<&Revocation> {
+        self.revocations
+            .iter()
+            .find(|r| r.device == device && r.replaced_by.is_some() && self.verify_revocation(r).is_ok())
     }
 
     /// A revoked device vouches for nothing after its revocation: no new PCs (directly or by
@@ -178,6 +187,9 @@ impl Registry {
     fn verify_revocation_at(&self, r: &Revocation, depth: usize) -> Result<()> {
         if depth > 2 * MAX_CHAIN {
             return Err(SyncError::cert("revocations of revocations go too deep"));
+        }
+        if r.replaced_by.is_some_and(|new| new != r.revoked_by) {
+            return Err(SyncError::cert("a retirement signed by another device than the one replacing it"));
         }
         let by = self.certs.get(&r.revoked_by).ok_or_else(|| SyncError::cert("a revocation by an unknown device"))?;
         self.verify_chain(by, depth + 1, &[])?;
@@ -229,9 +241,9 @@ impl Registry {
         Ok(cert)
     }
 
-    /// The enrolled devices that are not revoked.
-    pub fn trusted_devices(&self) -> Vec<DeviceId> {
-        self.certs.keys().copied().filter(|d| self.trusted(*d).is_ok()).collect()
+    /// The enrolled devices that are neither revoked nor retired: the PCs exports cater for.
+    pub fn active_devices(&self) -> Vec<DeviceId> {
+        self.certs.keys().copied().filter(|d| self.trusted(*d).is_ok() && self.retirement(*d).is_none()).collect()
     }
 }
 

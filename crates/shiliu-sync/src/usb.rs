@@ -59,12 +59,12 @@ pub(crate) fn build(store: &Store, member: &Member, base: &VersionVector) -> Res
     )
 }
 
-/// What every other trusted PC of the school is known to hold: the rows an export may leave out.
+/// What every other active PC of the school is known to hold: the rows an export may leave out.
 fn common_base(store: &Store, member: &Member) -> Result<VersionVector> {
     let registry = Registry::load(store, &member.school)?;
     let peers = store.peer_counters()?;
     let mut base: Option<VersionVector> = None;
-    for device in registry.trusted_devices().into_iter().filter(|d| *d != member.device) {
+    for device in registry.active_devices().into_iter().filter(|d| *d != member.device) {
         let name = device.to_string();
         let mut holds = VersionVector::new();
         peers.iter().filter(|p| p.peer == name).for_each(|p| holds.raise(p.device, p.counter));

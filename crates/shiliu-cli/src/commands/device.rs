@@ -43,6 +43,10 @@ pub fn run(args: DeviceArgs, data: &DataDir) -> Result<()> {
             for d in all.iter().cloned() {
                 let status = match (d.valid, d.revoked) {
                     (_, Some(when)) => format!("revoked {}", when.date()),
+                    (true, None) if d.retired.is_some() => {
+                        let (when, by) = d.retired.expect("checked");
+                        format!("restored {} as {}", when.date(), named(&by.to_string()))
+                    }
                     (false, None) => "invalid certificate".to_owned(),
                     (true, None) if d.is_self => "this pc".to_owned(),
                     (true, None) => "active".to_owned(),

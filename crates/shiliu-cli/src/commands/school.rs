@@ -85,7 +85,7 @@ pub fn run(args: SchoolArgs, data: &DataDir) -> Result<()> {
                 return Ok(());
             };
             let devices = shiliu_sync::devices(&store)?;
-            let active = devices.iter().filter(|d| d.valid && d.revoked.is_none()).count();
+            let active = devices.iter().filter(|d| d.valid && d.revoked.is_none() && d.retired.is_none()).count();
             println!("school:   {}", school.name);
             println!("id:       {}", school.id);
             println!("this pc:  {} ({})", store.device().name, school.this_device);

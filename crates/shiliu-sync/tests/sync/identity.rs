@@ -158,6 +158,7 @@ fn a_pc_restored_from_a_backup_joins_its_school_again_and_syncs_what_was_added_s
     let backup = dir.path().join("backup.sqlite3");
     pcs[1].backup_to(&backup).unwrap();
     let restored = pcs.pop().unwrap();
+    let old_identity = restored.device().id;
     let db = restored.path().to_owned();
     drop(restored);
     shiliu_store::restore(&db, &backup, &dir.path().join("backups")).unwrap();
@@ -175,6 +176,17 @@ fn a_pc_restored_from_a_backup_joins_its_school_again_and_syncs_what_was_added_s
     }
     let again = write_join_file(&pcs[0], &stick(&dir, "join2"), None, 7).unwrap();
     assert_eq!(join_school(&mut pc, &again.path, &again.code).unwrap_err().code(), "sync.already_joined");
+
+    // The old identity is retired, not revoked, and exports stop catering for it.
+    let list = devices(&pcs[0]).unwrap();
+    let old = list.iter().find(|d| d.id == old_identity).unwrap();
+    assert_eq!((old.retired.map(|(_, by)| by), old.revoked), (Some(pc.device().id), None));
+    let usb = stick(&dir, "usb3");
+    let out = export_bundle(&mut pcs[0], &usb, false).unwrap();
+    import_path(&mut pc, &out.path).unwrap();
+    export_bundle(&mut pc, &usb, false).unwrap();
+    import_path(&mut pcs[0], &usb).unwrap();
+    assert_eq!(export_bundle(&mut pcs[0], &usb, false).unwrap().bundle.rows, 0, "nothing is left to carry");
 }
 
 #[test]
