@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use shiliu_pinyin::{SurfaceSyllable, Tone};
 
 use crate::activity::{Fluency, deepest_dip_db, fluency};
-use crate::context::{contradiction_score, judge_in_context, observe};
+use crate::context::{contradiction_score, judge_in_context, judge_jointly, observe, pooled};
 use crate::contour::{contour_points, syllable_pitch};
 use crate::error::{Error, Result};
 use crate::features::SyllablePitch;
@@ -164,13 +164,17 @@ pub fn score_spans(
         })
         .collect();
     let in_context = judge_in_context(&observations, &contexts, reference);
+    let jointly = judge_jointly(&observations, &contexts, reference);
     (0..n)
         .map(|i| {
             let context = &contexts[i];
             let tone = if context.position == Position::Isolated {
                 classify(&pitches[i], context, reference)
             } else {
-                in_context[i]
+                match jointly.as_ref().map(|j| j[i]).filter(|j| j.heard.is_some()) {
+                    Some(whole) => pooled(&in_context[i], &whole),
+                    None => in_context[i],
+                }
             };
             SyllableProsody {
                 start_ms: spans[i].0,
