@@ -94,6 +94,11 @@ pub enum SyncError {
     #[error("the hub {url} refused the request ({status}): {message}")]
     HubRefused { url: String, status: u16, message: String },
 
+    /// Something answered at the address, but not a Shiliu hub (another web server, a wrong
+    /// path or port, a captive portal).
+    #[error("{url} does not answer like a shiliu hub ({detail}); check the address, e.g. http://192.168.1.10:8750")]
+    NotAHub { url: String, detail: String },
+
     /// Randomness from the operating system failed.
     #[error("the operating system gave no random numbers: {0}")]
     Random(String),
@@ -122,6 +127,7 @@ impl SyncError {
             SyncError::File { .. } => "sync.file",
             SyncError::HubUnreachable { .. } => "sync.hub_unreachable",
             SyncError::HubRefused { .. } => "sync.hub_refused",
+            SyncError::NotAHub { .. } => "sync.not_a_hub",
             SyncError::Random(_) => "sync.random",
         }
     }

@@ -72,19 +72,22 @@ impl HubClient {
         let status = resp.status().as_u16();
         let body = resp.body_mut().with_config().limit(MAX_BUNDLE).read_to_vec().map_err(|e| self.unreachable(e))?;
         if status >= 400 {
-            let message = serde_json::from_slice::<ErrorReply>(&body)
-                .map(|e| format!("{}: {}", e.code, e.message))
-                .unwrap_or_else(|_| String::from_utf8_lossy(&body).into_owned());
-            return Err(SyncError::HubRefused { url: self.url.clone(), status, message });
+            return Err(match serde_json::from_slice::<ErrorReply>(&body) {
+                Ok(e) => SyncError::HubRefused {
+                    url: self.url.clone(),
+                    status,
+                    message: format!("{}: {}", e.code, e.message),
+                },
+                Err(_) => SyncError::NotAHub { url: self.url.clone(), detail: format!("HTTP {status}") },
+            });
         }
         Ok(body)
     }
 
     fn json<T: serde::de::DeserializeOwned>(&self, body: &[u8]) -> Result<T> {
-        serde_json::from_slice(body).map_err(|e| SyncError::HubRefused {
+        serde_json::from_slice(body).map_err(|e| SyncError::NotAHub {
             url: self.url.clone(),
-            status: 200,
-            message: format!("an answer this shiliu cannot read: {e}"),
+            detail: format!("an answer that is not a hub's: {e}"),
         })
     }
 

@@ -148,3 +148,26 @@ fn a_hub_address_without_http_is_refused_with_a_hint_and_not_remembered() {
     assert!(pcs[0].fails(&["sync", "hub", "--url", "ftp://hub"]).contains("only http:// and https://"));
     assert!(!pcs[0].ok(&["sync", "status"]).contains("8750"), "no hub was recorded");
 }
+
+#[test]
+fn an_address_where_another_web_server_answers_is_named_as_not_a_hub() {
+    let dir = tempfile::tempdir().unwrap();
+    let pcs = school(dir.path(), 1);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for mut stream in listener.incoming().flatten() {
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let page = "<html><body>It works!</body></html>";
+            let _ = write!(
+                stream,
+                "HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+                page.len()
+            );
+        }
+    });
+    let err = pcs[0].fails(&["sync", "hub", "--url", &url]);
+    assert!(err.contains("does not answer like a shiliu hub") && !err.contains("<html>"), "{err}");
+}
