@@ -231,19 +231,36 @@ fn a_native_u_is_not_called_i_once_the_speakers_own_i_vowels_are_known() {
 }
 
 #[test]
-fn a_damaged_profile_is_refused_with_a_clear_error_and_left_as_it_was() {
+fn a_damaged_profile_is_set_aside_with_a_warning_and_the_student_is_still_scored() {
     let shared = require_shared!();
     let dir = tempfile::tempdir().unwrap();
     let profile = dir.path().join("profile.json");
     std::fs::write(&profile, "{\"median_hz\": 1}").unwrap();
     let out = run(shiliu(data_dir_with_model())
-        .args(["score", "--text", "吃饭", "--profile"])
+        .args(["score", "--json", "--text", "吃饭", "--profile"])
         .arg(&profile)
         .arg(shared.join("corpus-synth/wav/a037_word_correct_clean.wav")));
-    assert!(!out.status.success());
+    assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("is not a speaker profile"), "{err}");
-    assert_eq!(std::fs::read_to_string(&profile).unwrap(), "{\"median_hz\": 1}");
+    assert!(err.contains("is damaged") && err.contains("profile.json.damaged"), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["overall"].as_f64().unwrap() > 0.0, "{v}");
+    let aside = dir.path().join("profile.json.damaged");
+    assert_eq!(std::fs::read_to_string(aside).unwrap(), "{\"median_hz\": 1}", "kept as it was");
+    let fresh: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&profile).unwrap()).unwrap();
+    assert!(fresh.is_object(), "a new profile was started");
+}
+
+#[test]
+fn with_json_a_target_that_cannot_be_scored_still_prints_one_json_object_naming_the_error() {
+    let shared = require_shared!();
+    let out = run(shiliu(data_dir_with_model())
+        .args(["score", "--json", "--text", "！？"])
+        .arg(shared.join("corpus-synth/wav/a037_word_correct_clean.wav")));
+    assert!(!out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["error"]["code"], "speech.target", "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("no Chinese characters"), "{v}");
 }
 
 #[test]

@@ -111,7 +111,11 @@ pub struct QualityReport {
 
 const FRAME: usize = 320;
 const HOP: usize = 160;
+/// Longest stretch of speech scored (Whisper hears 30 s at a time).
 pub const MAX_DURATION_MS: u32 = 30_000;
+/// Longest recording looked at at all, silence included: a student who forgot to stop the
+/// recording still gets the reading scored, but not a recording left running for an hour.
+pub const MAX_RECORDING_MS: u32 = 10 * 60_000;
 /// Below this peak level nothing counts as speech.
 const SILENCE_PEAK_DBFS: f32 = -45.0;
 /// Ordinary speech peaks at −12…−3 dBFS; 20 dB below that the microphone is barely in use.
@@ -216,7 +220,9 @@ pub fn assess_and_clean(samples: &[f32]) -> (QualityReport, Vec<f32>) {
     let snr_db = noise_power(&frames, &levels, &is_speech).map(|n| 10.0 * (speech_power / n.max(1e-12)).log10());
 
     let mut flags = Vec::new();
-    if duration_ms > MAX_DURATION_MS {
+    // What is too long is the speech: silence before or after it is trimmed away.
+    let spoken_ms = speech_span.map_or(0, |(a, b)| b.saturating_sub(a));
+    if spoken_ms > MAX_DURATION_MS || duration_ms > MAX_RECORDING_MS {
         flags.push(QualityFlag::TooLong);
     }
     if speech_span.is_none() || peak <= SILENCE_PEAK_DBFS {

@@ -126,9 +126,21 @@ fn a_quick_syllable_fading_into_steady_noise_is_not_too_short() {
 }
 
 #[test]
-fn more_than_thirty_seconds_is_too_long() {
-    let long = clip(100, syllable(31_000, 0.5), 100);
-    assert!(assess(&long).flags.contains(&QualityFlag::TooLong));
+fn more_than_thirty_seconds_of_reading_is_too_long() {
+    // 31 s of syllables with short gaps, as a student reading on and on.
+    let reading: Vec<f32> = (0..100).flat_map(|_| clip(0, syllable(250, 0.5), 60)).collect();
+    let long = clip(100, reading, 100);
+    assert!(assess(&long).flags.contains(&QualityFlag::TooLong), "{:?}", assess(&long));
+}
+
+#[test]
+fn a_short_reading_with_half_a_minute_of_silence_around_it_is_not_too_long() {
+    for (lead, tail) in [(100, 31_000), (31_000, 100)] {
+        let r = assess(&clip(lead, syllable(1_300, 0.5), tail));
+        assert!(r.flags.is_empty(), "{lead} {tail}: {r:?}");
+    }
+    let left_running = clip(100, syllable(1_300, 0.5), 11 * 60_000);
+    assert!(assess(&left_running).flags.contains(&QualityFlag::TooLong));
 }
 
 #[test]

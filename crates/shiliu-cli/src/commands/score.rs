@@ -48,17 +48,32 @@ pub struct ScoreArgs {
     file: PathBuf,
 }
 
-/// The profile stored at `path`, `None` when there is none yet.
+/// The profile stored at `path`, `None` when there is none yet. A damaged one (a crash while
+/// it was written elsewhere, a hand edit) is set aside as `<name>.damaged` with a warning and
+/// a new one is started: it is only what earlier attempts taught about the voice, and must not
+/// stop the student from being scored.
 fn read_profile(path: &std::path::Path) -> Result<Option<SpeakerProfile>> {
     let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
+        Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e).with_context(|| format!("cannot read the profile {}", path.display())),
     };
-    let profile: SpeakerProfile = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not a speaker profile written by shiliu score", path.display()))?;
-    profile.validate().with_context(|| format!("the profile in {} is damaged", path.display()))?;
-    Ok(Some(profile))
+    let parsed = serde_json::from_str::<SpeakerProfile>(&text)
+        .map_err(|e| e.to_string())
+        .and_then(|p| p.validate().map(|()| p).map_err(|e| e.to_string()));
+    match parsed {
+        Ok(profile) => Ok(Some(profile)),
+        Err(why) => {
+            let aside = path.with_extension("json.damaged");
+            std::fs::rename(path, &aside).with_context(|| format!("cannot set aside {}", path.display()))?;
+            eprintln!(
+                "warning: the profile {} is damaged ({why}); it was kept as {} and a new one is started",
+                path.display(),
+                aside.display()
+            );
+            Ok(None)
+        }
+    }
 }
 
 /// Replaces the profile at `path` whole (a new file renamed over the old), so an interrupted
@@ -83,7 +98,40 @@ pub fn load_scorer(model: Option<PathBuf>, threads: usize, data: &DataDir) -> Re
     Ok(scorer)
 }
 
+/// With `--json` every outcome is one JSON object on standard output: the result, the
+/// `unreadable` result for a file that is no audio, or `{"error": {"code", "message"}}` for
+/// anything else that stops scoring (a bad target text, no model), with a failing exit status.
 pub fn run(args: ScoreArgs, data: &DataDir) -> Result<()> {
+    let json = args.json;
+    let outcome = score(args, data);
+    if let Err(e) = &outcome
+        && json
+        && !e.downcast_ref::<shiliu_audio::AudioError>().is_some_and(|a| a.code() == "audio.unreadable")
+    {
+        // The causes, each once (many messages already quote the one below them).
+        let message = e.chain().map(ToString::to_string).fold(String::new(), |text, cause| match text.as_str() {
+            "" => cause,
+            _ if text.contains(&cause) => text,
+            _ => format!("{text}: {cause}"),
+        });
+        let error = serde_json::json!({ "error": { "code": error_code(e), "message": message } });
+        println!("{error}");
+    }
+    outcome
+}
+
+/// The stable code of the error that stopped scoring, when it has one.
+fn error_code(e: &anyhow::Error) -> &'static str {
+    e.chain()
+        .find_map(|cause| {
+            (cause.downcast_ref::<shiliu_speech::SpeechError>().map(|e| e.code()))
+                .or_else(|| cause.downcast_ref::<shiliu_audio::AudioError>().map(|e| e.code()))
+                .or_else(|| cause.downcast_ref::<shiliu_model::ModelError>().map(|e| e.code()))
+        })
+        .unwrap_or("cli.error")
+}
+
+fn score(args: ScoreArgs, data: &DataDir) -> Result<()> {
     let request = ScoreRequest {
         text: args.text,
         pinyin: args.pinyin,
