@@ -106,7 +106,7 @@ pub fn run(args: ScoreArgs, data: &DataDir) -> Result<()> {
     let outcome = score(args, data);
     if let Err(e) = &outcome
         && json
-        && !e.downcast_ref::<shiliu_audio::AudioError>().is_some_and(|a| a.code() == "audio.unreadable")
+        && e.downcast_ref::<shiliu_audio::AudioError>().is_none_or(|a| a.code() != "audio.unreadable")
     {
         // The causes, each once (many messages already quote the one below them).
         let message = e.chain().map(ToString::to_string).fold(String::new(), |text, cause| match text.as_str() {
