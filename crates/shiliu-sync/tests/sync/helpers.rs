@@ -41,6 +41,16 @@ pub fn school(n: usize) -> (tempfile::TempDir, Vec<Store>) {
     (dir, stores)
 }
 
+/// Every PC exports onto one stick, then every PC imports the whole stick: all know all.
+pub fn all_meet(pcs: &mut [Store], usb: &Path) {
+    for pc in pcs.iter_mut() {
+        shiliu_sync::export_bundle(pc, usb, false).unwrap();
+    }
+    for pc in pcs.iter_mut() {
+        shiliu_sync::import_path(pc, usb).unwrap();
+    }
+}
+
 /// A class with `students` students on `store`'s school.
 pub fn class(store: &mut Store, name: &str, students: usize) -> (ClassId, Vec<StudentId>) {
     store

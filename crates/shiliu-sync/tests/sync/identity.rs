@@ -4,7 +4,7 @@ use shiliu_sync::{
     seal, write_join_file,
 };
 
-use crate::helpers::{CODE, attempts, class, fingerprint, school, stick};
+use crate::helpers::{CODE, all_meet, attempts, class, fingerprint, school, stick};
 
 #[test]
 fn a_wrong_join_code_is_refused_and_the_pc_stays_out_of_the_school() {
@@ -38,12 +38,7 @@ fn two_join_files_written_in_a_row_onto_one_stick_both_stay_and_open_with_their_
 fn devices_learn_of_each_other_through_bundles() {
     let (dir, mut pcs) = school(3);
     let usb = stick(&dir, "usb");
-    for pc in pcs.iter_mut() {
-        export_bundle(pc, &usb, false).unwrap();
-    }
-    for pc in pcs.iter_mut() {
-        import_path(pc, &usb).unwrap();
-    }
+    all_meet(&mut pcs, &usb);
     let list = devices(&pcs[2]).unwrap();
     assert_eq!(list.len(), 3);
     assert!(list.iter().all(|d| d.valid && d.revoked.is_none()));
@@ -73,12 +68,7 @@ fn a_pc_renamed_after_joining_is_shown_by_its_new_name_on_the_others_and_an_olde
 fn a_revoked_pcs_bundles_are_refused_wherever_the_revocation_arrives() {
     let (dir, mut pcs) = school(3);
     let usb = stick(&dir, "usb");
-    for pc in pcs.iter_mut() {
-        export_bundle(pc, &usb, false).unwrap();
-    }
-    for pc in pcs.iter_mut() {
-        import_path(pc, &usb).unwrap();
-    }
+    all_meet(&mut pcs, &usb);
     let pc1 = pcs[1].device().id;
     revoke_device(&mut pcs[0], pc1, "stolen").unwrap();
     let news = export_bundle(&mut pcs[0], &stick(&dir, "news"), false).unwrap();
@@ -193,12 +183,7 @@ fn a_pc_restored_from_a_backup_joins_its_school_again_and_syncs_what_was_added_s
 fn a_stolen_pc_cannot_add_data_enrol_pcs_or_revoke_honest_pcs_after_its_revocation_even_through_relays() {
     let (dir, mut pcs) = school(4);
     let usb = stick(&dir, "usb");
-    for pc in pcs.iter_mut() {
-        export_bundle(pc, &usb, false).unwrap();
-    }
-    for pc in pcs.iter_mut() {
-        import_path(pc, &usb).unwrap();
-    }
+    all_meet(&mut pcs, &usb);
     let (thief, honest) = (pcs[2].device().id, pcs[1].device().id);
     revoke_device(&mut pcs[0], thief, "stolen").unwrap();
     std::thread::sleep(std::time::Duration::from_millis(5));
