@@ -16,7 +16,7 @@ use crate::bundle::{Manifest, OpenBundle, open};
 use crate::error::{Result, SyncError};
 use crate::identity::Member;
 use crate::plan::{LocalRows, Plan, TableChanges, plan};
-use crate::registry::{Registry, cert_of_row, revocation_of_row};
+use crate::registry::{Cutoff, Registry, cert_of_row, revocation_of_row};
 use crate::vector::VersionVector;
 
 /// One bundle as a preview or report shows it.
@@ -266,6 +266,7 @@ fn batch_registry(known: &Registry, bundles: &[&OpenBundle]) -> Registry {
 /// whole batch.
 fn usable_rows(reg: &Registry, bundles: &[OpenBundle]) -> Result<(Vec<SyncRow>, u64)> {
     let lenient = reg.ignoring_revocations();
+    let mut cutoffs: BTreeMap<DeviceId, Cutoff> = BTreeMap::new();
     let mut rows = Vec::new();
     let mut left_out = 0;
     for row in bundles.iter().flat_map(|b| b.rows.iter()) {
@@ -284,7 +285,9 @@ fn usable_rows(reg: &Registry, bundles: &[OpenBundle]) -> Result<(Vec<SyncRow>, 
         match verdict {
             Err((e, false)) => return Err(e),
             Err((_, true)) => left_out += 1,
-            Ok(()) if reg.refuses_changes_of(row) => left_out += 1,
+            Ok(()) if cutoffs.entry(row.origin).or_insert_with(|| reg.change_cutoff(row.origin)).refuses(row) => {
+                left_out += 1
+            }
             Ok(()) => rows.push(row.clone()),
         }
     }

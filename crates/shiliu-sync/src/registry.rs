@@ -20,6 +20,26 @@ use crate::keys::{
 /// the checks of revocations of revocations.
 const MAX_CHAIN: usize = 16;
 
+/// Which changes of one device an import leaves out (see [`Registry::change_cutoff`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cutoff {
+    None,
+    Beyond(i64),
+    StampedAfter(i64),
+    All,
+}
+
+impl Cutoff {
+    pub fn refuses(self, row: &SyncRow) -> bool {
+        match self {
+            Cutoff::None => false,
+            Cutoff::Beyond(last) => row.counter > last,
+            Cutoff::StampedAfter(ms) => row.hlc.parse::<shiliu_store::Hlc>().is_ok_and(|h| h.millis > ms),
+            Cutoff::All => true,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Registry {
     school: String,
@@ -197,30 +217,30 @@ impl Registry {
         verify(&by.key, REVOCATION_DOMAIN, &r.statement(), &r.signature)
     }
 
-    /// Whether `row` is a change to leave out: made by a revoked device after its revocation
-    /// (beyond the last change of it the revoking PC held, or, for revocations without that
-    /// count, stamped after the revocation's time), or by a device a revoked one enrolled
-    /// after its revocation.
-    pub fn refuses_changes_of(&self, row: &SyncRow) -> bool {
-        if let Some(r) = self.revocation(row.origin) {
-            return match r.last_counter {
-                Some(last) => row.counter > last,
-                None => row.hlc.parse::<shiliu_store::Hlc>().is_ok_and(|h| h.millis > r.revoked_ms),
-            };
+    /// Which changes of `device` to leave out: none; those beyond a counter or stamped after a
+    /// time (a revoked device: beyond the last change of it the revoking PC held, or, for
+    /// revocations without that count, after the revocation's time); or all of them (a device
+    /// a revoked one enrolled after its revocation). Decided once per device, not per row:
+    /// each decision verifies signatures.
+    pub fn change_cutoff(&self, device: DeviceId) -> Cutoff {
+        match self.revocation(device) {
+            Some(r) => r.last_counter.map_or(Cutoff::StampedAfter(r.revoked_ms), Cutoff::Beyond),
+            None if self.enrolled_by_a_revoked_device(device) => Cutoff::All,
+            None => Cutoff::None,
         }
-        self.enrolled_by_a_revoked_device(row.origin)
     }
 
-    /// Whether some changes of `device` may be left out by [`Registry::refuses_changes_of`].
+    /// Whether some changes of `device` may be left out (see [`Registry::change_cutoff`]).
     pub fn refuses_changes_of_device(&self, device: DeviceId) -> bool {
-        self.revocation(device).is_some() || self.enrolled_by_a_revoked_device(device)
+        self.change_cutoff(device) != Cutoff::None
     }
 
     /// A device whose certificate is genuine but was signed by a device already revoked.
     fn enrolled_by_a_revoked_device(&self, device: DeviceId) -> bool {
         self.certs.get(&device).is_some_and(|c| {
-            self.verify_cert(c).is_err()
-                && !self.revocations.is_empty()
+            // (Without revocations there is nothing to check: no signatures verified.)
+            !self.revocations.is_empty()
+                && self.verify_cert(c).is_err()
                 && self.ignoring_revocations().verify_cert(c).is_ok()
         })
     }
