@@ -41,15 +41,14 @@ pub fn run(args: DeviceArgs, data: &DataDir) -> Result<()> {
             // "join file from <id>" reads better with the enrolling PC's name.
             let named = |text: &str| all.iter().fold(text.to_owned(), |t, d| t.replace(&d.id.to_string(), &d.name));
             for d in all.iter().cloned() {
-                let status = match (d.valid, d.revoked) {
-                    (_, Some(when)) => format!("revoked {}", when.date()),
-                    (true, None) if d.retired.is_some() => {
-                        let (when, by) = d.retired.expect("checked");
+                let status = match (d.valid, d.revoked, d.retired) {
+                    (_, Some(when), _) => format!("revoked {}", when.date()),
+                    (true, None, Some((when, by))) => {
                         format!("restored {} as {}", when.date(), named(&by.to_string()))
                     }
-                    (false, None) => "invalid certificate".to_owned(),
-                    (true, None) if d.is_self => "this pc".to_owned(),
-                    (true, None) => "active".to_owned(),
+                    (false, None, _) => "invalid certificate".to_owned(),
+                    (true, None, None) if d.is_self => "this pc".to_owned(),
+                    (true, None, None) => "active".to_owned(),
                 };
                 table.row(vec![
                     d.name,
