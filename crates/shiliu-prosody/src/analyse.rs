@@ -51,6 +51,8 @@ pub struct ProsodyAnalysis {
     pub speech_span: (u32, u32),
     /// Silences inside the speech longer than [`crate::PAUSE_MS`], as (start, end) ms.
     pub pauses: Vec<(u32, u32)>,
+    /// Where the voice stops inside the speech (see [`crate::voice_breaks`]), as (start, end) ms.
+    pub voice_breaks: Vec<(u32, u32)>,
     /// The "voice" is a steady machine tone (a beep, a hum, a tuning fork), not a person: see
     /// [`crate::activity::is_steady_tone`].
     pub steady_tone: bool,
@@ -128,6 +130,7 @@ pub fn analyse(
         reference,
         speech_span,
         pauses: crate::activity::pauses(&track),
+        voice_breaks: crate::breaks::voice_breaks(&track, speech_span),
         steady_tone: crate::activity::is_steady_tone(&track),
         reverberant: track.reverberant,
         analysis_ms: started.elapsed().as_secs_f32() * 1000.0,

@@ -7,7 +7,9 @@
 //! * [`track_pitch`] is a probabilistic YIN (pYIN-like) F0 tracker at a 10 ms hop. Each
 //!   [`PitchFrame`] keeps energy, periodicity and zero-crossing rate too, so a creaky third-tone
 //!   ending that drops out of the pitch track is still visible as loud, weakly periodic frames.
-//! * [`speech_span`], [`pauses`] and [`fluency`] find the speech and measure pauses and rate.
+//! * [`speech_span`], [`pauses`] and [`fluency`] find the speech and measure pauses and rate;
+//!   [`voice_breaks`] finds where the voice stops inside it (a voiceless consonant, or nothing
+//!   said there).
 //! * [`segment_syllables`] cuts the speech into one span per expected syllable, by dynamic
 //!   programming over boundary evidence chosen by each syllable's initial (voicing breaks
 //!   before voiceless obstruents, energy dips before sonorants) and a duration prior;
@@ -56,6 +58,7 @@
 
 mod activity;
 mod analyse;
+mod breaks;
 mod context;
 mod contour;
 mod echo;
@@ -77,6 +80,7 @@ mod tone;
 
 pub use activity::{Fluency, PAUSE_MS, fluency, pauses, silence_other_voices, speech_frames, speech_span};
 pub use analyse::{ProsodyAnalysis, SyllableProsody, analyse, positions, score_spans, tone_context};
+pub use breaks::{stops_the_voice, voice_breaks};
 pub use contour::{contour_points, syllable_pitch};
 pub use error::{Error, Result};
 pub use features::SyllablePitch;

@@ -20,8 +20,9 @@ use crate::forcing::PositionEvidence;
 use crate::result::{ForcedChoice, ScoreResult, SyllableDiagnostics, SyllableResult, Timings, Verdict};
 use crate::summary::{self, Judged};
 use crate::verdict::{
-    DEFECT_BAND, ERROR_CEILING, SegmentEvidence, ToneEvidence, heard_after, heard_as_another, judge, next_heard_here,
-    repeat_not_said, too_short_for, where_the_recording_ended,
+    DEFECT_BAND, ERROR_CEILING, Judgement, MAX_SYLLABLES_FOR_BREAKS, SegmentEvidence, ToneEvidence, heard_after,
+    heard_as_another, judge, next_heard_here, repeat_not_said, too_short_for, unbroken_by_initial,
+    where_the_recording_ended,
 };
 
 mod choice;
@@ -234,11 +235,8 @@ fn combine(
     let mut speaker = prosody.speaker;
     let sounded = onsets.against(speaker.as_ref());
 
-    let mut results = Vec::with_capacity(expected.syllables.len());
-    let mut parts = Vec::with_capacity(expected.syllables.len());
-    let mut said_there = Vec::with_capacity(expected.syllables.len());
-    for (k, s) in expected.syllables.iter().enumerate() {
-        let syl = s.syllable();
+    let mut evidence: Vec<(SegmentEvidence, ToneEvidence)> = Vec::with_capacity(syllables.len());
+    for (k, &syl) in syllables.iter().enumerate() {
         let forced = forced_at[k];
         let pros = &prosody.syllables[k];
         let tone_ev = ToneEvidence {
@@ -260,12 +258,35 @@ fn combine(
             vowel_sounded: sounded.vowels[k],
             too_short_for_all,
             after_the_end: ended_at.is_some_and(|e| k >= e),
+            voice_never_stopped: false,
             after_one_heard_as_another: k > 0 && heard_as_another(alignment.ops[k - 1], forced_at[k - 1]),
             next_heard_here: next_heard_here(forced, &syl, syllables.get(k + 1)),
             unrelated: strongest_unrelated(&syl, &forced.other_lp),
             noisy,
         };
-        let j = judge(&syl, &segs, &tone_ev);
+        evidence.push((segs, tone_ev));
+    }
+    let mut judgements: Vec<Judgement> =
+        syllables.iter().zip(&evidence).map(|(syl, (segs, tone))| judge(syl, segs, tone)).collect();
+    // A short item read with nothing found wrong, whose voice never stopped where a syllable's
+    // voiceless initial should have stopped it: that syllable was most likely not said. (Noise
+    // and a room's echo fill the gaps in the voice, so they are left alone.)
+    let checked_for_breaks = connected && syllables.len() <= MAX_SYLLABLES_FOR_BREAKS && !noisy && !prosody.reverberant;
+    if checked_for_breaks && judgements.iter().all(|j| j.verdict != Verdict::Error) {
+        let starts: Vec<u32> = prosody.syllables.iter().map(|p| p.start_ms).collect();
+        for k in unbroken_by_initial(&syllables, &starts, &prosody.voice_breaks) {
+            evidence[k].0.voice_never_stopped = true;
+            judgements[k] = judge(&syllables[k], &evidence[k].0, &evidence[k].1);
+        }
+    }
+
+    let mut results = Vec::with_capacity(expected.syllables.len());
+    let mut parts = Vec::with_capacity(expected.syllables.len());
+    let mut said_there = Vec::with_capacity(expected.syllables.len());
+    for (k, (s, j)) in expected.syllables.iter().zip(judgements).enumerate() {
+        let syl = s.syllable();
+        let forced = forced_at[k];
+        let pros = &prosody.syllables[k];
         if let Some(p) = speaker.as_mut() {
             onsets.record(k, &j, &sounded, p);
         }

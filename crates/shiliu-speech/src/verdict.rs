@@ -13,7 +13,10 @@ use audio_cues::{
     hiss_contradicts, release_contradicts, ruled_out_by_hiss, ruled_out_by_release, ruled_out_by_vowel,
     vowel_contradicts,
 };
-pub use omission::{heard_after, next_heard_here, repeat_not_said, too_short_for, where_the_recording_ended};
+pub use omission::{
+    MAX_SYLLABLES_FOR_BREAKS, heard_after, next_heard_here, repeat_not_said, too_short_for, unbroken_by_initial,
+    where_the_recording_ended,
+};
 
 use crate::align::AlignOp;
 use crate::candidates::Candidate;
@@ -42,6 +45,9 @@ pub struct SegmentEvidence<'a> {
     pub too_short_for_all: bool,
     /// The recording had ended before this syllable (see [`where_the_recording_ended`]).
     pub after_the_end: bool,
+    /// This syllable's voiceless initial never stopped the voice, in a short item where nothing
+    /// else was found wrong (see [`unbroken_by_initial`]).
+    pub voice_never_stopped: bool,
     /// The syllable before was heard as another by both readings of the audio (see
     /// [`heard_as_another`]). The recogniser, walked along the target, predicts this syllable
     /// from that one (多 makes 少 likely whatever was said), so its likelihood here is no sign
@@ -243,7 +249,7 @@ fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, O
     // skipped, though the transcript may "hear" it (高高兴兴 in 高兴); unless the transcript
     // heard another syllable there: something was said (a character misread).
     let skipped = ev.next_heard_here && t < OMITTED_BELOW && !matches!(ev.aligned, AlignOp::Substituted(_));
-    if (transcript_omits || skipped || ev.after_the_end) && !ev.alone {
+    if (transcript_omits || skipped || ev.after_the_end || ev.voice_never_stopped) && !ev.alone {
         let problem =
             Problem { kind: ProblemKind::Omitted, expected: expected.to_numbered(), heard: None, contrast: None };
         return (Verdict::Error, 0.0, None, Some(problem));

@@ -81,3 +81,34 @@ pub fn repeat_not_said(expected: &[Syllable], dip_before_last_db: Option<f32>, l
         && dip_before_last_db.is_some_and(|d| d < REPEAT_DIP_DB)
         && last.end_lp > t - END_NEARLY_AS_LIKELY_BY
 }
+
+/// Items of up to this many syllables are checked for syllables the voice never made room for:
+/// a word's syllables are said with care and their boundaries found well; in sentences the
+/// voice runs on through many consonants (in both test sets, 3 of 61 correct sentences had
+/// fewer breaks than their voiceless initials, against none of 175 words).
+pub const MAX_SYLLABLES_FOR_BREAKS: usize = 4;
+
+/// The syllables whose voiceless initial (see [`shiliu_prosody::stops_the_voice`]) never
+/// stopped the voice: with fewer breaks in the voice than such syllables, each break is given
+/// to the nearest of their starts (`starts_ms`, from the segmentation), and those left over
+/// were most likely not said. Saying 咖 for 咖啡 leaves one unbroken voiced stretch where the
+/// f should have cut it; the recogniser, walked along the text, still "hears" 啡 in it.
+pub fn unbroken_by_initial(expected: &[Syllable], starts_ms: &[u32], breaks: &[(u32, u32)]) -> Vec<usize> {
+    let mut waiting: Vec<usize> = (1..expected.len().min(starts_ms.len()))
+        .filter(|&k| shiliu_prosody::stops_the_voice(expected[k].initial))
+        .collect();
+    let mut unused: Vec<(u32, u32)> = breaks.to_vec();
+    let distance = |t: u32, (a, b): (u32, u32)| if t < a { a - t } else { t.saturating_sub(b) };
+    while !waiting.is_empty() && !unused.is_empty() {
+        let (w, u) = waiting
+            .iter()
+            .enumerate()
+            .flat_map(|(w, &k)| unused.iter().enumerate().map(move |(u, &b)| (w, u, k, b)))
+            .min_by_key(|&(_, _, k, b)| distance(starts_ms[k], b))
+            .map(|(w, u, _, _)| (w, u))
+            .expect("both lists are non-empty");
+        waiting.remove(w);
+        unused.remove(u);
+    }
+    waiting
+}

@@ -58,6 +58,7 @@ struct Heard {
     vowel_sounded: Option<Rounding>,
     too_short_for_all: bool,
     after_the_end: bool,
+    voice_never_stopped: bool,
     after_one_heard_as_another: bool,
     next_heard_here: bool,
     unrelated: Option<(Syllable, f32)>,
@@ -81,6 +82,7 @@ impl Heard {
             vowel_sounded: None,
             too_short_for_all: false,
             after_the_end: false,
+            voice_never_stopped: false,
             after_one_heard_as_another: false,
             next_heard_here: false,
             unrelated: None,
@@ -111,6 +113,11 @@ impl Heard {
 
     fn after_the_recording_ended(mut self) -> Heard {
         self.after_the_end = true;
+        self
+    }
+
+    fn where_the_voice_never_stopped_for_it(mut self) -> Heard {
+        self.voice_never_stopped = true;
         self
     }
 
@@ -184,6 +191,7 @@ impl Heard {
             vowel_sounded: self.vowel_sounded,
             too_short_for_all: self.too_short_for_all,
             after_the_end: self.after_the_end,
+            voice_never_stopped: self.voice_never_stopped,
             after_one_heard_as_another: self.after_one_heard_as_another,
             next_heard_here: self.next_heard_here,
             unrelated: self.unrelated,

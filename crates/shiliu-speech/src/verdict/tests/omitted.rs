@@ -145,3 +145,26 @@ fn a_syllable_skipped_for_the_next_is_omitted_only_when_the_recogniser_finds_it_
     alone.alone = true;
     assert_ne!(alone.judge(&tone_ok(Tone::First)).problem.map(|p| p.kind), Some(ProblemKind::Omitted));
 }
+
+#[test]
+fn a_syllable_whose_initial_never_stopped_the_voice_is_omitted_however_likely_the_recogniser_finds_it() {
+    // 咖 said for 咖啡: walked along the text, the recogniser finds 啡 likely in 咖's vowel.
+    let j = Heard::target("fei1", -0.3).where_the_voice_never_stopped_for_it().judge(&tone_ok(Tone::First));
+    assert_eq!(j.verdict, Verdict::Error);
+    assert_eq!(j.heard, None);
+    assert_eq!(j.problem.unwrap().kind, ProblemKind::Omitted);
+}
+
+#[test]
+fn each_break_in_the_voice_is_given_to_the_nearest_voiceless_initial() {
+    let word = |p: &str| p.split(' ').map(syl).collect::<Vec<_>>();
+    // 咖啡 with the voice broken for the f at 250 ms: nothing left over.
+    assert!(unbroken_by_initial(&word("ka1 fei1"), &[0, 260], &[(240, 290)]).is_empty());
+    // 咖 alone, cut in two by the segmentation: one unbroken voice.
+    assert_eq!(unbroken_by_initial(&word("ka1 fei1"), &[0, 130], &[]), vec![1]);
+    // 出租车 with one break, near 车: 租 was not said.
+    assert_eq!(unbroken_by_initial(&word("chu1 zu1 che1"), &[0, 200, 400], &[(380, 420)]), vec![1]);
+    // The first syllable's initial comes after silence, and sonorants and b, d, g need no break.
+    assert!(unbroken_by_initial(&word("shi2 mian4"), &[0, 200], &[]).is_empty());
+    assert!(unbroken_by_initial(&word("da4 ge1"), &[0, 200], &[]).is_empty());
+}
