@@ -58,6 +58,10 @@ pub enum ExpectedError {
     #[error("no reading is known for {0}: give the target's pinyin as well")]
     UnknownReading(String),
     #[error(
+        "the pinyin {0:?} has no tones: write each syllable's tone as a digit (jin1 tian1) or a mark (jīntiān); a neutral tone is 5 or no mark"
+    )]
+    Toneless(String),
+    #[error(
         "the target {target:?} mixes letters that are not Chinese ({letters}) with Chinese characters: only Chinese syllables are scored, so write them in hanzi or leave them out"
     )]
     ForeignLetters { target: String, letters: String },
@@ -102,6 +106,11 @@ impl Expected {
             (true, Some(p)) if !shiliu_pinyin::writes_tones(p) => with_own_tones(&simplified, p)?,
             (true, Some(p)) => shiliu_pinyin::align_pinyin(&simplified, p)?,
             (true, None) => shiliu_pinyin::to_pinyin(&simplified),
+            // Pinyin alone, with no tone written at all, is toneless spelling ("jintian"), not
+            // a string of neutral tones: there is no tone to hold the student to.
+            (false, _) if !shiliu_pinyin::writes_tones(pinyin.unwrap_or(text)) => {
+                return Err(ExpectedError::Toneless(pinyin.unwrap_or(text).trim().to_owned()));
+            }
             (false, Some(p)) => shiliu_pinyin::readings_from_pinyin(p)?,
             (false, None) => shiliu_pinyin::readings_from_pinyin(text)?,
         };
@@ -293,6 +302,17 @@ mod tests {
             assert!(matches!(Expected::new(text, None), Err(ExpectedError::Empty(_))), "{text:?}");
         }
         assert!(Expected::new("", Some("lao3 shi1")).is_ok(), "pinyin alone is a target");
+    }
+
+    #[test]
+    fn pinyin_alone_without_any_tone_is_refused_rather_than_read_as_neutral_tones() {
+        for (text, pinyin) in [("jintian", None), ("jin tian", None), ("", Some("jin tian"))] {
+            let e = Expected::new(text, pinyin);
+            assert!(matches!(e, Err(ExpectedError::Toneless(_))), "{text:?} {pinyin:?}: {e:?}");
+        }
+        // One tone written makes the unmarked syllables neutral; hanzi bring their own tones.
+        assert!(Expected::new("péngyou", None).is_ok());
+        assert!(Expected::new("今天", Some("jin tian")).is_ok());
     }
 
     #[test]
