@@ -194,7 +194,7 @@ pub fn assess_and_clean(samples: &[f32]) -> (QualityReport, Vec<f32>) {
     // Speech: well above the quietest frames and within 35 dB of the loudest. A clip with
     // little dynamic range (trimmed tight, or nothing but noise) is taken as one level, and
     // must then prove itself voiced below.
-    let threshold = if top - floor < 15.0 { top - 20.0 } else { (floor + 10.0).max(top - 35.0) }.max(-60.0);
+    let threshold = if top - floor < LOW_RANGE_DB { top - 20.0 } else { (floor + 10.0).max(top - 35.0) }.max(-60.0);
     let mut is_speech: Vec<bool> = levels.iter().map(|&l| l > threshold && peak > SILENCE_PEAK_DBFS).collect();
     if !has_voiced_frames(&frames, &is_speech) {
         is_speech.iter_mut().for_each(|s| *s = false);
@@ -203,9 +203,9 @@ pub fn assess_and_clean(samples: &[f32]) -> (QualityReport, Vec<f32>) {
     let speech_ms = speech_frames as u32 * 10;
     let first = is_speech.iter().position(|s| *s);
     let last = is_speech.iter().rposition(|s| *s);
-    let span_frames = first
-        .zip(last)
-        .map(|(a, b)| if top - floor < 15.0 { (a, b) } else { widen_to_quiet_edges(&levels, a, b, floor, top) });
+    let span_frames = first.zip(last).map(|(a, b)| {
+        if top - floor < LOW_RANGE_DB { (a, b) } else { widen_to_quiet_edges(&levels, a, b, floor, top) }
+    });
     let speech_span = span_frames.map(|(a, b)| (a as u32 * 10, b as u32 * 10 + 20));
     // How long the voice was heard: its loud frames and its quieter ones above the noise. In
     // steady noise 15 dB under the voice, a quick 兔 or 跑 is loud for only ~100 ms, its
@@ -218,6 +218,11 @@ pub fn assess_and_clean(samples: &[f32]) -> (QualityReport, Vec<f32>) {
     };
     let speech_dbfs = if speech_power > 0.0 { 10.0 * speech_power.log10() } else { -100.0 };
     let snr_db = noise_power(&frames, &levels, &is_speech).map(|n| 10.0 * (speech_power / n.max(1e-12)).log10());
+    // Steady noise nearly as loud as the voice leaves no quiet stretch: every frame counts as
+    // speech, and no noise is measured. Its level is then the floor the voice stands on.
+    let snr_db = snr_db.or_else(|| {
+        (top - floor < LOW_RANGE_DB && drowned_in_steady_noise(&frames, &levels)).then_some(speech_dbfs - floor)
+    });
 
     let mut flags = Vec::new();
     // What is too long is the speech: silence before or after it is trimmed away.
@@ -314,6 +319,29 @@ fn lag_correlations(frame: &[f32]) -> Option<Vec<f32>> {
         })
         .collect();
     Some(r)
+}
+
+/// A clip whose loudest frames stand less than this (dB) above its quietest is all one level:
+/// trimmed tight to the voice, or drowned in noise.
+const LOW_RANGE_DB: f32 = 15.0;
+/// The quietest fifth of a clip drowned in steady noise is that noise: its frames lie within
+/// this (dB) of each other, and are aperiodic. Under white noise 0 to 10 dB below the voice, 95 %
+/// of the test sets' clips had them within 2.3 dB; a clean clip trimmed tight to the voice has
+/// its consonants and a vowel's fading ends there, spread over 8.7 dB or more (4 such clips).
+const STEADY_FLOOR_DB: f32 = 4.0;
+
+/// Whether the quietest fifth of the frames is a steady, aperiodic background (see
+/// [`STEADY_FLOOR_DB`]), rather than the quiet parts of speech.
+fn drowned_in_steady_noise(frames: &[&[f32]], levels: &[f32]) -> bool {
+    let mut order: Vec<usize> = (0..levels.len()).collect();
+    order.sort_by(|&a, &b| levels[a].total_cmp(&levels[b]));
+    let quietest = &order[..levels.len() / 5];
+    if quietest.len() < 10 {
+        return false;
+    }
+    let spread = levels[quietest[quietest.len() - 1]] - levels[quietest[0]];
+    let aperiodic = quietest.iter().filter(|&&i| periodicity(frames[i]) < 0.5).count();
+    spread < STEADY_FLOOR_DB && aperiodic * 5 >= quietest.len() * 4
 }
 
 /// Mean power of the longest steady run of aperiodic non-speech frames (levels within 6 dB of

@@ -90,6 +90,32 @@ fn speech_in_steady_noise_at_20_db_is_noisy() {
 }
 
 #[test]
+fn speech_drowned_in_steady_noise_with_no_quiet_stretch_left_is_noisy() {
+    for snr_db in [0.0f32, 5.0, 10.0] {
+        let speech = clip(300, syllable(600, 0.5), 300);
+        let speech_rms = (power(&speech[300 * 16..900 * 16])).sqrt();
+        let n = noise(1200, speech_rms / 10f32.powf(snr_db / 20.0) * 3f32.sqrt(), 5);
+        let mixed: Vec<f32> = speech.iter().zip(&n).map(|(a, b)| a + b).collect();
+        let r = assess(&mixed);
+        assert!(r.flags.contains(&QualityFlag::Noisy), "{snr_db} dB: {r:?}");
+        assert!(r.snr_db.unwrap() < 15.0, "{snr_db} dB: {:?}", r.snr_db);
+    }
+}
+
+#[test]
+fn a_held_vowel_trimmed_tight_is_not_called_noisy() {
+    // As steady as noise, at one level from end to end, but voiced throughout.
+    let held: Vec<f32> = (0..800 * 16)
+        .map(|i| {
+            let t = i as f32 / 16_000.0;
+            0.3 * ((t * 200.0 * std::f32::consts::TAU).sin() + 0.5 * (t * 400.0 * std::f32::consts::TAU).sin())
+        })
+        .collect();
+    let r = assess(&held);
+    assert!(r.flags.is_empty(), "{r:?}");
+}
+
+#[test]
 fn a_tightly_trimmed_clip_is_not_called_noisy() {
     let r = assess(&syllable(500, 0.7));
     assert!(!r.flags.contains(&QualityFlag::Noisy), "{r:?}");
