@@ -31,6 +31,13 @@ const NOT_READ_IN_A_TEXT_BELOW: f32 = -3.0;
 /// another. Correct readings through a reverberant room, a narrow-band headset or a lowered
 /// voice reach -8.0 there; most other words read lie well below -9.
 const FIRST_NOT_READ_BELOW: f32 = -8.5;
+/// A word none of whose syllables the transcript heard, and one of which it heard as no slip
+/// of it (see [`transcript_heard_no_slip`]), was another word when the recogniser, walked along it,
+/// finds its syllables this unlikely on average (1 in 400). Later syllables are predicted from
+/// the first (身体 read for 人民: 人 at -8.0, then 民 at -7.3; 房间 for 电视: -11.6, then -4.7),
+/// so no one syllable need cross the word line. Native words through the eval's five recording
+/// channels and the synthetic slips reach -5.8 at worst with such a transcript.
+const WORD_MEAN_NOT_READ_BELOW: f32 = -6.0;
 /// Up to this many syllables the target is judged as a word.
 const WORD_SYLLABLES: usize = 4;
 
@@ -40,6 +47,18 @@ fn transcript_shares_nothing(s: &ReadSyllable) -> bool {
         AlignOp::Omitted => true,
         AlignOp::Substituted(h) => crate::verdict::nothing_in_common(&s.expected, &h),
         AlignOp::Match(_) => false,
+    }
+}
+
+/// The transcript heard nothing here, or a syllable that is no slip of the expected one: neither
+/// initial nor final in common, nor a named confusion (shi heard as si changes the apical vowel
+/// with the initial, but is the classic flat/retroflex slip).
+fn transcript_heard_no_slip(s: &ReadSyllable) -> bool {
+    match s.aligned {
+        AlignOp::Substituted(h) => {
+            transcript_shares_nothing(s) && shiliu_pinyin::contrast_of(&s.expected, &h).is_none()
+        }
+        _ => transcript_shares_nothing(s),
     }
 }
 
@@ -60,7 +79,10 @@ pub fn latin_transcript_unlike(transcript: &str, target: &[Syllable]) -> bool {
 /// Whether the recording is of another text than the target:
 /// - of a word, at least three quarters of its syllables were not read (counting a repeated
 ///   character once: 妈妈 has one syllable of evidence, and the recogniser predicts the repeat),
-///   or the transcript has nothing in common with any syllable and the first is very unlikely;
+///   or the transcript has nothing in common with any syllable and the first is very unlikely,
+///   or it matched none of them, heard one as no slip of it, and the recogniser finds them very
+///   unlikely on average (a word sharing a sound with each of the target's syllables, 老师 read
+///   as nao si, is two slips to name, not another word);
 /// - of a longer text, half were not read (a few syllables of the wrong line agree with the
 ///   right one by chance, and a genuine reading with every other syllable lost that badly is
 ///   no reading to judge syllable by syllable either).
@@ -80,7 +102,15 @@ pub fn another_text_was_read(syllables: &[ReadSyllable]) -> bool {
         return share >= 0.5;
     }
     let unlike_throughout = own.iter().all(|s| transcript_shares_nothing(s));
-    (own.len() >= 2 && share >= 0.75) || (unlike_throughout && first.target_lp < FIRST_NOT_READ_BELOW)
+    let none_heard = own.iter().all(|s| !matches!(s.aligned, AlignOp::Match(_)));
+    let mean_lp = own.iter().map(|s| s.target_lp).sum::<f32>() / own.len() as f32;
+    let unlikely_throughout = own.len() >= 2
+        && none_heard
+        && own.iter().any(|s| transcript_heard_no_slip(s))
+        && mean_lp < WORD_MEAN_NOT_READ_BELOW;
+    (own.len() >= 2 && share >= 0.75)
+        || (unlike_throughout && first.target_lp < FIRST_NOT_READ_BELOW)
+        || unlikely_throughout
 }
 
 /// Once the recogniser has written the whole target, the text ending there is this unlikely
@@ -213,6 +243,19 @@ mod tests {
         assert!(!another_text_was_read(&[read("nü3", -14.4, "jin1"), read("er2", -3.2, "er2")]));
         // 朋友 heard as 绑绿 by a native: unlikely, but not that unlikely, at its start.
         assert!(!another_text_was_read(&[read("peng2", -5.1, "bang3"), read("you5", -2.5, "lü4")]));
+    }
+
+    #[test]
+    fn a_word_the_transcript_heard_none_of_and_the_recogniser_doubts_throughout_is_another() {
+        // 身体 read for 人民: 人 shares its final with 身, 民 nothing with 体.
+        assert!(another_text_was_read(&[read("ren2", -8.0, "shen1"), read("min2", -7.3, "ti3")]));
+        // 房间 read for 电视: the recogniser predicts 视 from 电 once it has written it.
+        assert!(another_text_was_read(&[read("dian4", -11.6, "fang2"), read("shi4", -4.7, "jian1")]));
+        // Less doubt on average than that is a word misheard (先生 by the synthetic voice,
+        // heard as 香舍: -7.9, then -0.4).
+        assert!(!another_text_was_read(&[read("xian1", -7.9, "xiang1"), read("sheng1", -0.4, "she4")]));
+        // One syllable heard as itself keeps the word a reading to judge.
+        assert!(!another_text_was_read(&[read("ren2", -8.0, "shen1"), read("min2", -7.3, "min2")]));
     }
 
     #[test]
