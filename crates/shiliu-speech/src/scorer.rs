@@ -235,6 +235,7 @@ fn combine(
     let mut speaker = prosody.speaker;
     let sounded = onsets.against(speaker.as_ref());
 
+    let transcribed = reading::transcribed_syllables(recognition);
     let mut evidence: Vec<(SegmentEvidence, ToneEvidence)> = Vec::with_capacity(syllables.len());
     for (k, &syl) in syllables.iter().enumerate() {
         let forced = forced_at[k];
@@ -248,6 +249,7 @@ fn combine(
             register_known: prosody.reference.source != ReferenceSource::Population,
             reverberant: prosody.reverberant,
         };
+        let unrelated = strongest_unrelated(&syl, &forced.other_lp);
         let segs = SegmentEvidence {
             candidates: &candidates[k],
             forced,
@@ -261,7 +263,9 @@ fn combine(
             voice_never_stopped: false,
             after_one_heard_as_another: k > 0 && heard_as_another(alignment.ops[k - 1], forced_at[k - 1]),
             next_heard_here: next_heard_here(forced, &syl, syllables.get(k + 1)),
-            unrelated: strongest_unrelated(&syl, &forced.other_lp),
+            unrelated,
+            unrelated_transcribed: transcribed.len() > syllables.len()
+                && unrelated.is_some_and(|(h, _)| transcribed.iter().any(|t| t.same_segments(&h))),
             noisy,
         };
         evidence.push((segs, tone_ev));

@@ -59,6 +59,10 @@ pub struct SegmentEvidence<'a> {
     /// The likeliest syllable with neither initial nor final in common with the expected one,
     /// and its log-probability mass, where the whole inventory was weighed (a lone syllable).
     pub unrelated: Option<(Syllable, f32)>,
+    /// The free transcript holds `unrelated`'s syllable (its sounds) among more syllables than
+    /// the item has (a word said for it, or the one syllable written again and again): both
+    /// readings of the audio heard the same other syllable.
+    pub unrelated_transcribed: bool,
     /// The recording is flagged noisy.
     pub noisy: bool,
 }
@@ -275,6 +279,14 @@ fn judge_segments(expected: &Syllable, ev: &SegmentEvidence) -> (Verdict, f32, O
         return (Verdict::Error, score.min(40.0), Some(h), Some(segment_problem(expected, &h, None)));
     }
     let unrelated_doubt = unrelated_ahead_by(UNRELATED_DOUBT_BY);
+    // Where the free transcript heard that same syllable too (美国 said for 四: 美 ahead of 四 by
+    // 5.7 nats, and 美国 written; 是 said for 鸡, and 是是是 written), two readings of the audio
+    // agree: another character was read. A transcript of one character, and a noisy recording,
+    // are left out: through noise, a child's voice or a telephone band the recogniser falls back
+    // on its stock syllables (是, 三, 你) in both readings of a lone syllable said right.
+    if let Some(h) = unrelated_doubt.filter(|_| ev.alone && ev.unrelated_transcribed && !ev.noisy) {
+        return (Verdict::Error, score.min(40.0), Some(h), Some(segment_problem(expected, &h, None)));
+    }
     // The rival the free transcript heard at this syllable, if it heard one of them.
     let transcript_rival = match ev.aligned {
         AlignOp::Substituted(h) => ev

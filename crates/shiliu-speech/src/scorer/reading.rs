@@ -1,6 +1,8 @@
 //! Whether a recording is a reading of the target at all (not another text, not the target and
 //! more), from the recogniser walked along the target and the free transcript lined up with it.
 
+use shiliu_pinyin::Syllable;
+
 use crate::align::{AlignOp, Alignment, align, transcript_syllables};
 use crate::engine::Recognition;
 use crate::expected::Expected;
@@ -44,6 +46,14 @@ pub(super) fn transcript_alignment(expected: &Expected, recognition: &Recognitio
         return Alignment { ops: expected_syls.iter().map(|s| AlignOp::Match(*s)).collect(), insertions: 0 };
     }
     align(&expected_syls, &transcript_syllables(&recognition.transcript.text))
+}
+
+/// The syllables of the free transcript, where it can be read as Chinese; none otherwise.
+pub(super) fn transcribed_syllables(recognition: &Recognition) -> Vec<Syllable> {
+    if !transcript_is_chinese(&recognition.transcript.text) {
+        return Vec::new();
+    }
+    transcript_syllables(&recognition.transcript.text)
 }
 
 /// Each expected syllable as the recogniser heard it, to tell whether the target was read at all.

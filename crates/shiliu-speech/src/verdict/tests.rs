@@ -62,6 +62,7 @@ struct Heard {
     after_one_heard_as_another: bool,
     next_heard_here: bool,
     unrelated: Option<(Syllable, f32)>,
+    unrelated_transcribed: bool,
     noisy: bool,
 }
 
@@ -86,6 +87,7 @@ impl Heard {
             after_one_heard_as_another: false,
             next_heard_here: false,
             unrelated: None,
+            unrelated_transcribed: false,
             noisy: false,
         }
     }
@@ -143,6 +145,11 @@ impl Heard {
         self
     }
 
+    fn also_in_the_transcript(mut self) -> Heard {
+        self.unrelated_transcribed = true;
+        self
+    }
+
     fn in_a_noisy_recording(mut self) -> Heard {
         self.noisy = true;
         self
@@ -195,6 +202,7 @@ impl Heard {
             after_one_heard_as_another: self.after_one_heard_as_another,
             next_heard_here: self.next_heard_here,
             unrelated: self.unrelated,
+            unrelated_transcribed: self.unrelated_transcribed,
             noisy: self.noisy,
         };
         judge(&self.expected, &segments, tone)
@@ -467,4 +475,24 @@ fn in_a_word_an_n_the_recogniser_prefers_only_narrowly_to_l_is_doubtful() {
     assert_eq!(clear.verdict, Verdict::Ok);
     let alone = Heard::target("niu2", -0.8).rival("liu2", -3.3).said_alone().judge(&tone_ok(Tone::Second));
     assert_eq!(alone.verdict, Verdict::Ok, "a lone syllable's likelihoods are weaker evidence");
+}
+
+#[test]
+fn a_lone_syllable_both_readings_heard_as_the_same_other_syllable_is_an_error() {
+    // 美国 said for 四: 美 well ahead of 四 over the whole inventory, and in the transcript's word.
+    let heard = || Heard::target("si4", -7.0).said_alone().strongest_unrelated("mei4", -1.3);
+    let j = heard().also_in_the_transcript().judge(&tone_ok(Tone::Fourth));
+    assert_eq!(j.verdict, Verdict::Error);
+    assert_eq!(j.heard, Some(syl("mei4")));
+    // The inventory's lead alone is only doubt, and so is a noisy recording's agreement.
+    assert_eq!(heard().judge(&tone_ok(Tone::Fourth)).verdict, Verdict::Defect);
+    let j = heard().also_in_the_transcript().in_a_noisy_recording().judge(&tone_ok(Tone::Fourth));
+    assert_eq!(j.verdict, Verdict::Defect);
+    // And a lead too small for doubt stays ok, whatever the transcript.
+    let j = Heard::target("si4", -2.0)
+        .said_alone()
+        .strongest_unrelated("mei4", -1.3)
+        .also_in_the_transcript()
+        .judge(&tone_ok(Tone::Fourth));
+    assert_eq!(j.verdict, Verdict::Ok);
 }
