@@ -381,6 +381,34 @@ fn silence_is_flagged_and_not_scored_as_speech() {
 }
 
 #[test]
+fn a_voice_drowned_in_steady_noise_as_loud_as_itself_is_flagged_noisy() {
+    let shared = require_shared!();
+    let dir = tempfile::tempdir().unwrap();
+    // Short items lose their voice altogether at 0 dB: they used to be told only that no
+    // speech was heard, and to come closer to the microphone.
+    for (text, file) in [("马", "yt_ma3"), ("人", "yt_ren2"), ("医院", "yt_yi1yuan4")] {
+        let voice = shiliu_audio::wav::load_16k_mono(&shared.join(format!("corpus/wav/words/{file}.wav"))).unwrap();
+        // The voice's power: over its samples above 2 % of its peak (not the silence around it).
+        let peak = voice.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+        let loud: Vec<f32> = voice.iter().copied().filter(|v| v.abs() > 0.02 * peak).collect();
+        let rms = (loud.iter().map(|v| v * v).sum::<f32>() / loud.len() as f32).sqrt();
+        // White noise of that power (uniform: amplitude √3 × rms).
+        let mut seed = 17u32;
+        let mixed: Vec<f32> = voice
+            .iter()
+            .map(|v| {
+                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                v + 3f32.sqrt() * rms * ((seed >> 8) as f32 / (1 << 24) as f32 * 2.0 - 1.0)
+            })
+            .collect();
+        let path = dir.path().join(format!("{file}.wav"));
+        shiliu_audio::wav::write_wav_16k(&path, &mixed).unwrap();
+        let v = score(&["--text", text], &path);
+        assert!(v["quality"].as_array().unwrap().contains(&serde_json::json!("noisy")), "{text}: {v}");
+    }
+}
+
+#[test]
 fn a_file_that_is_not_audio_gets_one_json_answer_flagged_unreadable_and_a_failing_exit() {
     let dir = tempfile::tempdir().unwrap();
     let notes = dir.path().join("notes.wav");

@@ -232,6 +232,12 @@ pub fn assess_and_clean(samples: &[f32]) -> (QualityReport, Vec<f32>) {
     }
     if speech_span.is_none() || peak <= SILENCE_PEAK_DBFS {
         flags.push(QualityFlag::NoSpeech);
+        // Steady noise louder than a silent recording's peaks can hide a voice altogether (white
+        // noise as loud as the voice leaves a third of native clips without a voiced frame to
+        // find): the student is told about the noise too, not only to come closer.
+        if floor > SILENCE_PEAK_DBFS && drowned_in_steady_noise(&frames, &levels) {
+            flags.push(QualityFlag::Noisy);
+        }
     } else {
         if heard_ms < MIN_SPEECH_MS {
             flags.push(QualityFlag::TooShort);

@@ -141,15 +141,14 @@ impl Scorer {
         let surfaces: Vec<_> = expected.syllables.iter().map(|s| s.surface.clone()).collect();
         let speaker = usable_profile(request.speaker);
         // No voice found, or only a steady machine tone (a beep or hum the recogniser would
-        // happily "hear" words in): nothing was said.
+        // happily "hear" words in): nothing was said, or nothing could be heard through the
+        // noise, if the recording was noisy.
         let prosody = match shiliu_prosody::analyse(&audio, &surfaces, speaker.as_ref(), None) {
             Ok(p) if !p.steady_tone => p,
             _ => {
-                return Ok(unscored(
-                    &expected,
-                    &QualityReport { flags: vec![shiliu_audio::QualityFlag::NoSpeech], ..report },
-                    started,
-                ));
+                use shiliu_audio::QualityFlag::{NoSpeech, Noisy};
+                let flags = if report.flags.contains(&Noisy) { vec![NoSpeech, Noisy] } else { vec![NoSpeech] };
+                return Ok(unscored(&expected, &QualityReport { flags, ..report }, started));
             }
         };
         let onsets = Onsets::measure(&expected, &audio, &prosody, &report);

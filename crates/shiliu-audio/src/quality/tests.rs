@@ -45,8 +45,10 @@ fn silence_is_no_speech() {
 }
 
 #[test]
-fn loud_noise_without_a_voice_is_no_speech() {
-    assert_eq!(assess(&noise(2000, 0.2, 11)).flags, vec![QualityFlag::NoSpeech]);
+fn loud_steady_noise_without_a_voice_is_no_speech_and_noisy() {
+    assert_eq!(assess(&noise(2000, 0.2, 11)).flags, vec![QualityFlag::NoSpeech, QualityFlag::Noisy]);
+    // Noise as quiet as a silent room's is just no speech.
+    assert_eq!(assess(&noise(2000, 0.005, 11)).flags, vec![QualityFlag::NoSpeech]);
 }
 
 #[test]
