@@ -38,6 +38,11 @@ const FIRST_NOT_READ_BELOW: f32 = -8.5;
 /// so no one syllable need cross the word line. Native words through the eval's five recording
 /// channels and the synthetic slips reach -5.8 at worst with such a transcript.
 const WORD_MEAN_NOT_READ_BELOW: f32 = -6.0;
+/// ... and each of them at least this unlikely (1 in 55): one character misread in a word read
+/// right (然马 for 然后 said: 然 at -3.9, 马 at -10.3) pulls the mean down on its own, and is a
+/// slip to name at its syllable. Of the other words read for native words that the rule above
+/// catches, all but one (晚饭 for 比赛: -8.1, then -3.96) have every syllable below this.
+const WORD_EACH_NOT_READ_BELOW: f32 = -4.0;
 /// Up to this many syllables the target is judged as a word.
 const WORD_SYLLABLES: usize = 4;
 
@@ -107,6 +112,7 @@ pub fn another_text_was_read(syllables: &[ReadSyllable]) -> bool {
     let unlikely_throughout = own.len() >= 2
         && none_heard
         && own.iter().any(|s| transcript_heard_no_slip(s))
+        && own.iter().all(|s| s.target_lp < WORD_EACH_NOT_READ_BELOW)
         && mean_lp < WORD_MEAN_NOT_READ_BELOW;
     (own.len() >= 2 && share >= 0.75)
         || (unlike_throughout && first.target_lp < FIRST_NOT_READ_BELOW)
@@ -256,6 +262,8 @@ mod tests {
         assert!(!another_text_was_read(&[read("xian1", -7.9, "xiang1"), read("sheng1", -0.4, "she4")]));
         // One syllable heard as itself keeps the word a reading to judge.
         assert!(!another_text_was_read(&[read("ren2", -8.0, "shen1"), read("min2", -7.3, "min2")]));
+        // So does one the recogniser finds likely enough: 然后 said for 然马, with 马 misread.
+        assert!(!another_text_was_read(&[read("ran2", -3.9, "ren2"), read("ma3", -10.3, "hou4")]));
     }
 
     #[test]
