@@ -10,6 +10,7 @@ mod microphone;
 mod model_pipeline;
 mod omissions;
 mod one_scorer_many_clips;
+mod other_texts;
 mod scoring;
 mod sync_screen;
 mod transcription;
