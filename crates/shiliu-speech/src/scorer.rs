@@ -152,8 +152,14 @@ impl Scorer {
             }
         };
         let onsets = Onsets::measure(&expected, &audio, &prosody, &report);
-        let alignment = transcript_alignment(&expected, &recognition);
-        let recognised = Recognised { recognition: &recognition, position_of: &position_of, alignment: &alignment };
+        let transcribed = reading::transcribed_syllables(&recognition);
+        let alignment = transcript_alignment(&expected, transcribed.as_deref());
+        let recognised = Recognised {
+            recognition: &recognition,
+            position_of: &position_of,
+            alignment: &alignment,
+            transcribed: transcribed.as_deref().unwrap_or_default(),
+        };
         let speech_ms = report.speech_span.map_or(0, |(start, end)| end.saturating_sub(start));
         let not_the_target = reading::not_the_target(&expected, &recognised, speech_ms);
         let (mut result, said_there) = match not_the_target {
@@ -181,11 +187,13 @@ fn usable_profile(profile: Option<SpeakerProfile>) -> Option<SpeakerProfile> {
 }
 
 /// What the recogniser made of one recording: its evidence, where each expected syllable's
-/// first character sits in it, and the free transcript lined up with the target.
+/// first character sits in it, and the free transcript's syllables (none if it is not Chinese)
+/// lined up with the target.
 struct Recognised<'a> {
     recognition: &'a Recognition,
     position_of: &'a [usize],
     alignment: &'a Alignment,
+    transcribed: &'a [shiliu_pinyin::Syllable],
 }
 
 /// The verdicts, scores and tip of a reading of the target, and what each syllable says about
@@ -201,7 +209,7 @@ fn combine(
     offset_ms: u32,
     started: Instant,
 ) -> (ScoreResult, Vec<choice::SaidThere>) {
-    let Recognised { recognition, position_of, alignment } = *recognised;
+    let Recognised { recognition, position_of, alignment, transcribed } = *recognised;
     let surfaces: Vec<_> = expected.syllables.iter().map(|s| s.surface.clone()).collect();
     let target = target_contour(&surfaces);
     let connected = expected.syllables.len() > 1;
@@ -234,7 +242,6 @@ fn combine(
     let mut speaker = prosody.speaker;
     let sounded = onsets.against(speaker.as_ref());
 
-    let transcribed = reading::transcribed_syllables(recognition);
     let mut evidence: Vec<(SegmentEvidence, ToneEvidence)> = Vec::with_capacity(syllables.len());
     for (k, &syl) in syllables.iter().enumerate() {
         let forced = forced_at[k];
@@ -409,7 +416,7 @@ fn diagnostics(
     prosody: &ProsodyAnalysis,
     onsets: &Onsets,
 ) -> Vec<SyllableDiagnostics> {
-    let Recognised { recognition, position_of, alignment } = *recognised;
+    let Recognised { recognition, position_of, alignment, .. } = *recognised;
     (0..expected.syllables.len())
         .map(|k| {
             let ev = recognition.positions.get(position_of[k]);

@@ -37,23 +37,21 @@ fn transcript_is_chinese(text: &str) -> bool {
     text.chars().any(crate::expected::is_hanzi) && !text.chars().any(other_script)
 }
 
-/// The free transcript aligned with the expected syllables. A transcript that is not Chinese
-/// (the recogniser fell back to Latin letters, or drifted into kana) counts as agreeing
-/// everywhere: it is no evidence either way.
-pub(super) fn transcript_alignment(expected: &Expected, recognition: &Recognition) -> Alignment {
-    let expected_syls: Vec<_> = expected.syllables.iter().map(|s| s.syllable()).collect();
-    if !transcript_is_chinese(&recognition.transcript.text) {
-        return Alignment { ops: expected_syls.iter().map(|s| AlignOp::Match(*s)).collect(), insertions: 0 };
-    }
-    align(&expected_syls, &transcript_syllables(&recognition.transcript.text))
+/// The syllables of the free transcript, where it can be read as Chinese; `None` otherwise (the
+/// recogniser fell back to Latin letters, or drifted into kana).
+pub(super) fn transcribed_syllables(recognition: &Recognition) -> Option<Vec<Syllable>> {
+    transcript_is_chinese(&recognition.transcript.text).then(|| transcript_syllables(&recognition.transcript.text))
 }
 
-/// The syllables of the free transcript, where it can be read as Chinese; none otherwise.
-pub(super) fn transcribed_syllables(recognition: &Recognition) -> Vec<Syllable> {
-    if !transcript_is_chinese(&recognition.transcript.text) {
-        return Vec::new();
+/// The free transcript's syllables (see [`transcribed_syllables`]) aligned with the expected
+/// ones. A transcript that is not Chinese counts as agreeing everywhere: it is no evidence
+/// either way.
+pub(super) fn transcript_alignment(expected: &Expected, transcribed: Option<&[Syllable]>) -> Alignment {
+    let expected_syls: Vec<_> = expected.syllables.iter().map(|s| s.syllable()).collect();
+    match transcribed {
+        Some(heard) => align(&expected_syls, heard),
+        None => Alignment { ops: expected_syls.iter().map(|s| AlignOp::Match(*s)).collect(), insertions: 0 },
     }
-    transcript_syllables(&recognition.transcript.text)
 }
 
 /// Each expected syllable as the recogniser heard it, to tell whether the target was read at all.
@@ -64,7 +62,7 @@ pub(super) fn transcribed_syllables(recognition: &Recognition) -> Vec<Syllable> 
 /// more through a noisy channel), but then the recogniser finds the first syllable likely
 /// enough (-6.5 or above, in every channel) to keep them readings.
 fn as_read(expected: &Expected, recognised: &Recognised) -> Vec<ReadSyllable> {
-    let Recognised { recognition, position_of, alignment } = *recognised;
+    let Recognised { recognition, position_of, alignment, .. } = *recognised;
     let syllables = &expected.syllables;
     let target: Vec<_> = syllables.iter().map(|s| s.syllable()).collect();
     let heard_none = latin_transcript_unlike(&recognition.transcript.text, &target);
