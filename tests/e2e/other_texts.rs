@@ -6,6 +6,12 @@ use shiliu_tests::require_shared;
 
 use crate::scoring::score;
 
+/// A lone syllable's verdict, and what was heard there without its tone.
+fn lone_verdict_and_heard(v: &serde_json::Value) -> (&str, Option<&str>) {
+    let s = &v["syllables"][0];
+    (s["verdict"].as_str().unwrap(), s["heard"].as_str().map(|h| h.trim_end_matches(char::is_numeric)))
+}
+
 #[test]
 fn a_student_who_reads_another_word_is_told_so_and_it_is_not_scored_as_a_reading() {
     let shared = require_shared!();
@@ -70,9 +76,7 @@ fn a_lone_syllable_read_as_another_syllable_altogether_is_an_error_naming_what_w
     let shared = require_shared!();
     let ma3 = shared.join("corpus/wav/syllables/cw_ma3.wav");
     let v = score(&["--text", "书"], &ma3);
-    let s = &v["syllables"][0];
-    assert_eq!(s["verdict"], "error", "{v}");
-    assert_eq!(s["heard"].as_str().map(|h| h.trim_end_matches(char::is_numeric)), Some("ma"), "{s}");
+    assert_eq!(lone_verdict_and_heard(&v), ("error", Some("ma")), "{v}");
     assert!(v["overall"].as_f64().unwrap() < 60.0, "{}", v["overall"]);
     assert!(v["tip"]["zh"].as_str().unwrap().contains("你读成了 m"), "{}", v["tip"]);
     // Against its own syllable it is a good reading.
@@ -88,8 +92,6 @@ fn a_word_said_for_a_lone_syllable_is_an_error_naming_its_first_syllable() {
     // error (the doubt used to score 66), but its transcript heard 美国 too.
     let meiguo = shared.join("corpus/wav/words/yt_mei3guo2.wav");
     let v = score(&["--text", "四"], &meiguo);
-    let s = &v["syllables"][0];
-    assert_eq!(s["verdict"], "error", "{v}");
-    assert_eq!(s["heard"].as_str().map(|h| h.trim_end_matches(char::is_numeric)), Some("mei"), "{s}");
+    assert_eq!(lone_verdict_and_heard(&v), ("error", Some("mei")), "{v}");
     assert!(v["overall"].as_f64().unwrap() < 60.0, "{}", v["overall"]);
 }
