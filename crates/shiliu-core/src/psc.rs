@@ -42,15 +42,6 @@ pub struct PscScore {
     pub band_en: String,
 }
 
-const BANDS: [(f32, &str, &str); 6] = [
-    (97.0, "一级甲等", "Grade 1-A"),
-    (92.0, "一级乙等", "Grade 1-B"),
-    (87.0, "二级甲等", "Grade 2-A"),
-    (80.0, "二级乙等", "Grade 2-B"),
-    (70.0, "三级甲等", "Grade 3-A"),
-    (60.0, "三级乙等", "Grade 3-B"),
-];
-
 /// Scores the parts: part 1 is 10 points (−0.1 per error, −0.05 per defect, −0.5 per
 /// 30 s over 3.5 min), part 2 is 20 points (−0.2, −0.1), part 3 is 30 points (−0.1 per error
 /// syllable, −0.05 per defect, up to −2 for halting reading, −1 for going over 4 min).
@@ -79,9 +70,8 @@ pub fn score_psc(tallies: &[PscPartTally]) -> PscScore {
     let total: f32 = parts.iter().map(|p| p.points).sum();
     let kept: f32 = parts.iter().map(|p| p.kept).sum();
     let percent = if total > 0.0 { 100.0 * kept / total } else { 0.0 };
-    let (band, band_en) =
-        BANDS.iter().find(|(m, _, _)| percent >= *m).map(|(_, z, e)| (*z, *e)).unwrap_or(("不入级", "Below grade 3-B"));
-    PscScore { parts, percent, band: band.into(), band_en: band_en.into() }
+    let band = shiliu_pinyin::psc_band(percent);
+    PscScore { parts, percent, band: band.zh.into(), band_en: band.en.into() }
 }
 
 impl App {

@@ -63,6 +63,7 @@ mod finals;
 mod hanzi;
 mod initial;
 mod line;
+mod psc;
 mod sandhi;
 mod spelling;
 mod syllable;
@@ -79,6 +80,7 @@ pub use hanzi::{
 };
 pub use initial::Initial;
 pub use line::{parse_pinyin_line, parse_pinyin_words, writes_tones};
+pub use psc::{PscBand, psc_band};
 pub use sandhi::{SandhiRule, SurfaceSyllable, surface};
 pub use syllable::Syllable;
 pub use table::{is_attested, syllable_table};

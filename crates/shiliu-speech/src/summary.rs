@@ -82,16 +82,6 @@ pub fn scores(judged: &[Judged], fluency: f32) -> Scores {
     Scores { overall, accuracy, tone, completeness, fluency }
 }
 
-/// PSC grades and the share of points each needs.
-const BANDS: [(f32, &str, &str); 6] = [
-    (97.0, "一级甲等", "Grade 1-A"),
-    (92.0, "一级乙等", "Grade 1-B"),
-    (87.0, "二级甲等", "Grade 2-A"),
-    (80.0, "二级乙等", "Grade 2-B"),
-    (70.0, "三级甲等", "Grade 3-A"),
-    (60.0, "三级乙等", "Grade 3-B"),
-];
-
 /// Projects this attempt onto the PSC part it resembles, with the official deductions:
 /// single syllables (10 points, 100 syllables: −0.1 error, −0.05 defect), words (20 points,
 /// 100 syllables: −0.2, −0.1), reading (30 points, 400 syllables: −0.1 per error syllable,
@@ -112,12 +102,8 @@ pub fn psc(task: Task, results: &[SyllableResult], fluency: f32) -> PscEstimate 
     }
     let deductions = deductions.min(points);
     let part_percent = 100.0 * (points - deductions) / points;
-    let (band, band_en) = BANDS
-        .iter()
-        .find(|(min, _, _)| part_percent >= *min)
-        .map(|(_, zh, en)| (*zh, *en))
-        .unwrap_or(("不入级", "Below grade 3-B"));
-    PscEstimate { task, deductions, part_points: points, part_percent, band: band.into(), band_en: band_en.into() }
+    let band = shiliu_pinyin::psc_band(part_percent);
+    PscEstimate { task, deductions, part_points: points, part_percent, band: band.zh.into(), band_en: band.en.into() }
 }
 
 fn tone_name_zh(n: &str) -> String {

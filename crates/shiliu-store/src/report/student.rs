@@ -76,7 +76,7 @@ pub struct PscWeek {
     pub week_start: Timestamp,
     pub attempts: u32,
     pub mean_percent: f32,
-    /// The band most attempts of the week earned.
+    /// The PSC grade of the week's mean percentage.
     pub band: String,
 }
 
@@ -207,27 +207,25 @@ impl Store {
     /// left out).
     pub fn psc_trend(&self, student: StudentId) -> Result<Vec<PscWeek>> {
         let key = student_key(self.conn(), student)?;
-        let mut weeks: BTreeMap<i64, (u32, f64, HashMap<String, u32>)> = BTreeMap::new();
+        let mut weeks: BTreeMap<i64, (u32, f64)> = BTreeMap::new();
         let mut stmt = self.conn().prepare_cached(include_str!("student_psc.sql"))?;
         let mut rows = stmt.query([key])?;
         while let Some(r) = rows.next()? {
-            let (week, band, attempts, sum): (i64, String, u32, f64) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            let (week, attempts, sum): (i64, u32, f64) = (r.get(0)?, r.get(1)?, r.get(2)?);
             let w = weeks.entry(week).or_default();
             w.0 += attempts;
             w.1 += sum;
-            *w.2.entry(band).or_default() += attempts;
         }
         Ok(weeks
             .into_iter()
-            .map(|(week, (n, sum, bands))| PscWeek {
-                week_start: week_start(week),
-                attempts: n,
-                mean_percent: (sum / f64::from(n)) as f32,
-                band: bands
-                    .into_iter()
-                    .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-                    .map(|b| b.0)
-                    .unwrap_or_default(),
+            .map(|(week, (n, sum))| {
+                let mean_percent = (sum / f64::from(n.max(1))) as f32;
+                PscWeek {
+                    week_start: week_start(week),
+                    attempts: n,
+                    mean_percent,
+                    band: shiliu_pinyin::psc_band(mean_percent).zh.to_owned(),
+                }
             })
             .collect())
     }

@@ -1,1 +1,1 @@
-SELECT week, band, attempts, percent_sum FROM psc_stats WHERE student_key = ?1 ORDER BY week
+SELECT week, attempts, percent_sum FROM psc_stats WHERE student_key = ?1 ORDER BY week
