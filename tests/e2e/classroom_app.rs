@@ -101,6 +101,12 @@ fn a_student_practises_four_items_and_the_teacher_sees_them_in_the_heatmap() {
     shot(&app, "07-practice");
     speak(&app, &mic, &shared.join("corpus/wav/syllables/cw_bi3.wav"));
     assert!(verdicts(&app).iter().all(|v| v != "error"), "{:?}", verdicts(&app));
+    // The student's pitch is drawn over the target's where the screen shows it without scrolling.
+    let chart_bottom = app.execute(
+        "const c = document.querySelector('[data-testid=pitch-chart]'); \
+         return c ? c.getBoundingClientRect().bottom - window.innerHeight : null;",
+    );
+    assert!(chart_bottom.as_f64().is_some_and(|below| below <= 0.0), "pitch chart past the fold by {chart_bottom}");
     shot(&app, "08-result-correct");
 
     // 2. 山 said with a back nasal (shang1): the syllable is flagged and the tip names its final.
@@ -142,9 +148,16 @@ fn a_student_practises_four_items_and_the_teacher_sees_them_in_the_heatmap() {
     assert!(misses >= 1, "the back-nasal error is in the heatmap");
     app.wait_for("[data-testid=confusion]", WAIT);
     shot(&app, "11-teacher-heatmap");
-    for (tab, name) in
-        [("student", "12-teacher-student"), ("lessons", "13-teacher-lessons"), ("classroom", "14-classroom-mode")]
-    {
+    // The student tab offers the class's students to pick from.
+    app.click(&app.wait_for("[data-testid=tab-student]", WAIT));
+    app.wait_for("[data-testid=student-select] option:nth-child(2)", WAIT);
+    app.execute(
+        "const s = document.querySelector('[data-testid=student-select]'); \
+         s.selectedIndex = 1; s.dispatchEvent(new Event('change'));",
+    );
+    app.wait_for("[data-testid=report-name]", WAIT);
+    shot(&app, "12-teacher-student");
+    for (tab, name) in [("lessons", "13-teacher-lessons"), ("classroom", "14-classroom-mode")] {
         app.click(&app.wait_for(&format!("[data-testid=tab-{tab}]"), WAIT));
         std::thread::sleep(Duration::from_millis(800));
         shot(&app, name);

@@ -37,3 +37,11 @@ export function t(key: string, params: Record<string, string | number> = {}): st
 export function tipText(tip: { zh: string; en: string }): string {
   return current === "en" ? tip.en : tip.zh;
 }
+
+/** A sound as a teacher reads it: pinyin, but the zero initial and the tones in words. */
+export function soundLabel(kind: string, name: string | null): string {
+  if (name === null) return "—";
+  if (kind === "initial" && name === "zero") return t("sound.zero_initial");
+  if (kind === "tone" && /^[1-5]$/.test(name)) return t(`sound.tone${name}`);
+  return name;
+}
