@@ -23,10 +23,22 @@ use crate::tone::has_voiced_onset;
 const DURATION_SIGMA: f32 = 0.45;
 /// How far a recogniser's boundary may be off before it stops helping (frames, 1 sd).
 const HINT_SD_FRAMES: f32 = 5.0;
+/// The most a boundary far from the recogniser's is penalised (3 sd): its timestamps can be
+/// off by whole syllables across pauses, and then the audio's own evidence must win.
+const HINT_MAX_PULL: f32 = 4.5;
 /// The shortest syllable span considered.
 const MIN_FRAMES: usize = 4;
 /// The longest span considered, in standard deviations of the duration prior above the mean.
 const LONGEST_SPAN_SD: f32 = 6.0;
+/// A silence this long (frames) is a pause between syllables, never inside one: a stop's
+/// closure, and an aspiration too quiet to count as speech (糖's t), last up to about 200 ms.
+/// Read as a list (一、二、三, a row of the PSC's single
+/// syllables) or haltingly, speech has such pauses, and the recogniser's timestamps drift
+/// across them by whole syllables.
+const PAUSE_FRAMES: usize = 30;
+/// Cost of a span with speech on both sides of such a pause: high, but not impossible, so
+/// that a syllable said in two goes or more pauses than syllables still get N spans.
+const ACROSS_A_PAUSE_COST: f32 = 10.0;
 
 fn is_voiceless_obstruent(initial: Initial) -> bool {
     !has_voiced_onset(initial)
@@ -115,6 +127,8 @@ pub fn segment_syllables(track: &PitchTrack, expected: &[Syllable], hints: Optio
         })
         .collect();
     let dur_cost = |a: usize, b: usize| cost_of_length[spoken[b] - spoken[a]];
+    let pause_end_after = pause_ends(&e.speech[first..last]);
+    let across_a_pause = |g: usize, f: usize| pause_end_after[g] < f;
     let hint_at = |k: usize| -> Option<f32> {
         let h = hints?;
         let (prev_end, start) = (h.get(k - 1)?.1, h.get(k)?.0);
@@ -146,7 +160,7 @@ pub fn segment_syllables(track: &PitchTrack, expected: &[Syllable], hints: Optio
                 let mut r = boundary_reward(&e, first + f, expected[k].initial);
                 if let Some(h) = hint_at(k) {
                     let z = (first as f32 + f as f32 - h) / HINT_SD_FRAMES;
-                    r -= 0.5 * z * z;
+                    r -= (0.5 * z * z).min(HINT_MAX_PULL);
                 }
                 r
             };
@@ -165,7 +179,8 @@ pub fn segment_syllables(track: &PitchTrack, expected: &[Syllable], hints: Optio
                     if !c.is_finite() {
                         continue;
                     }
-                    let total = c + dur_cost(first + g, first + f) - r;
+                    let pause = if across_a_pause(g, f) { ACROSS_A_PAUSE_COST } else { 0.0 };
+                    let total = c + dur_cost(first + g, first + f) + pause - r;
                     if total < cost[k][f] {
                         cost[k][f] = total;
                         back[k][f] = g;
@@ -190,6 +205,30 @@ pub fn segment_syllables(track: &PitchTrack, expected: &[Syllable], hints: Optio
     });
     let cuts: Vec<usize> = cuts.into_iter().map(|c| c + first).collect();
     spans_from_cuts(&cuts, &e.speech, hop)
+}
+
+/// For each frame `g` (and one past the end), where the first pause that starts after `g`
+/// ends; `usize::MAX` when none does. A span from `g` to `f` has speech on both sides of a
+/// pause exactly when that end comes before `f`.
+fn pause_ends(speech: &[bool]) -> Vec<usize> {
+    let mut out = vec![usize::MAX; speech.len() + 1];
+    let mut next_end = usize::MAX;
+    let mut run_end = None;
+    for i in (0..speech.len()).rev() {
+        if speech[i] {
+            run_end = None;
+        } else {
+            let end = *run_end.get_or_insert(i + 1);
+            // A long enough silence starting at i (speech or the clip's start before it).
+            if end - i >= PAUSE_FRAMES && (i == 0 || speech[i - 1]) {
+                out[i] = next_end;
+                next_end = end;
+                continue;
+            }
+        }
+        out[i] = next_end;
+    }
+    out
 }
 
 fn spans_from_cuts(cuts: &[usize], speech: &[bool], hop: u32) -> Vec<(u32, u32)> {
@@ -303,6 +342,27 @@ mod tests {
         let x = signal(&[("voice", 200, 200.0), ("voice", 200, 200.0)]);
         let spans = segment_syllables(&track_pitch(&x), &syllables("ma1 ma1"), None);
         assert!((spans[1].0 as i32 - 500).abs() <= 30, "{spans:?}");
+    }
+
+    #[test]
+    fn a_list_read_with_pauses_gets_a_syllable_to_each_stretch_of_speech_whatever_the_hints() {
+        // 妈、马、妈、马 read as a list: short and long syllables, 600 ms pauses between them.
+        // The recogniser's timestamps have drifted: they put each boundary a syllable late.
+        let x = signal(&[
+            ("voice", 150, 220.0),
+            ("pause", 600, 0.0),
+            ("voice", 450, 180.0),
+            ("pause", 600, 0.0),
+            ("voice", 150, 220.0),
+            ("pause", 600, 0.0),
+            ("voice", 450, 180.0),
+        ]);
+        let starts = [300, 1050, 2100, 2850];
+        let drifted = [(300, 2000), (2000, 2800), (2800, 3250), (3250, 3300)];
+        let spans = segment_syllables(&track_pitch(&x), &syllables("ma1 ma3 ma1 ma3"), Some(&drifted));
+        for (span, want) in spans.iter().zip(starts) {
+            assert!((span.0 as i32 - want).abs() <= 40, "{spans:?}");
+        }
     }
 
     #[test]
