@@ -6,6 +6,7 @@
 mod app_window;
 mod classroom_app;
 mod evaluation;
+mod lists;
 mod microphone;
 mod model_pipeline;
 mod omissions;

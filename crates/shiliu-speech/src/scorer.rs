@@ -352,8 +352,14 @@ fn combine(
         .map(|((e, r), (seg, tone))| Judged { expected: e, result: r, segment_score: *seg, tone_score: *tone })
         .collect();
     let pauses_ms: Vec<u32> = prosody.pauses.iter().map(|(start, end)| end - start).collect();
-    let fluency =
-        summary::fluency_score(expected.task, prosody.fluency.syllables_per_second, &pauses_ms, results.len());
+    let phrase_breaks = expected.syllables.last().map_or(0, |s| s.surface.phrase);
+    let fluency = summary::fluency_score(
+        expected.task,
+        prosody.fluency.syllables_per_second,
+        &pauses_ms,
+        results.len(),
+        phrase_breaks,
+    );
     let scores = summary::scores(&judged, fluency);
     let psc = summary::psc(expected.task, &results, fluency);
     let tip = summary::tip(&results);

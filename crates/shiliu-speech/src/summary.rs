@@ -54,8 +54,15 @@ const POINTS_PER_HESITANT_SECOND: f32 = 10.0;
 
 /// Fluency from the speaking rate and the pauses (their lengths in ms). Single syllables and
 /// short words are not judged on rate; a reader is expected at 2–6 syllables a second without
-/// long pauses.
-pub fn fluency_score(task: Task, syllables_per_second: f32, pauses_ms: &[u32], syllables: usize) -> f32 {
+/// long pauses. The text's own punctuation (`phrase_breaks` of it: 一、二、三 has two) asks
+/// for a pause each.
+pub fn fluency_score(
+    task: Task,
+    syllables_per_second: f32,
+    pauses_ms: &[u32],
+    syllables: usize,
+    phrase_breaks: usize,
+) -> f32 {
     let rate = match task {
         Task::Syllable | Task::Word => 100.0,
         Task::Reading if syllables_per_second <= 0.0 => 0.0,
@@ -63,8 +70,9 @@ pub fn fluency_score(task: Task, syllables_per_second: f32, pauses_ms: &[u32], s
         Task::Reading if syllables_per_second > 7.0 => 90.0,
         Task::Reading => 100.0,
     };
-    // One pause per eight syllables is phrasing; more is hesitation, and so is a long one.
-    let allowed = syllables / 8;
+    // One pause per eight syllables, or at each punctuation mark, is phrasing; more is
+    // hesitation, and so is a long one.
+    let allowed = (syllables / 8).max(phrase_breaks);
     let extra_pauses = pauses_ms.len().saturating_sub(allowed);
     let hesitant_seconds: f32 =
         pauses_ms.iter().map(|&ms| (ms.saturating_sub(HESITATION_MS) as f32 / 1000.0).min(3.0)).sum();
@@ -422,17 +430,25 @@ mod tests {
 
     #[test]
     fn slow_halting_reading_loses_fluency_but_words_do_not() {
-        assert_eq!(fluency_score(Task::Word, 1.0, &[], 2), 100.0);
-        assert!(fluency_score(Task::Reading, 1.0, &[400, 500, 600], 10) < 60.0);
-        assert_eq!(fluency_score(Task::Reading, 4.0, &[600], 16), 100.0);
+        assert_eq!(fluency_score(Task::Word, 1.0, &[], 2, 0), 100.0);
+        assert!(fluency_score(Task::Reading, 1.0, &[400, 500, 600], 10, 0) < 60.0);
+        assert_eq!(fluency_score(Task::Reading, 4.0, &[600], 16, 0), 100.0);
+    }
+
+    #[test]
+    fn a_list_is_read_with_a_pause_at_each_of_its_commas() {
+        // 笔、妈、大、图、糖: four pauses the text asks for, none of them hesitation.
+        let pauses = [700, 800, 600, 900];
+        assert_eq!(fluency_score(Task::Reading, 3.0, &pauses, 5, 4), 100.0);
+        assert_eq!(fluency_score(Task::Reading, 3.0, &pauses, 5, 0), 60.0, "the same pauses unasked for");
     }
 
     #[test]
     fn a_long_pause_is_hesitation_even_where_a_phrase_could_end() {
         // Sixteen syllables allow one phrasing pause, but not one of three seconds.
-        assert_eq!(fluency_score(Task::Reading, 4.0, &[3_000], 16), 80.0);
-        assert_eq!(fluency_score(Task::Reading, 4.0, &[3_000], 5), 70.0);
-        assert_eq!(fluency_score(Task::Reading, 4.0, &[10_000], 16), 70.0, "at most three seconds' worth");
+        assert_eq!(fluency_score(Task::Reading, 4.0, &[3_000], 16, 0), 80.0);
+        assert_eq!(fluency_score(Task::Reading, 4.0, &[3_000], 5, 0), 70.0);
+        assert_eq!(fluency_score(Task::Reading, 4.0, &[10_000], 16, 0), 70.0, "at most three seconds' worth");
     }
 
     #[test]
