@@ -80,7 +80,7 @@ enum Ending {
     NotByItself,
 }
 
-fn replayed(samples: &[f32], channel: shiliu_audio::Channel) -> Ending {
+fn replayed(samples: &[f32], channel: shiliu_audio::Channel, expected: (u32, u32)) -> Ending {
     use shiliu_audio::level::{Endpoint, Endpointer};
     let mut seed = 0x5EED_u32;
     let mut room = |n: usize| -> Vec<f32> {
@@ -97,7 +97,7 @@ fn replayed(samples: &[f32], channel: shiliu_audio::Channel) -> Ending {
     let clip = channel.apply(&clip).unwrap();
     let speech_end_ms = 500 + shiliu_audio::quality::assess(samples).speech_span.map_or(0, |(_, end)| end);
     let stop_after_ms = 900;
-    let mut ep = Endpointer::new(stop_after_ms, 5_000);
+    let mut ep = Endpointer::new(stop_after_ms, 5_000).expecting_speech(expected.0, expected.1);
     for (k, frame) in clip.chunks_exact(160).enumerate() {
         match ep.push(frame, 10) {
             // Ended by the silence after the last speech the recording holds, or in a pause.
@@ -118,7 +118,8 @@ fn the_end_pointer_ends_native_recordings_after_their_speech_through_hum_and_nea
         .iter()
         .map(|row| shiliu_audio::wav::load_16k_mono(&shared.join("corpus").join(&row["file"])).unwrap())
         .collect();
-    let ended_well = |channel: Channel| clips.iter().filter(|c| replayed(c, channel) == Ending::AfterTheSpeech).count();
+    let ended_well =
+        |channel: Channel| clips.iter().filter(|c| replayed(c, channel, (0, 0)) == Ending::AfterTheSpeech).count();
     assert_eq!(ended_well(Channel::Clean), clips.len());
     // Mains hum 10 dB under the speech lies below the band the end-pointer listens in.
     let through_hum = ended_well(Channel::Hum);
@@ -127,4 +128,21 @@ fn the_end_pointer_ends_native_recordings_after_their_speech_through_hum_and_nea
     // with a stricter start, which quick falling syllables did not clear).
     let through_noise = ended_well(Channel::Noise);
     assert!(through_noise * 100 >= clips.len() * 95, "{through_noise} of {}", clips.len());
+}
+
+#[test]
+fn a_list_read_a_syllable_at_a_time_is_not_cut_off_at_its_first_pause() {
+    let shared = require_shared!();
+    // Ten native lone syllables with 1.2 s between them, as a child reads 笔、妈、大…
+    let mut row = Vec::new();
+    for syllable in ["bi3", "ma1", "da4", "tu2", "tang2", "di3", "fu2", "jiao2", "qi1", "mao2"] {
+        let clip = shared.join(format!("corpus/wav/syllables/cw_{syllable}.wav"));
+        row.extend(shiliu_audio::wav::load_16k_mono(&clip).unwrap());
+        row.extend(std::iter::repeat_n(0.0, 19_200));
+    }
+    // Told nothing of the target, the end-pointer stops at the first pause.
+    assert_eq!(replayed(&row, shiliu_audio::Channel::Clean, (0, 0)), Ending::InTheMiddle);
+    // Expecting a list of ten (as the app asks: 120 ms of speech a syllable, ten items), it
+    // waits for them all.
+    assert_eq!(replayed(&row, shiliu_audio::Channel::Clean, (1_200, 10)), Ending::AfterTheSpeech);
 }

@@ -128,6 +128,11 @@ pub struct RecordOptions {
     pub stop_after_silence: Option<Duration>,
     /// With `stop_after_silence`, give up when no speech starts within this time.
     pub no_speech_timeout: Duration,
+    /// With `stop_after_silence`, the speech the target needs at the least, and the stretches
+    /// between pauses it is read in (its items, for a list): until both have been heard, longer
+    /// pauses are waited through (see [`Endpointer::expecting_speech`]).
+    pub speech_expected: Duration,
+    pub stretches_expected: u32,
 }
 
 impl Default for RecordOptions {
@@ -137,6 +142,8 @@ impl Default for RecordOptions {
             max_duration: Duration::from_secs(30),
             stop_after_silence: Some(Duration::from_millis(900)),
             no_speech_timeout: Duration::from_secs(8),
+            speech_expected: Duration::ZERO,
+            stretches_expected: 0,
         }
     }
 }
@@ -300,9 +307,10 @@ fn record(
     let mut samples: Vec<f32> = Vec::with_capacity(rate as usize * 10);
     let level_every = (rate / 20) as usize; // 50 ms
     let frame_len = (rate / 100) as usize; // 10 ms end-pointer frames
-    let mut endpointer = options
-        .stop_after_silence
-        .map(|s| Endpointer::new(s.as_millis() as u32, options.no_speech_timeout.as_millis() as u32));
+    let mut endpointer = options.stop_after_silence.map(|s| {
+        Endpointer::new(s.as_millis() as u32, options.no_speech_timeout.as_millis() as u32)
+            .expecting_speech(options.speech_expected.as_millis() as u32, options.stretches_expected)
+    });
     let (mut level_pos, mut frame_pos) = (0usize, 0usize);
     let mut reason = StopReason::Requested;
     let shared_error: Mutex<Option<AudioError>> = Mutex::new(None);

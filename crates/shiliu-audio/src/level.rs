@@ -59,6 +59,11 @@ pub struct Endpointer {
     pub silence_to_stop_ms: u32,
     pub no_speech_timeout_ms: u32,
     floor_db: f32,
+    /// Speech the target needs at the least, and how many stretches of it between pauses
+    /// (see [`Endpointer::expecting_speech`]).
+    speech_expected_ms: u32,
+    stretches_expected: u32,
+    stretches: u32,
     speech_ms: u32,
     silence_ms: u32,
     elapsed_ms: u32,
@@ -119,6 +124,12 @@ const VOICE_RATE: f32 = 0.05;
 /// a headset or in an echoing room, all 303 did either way.
 const LEVEL_FROM_HZ: f32 = 200.0;
 const LEVEL_TO_HZ: f32 = 3400.0;
+/// Until the speech a target needs has been heard, only a silence this long ends the
+/// recording: a list read a syllable at a time (一、二、三) or a child stopping to work out the
+/// next word pauses for a second or more, and was cut off after the first few syllables.
+const PATIENT_SILENCE_MS: u32 = 2500;
+/// Silence that separates two stretches of speech: longer than a stop's closure.
+const STRETCH_PAUSE_MS: u32 = 300;
 
 impl Endpointer {
     pub fn new(silence_to_stop_ms: u32, no_speech_timeout_ms: u32) -> Self {
@@ -126,6 +137,9 @@ impl Endpointer {
             silence_to_stop_ms,
             no_speech_timeout_ms,
             floor_db: -60.0,
+            speech_expected_ms: 0,
+            stretches_expected: 0,
+            stretches: 0,
             speech_ms: 0,
             silence_ms: 0,
             elapsed_ms: 0,
@@ -135,6 +149,15 @@ impl Endpointer {
             band: None,
             in_band: Vec::new(),
         }
+    }
+
+    /// Waits through longer pauses (up to [`PATIENT_SILENCE_MS`]) until `ms` of speech has been
+    /// heard, in at least `stretches` stretches between pauses: what the target needs at the
+    /// least (a list 一、二、三 is read in three).
+    pub fn expecting_speech(mut self, ms: u32, stretches: u32) -> Self {
+        self.speech_expected_ms = ms;
+        self.stretches_expected = stretches;
+        self
     }
 
     /// Feeds one frame (any length) of `frame_ms` milliseconds.
@@ -175,6 +198,9 @@ impl Endpointer {
         };
         self.floor_db += (db - self.floor_db) * rate;
         if is_speech {
+            if self.stretches == 0 || (self.heard_speech && self.silence_ms >= STRETCH_PAUSE_MS) {
+                self.stretches += 1;
+            }
             self.speech_ms += frame_ms;
             self.silence_ms = 0;
             if self.speech_ms >= MIN_SPEECH_MS {
@@ -187,7 +213,10 @@ impl Endpointer {
             }
         }
         if self.heard_speech {
-            if self.silence_ms >= self.silence_to_stop_ms { Endpoint::Finished } else { Endpoint::Speaking }
+            let heard_enough = self.speech_ms >= self.speech_expected_ms && self.stretches >= self.stretches_expected;
+            let enough =
+                if heard_enough { self.silence_to_stop_ms } else { self.silence_to_stop_ms.max(PATIENT_SILENCE_MS) };
+            if self.silence_ms >= enough { Endpoint::Finished } else { Endpoint::Speaking }
         } else if self.elapsed_ms >= self.no_speech_timeout_ms {
             Endpoint::NoSpeech
         } else {
@@ -228,6 +257,44 @@ mod tests {
         assert!((rms_dbfs(&x) + 3.01).abs() < 0.1);
         assert!(peak_dbfs(&x).abs() < 0.01);
         assert_eq!(rms_dbfs(&[0.0; 10]), -100.0);
+    }
+
+    #[test]
+    fn a_reader_short_of_the_targets_speech_is_waited_for_through_longer_pauses() {
+        // A five-syllable list read a syllable at a time: 200 ms of speech, a 1.5 s pause.
+        let mut ep = Endpointer::new(900, 5000).expecting_speech(600, 0);
+        assert_eq!(run(&mut ep, 0.001, 500), Endpoint::Waiting);
+        for _ in 0..2 {
+            assert_eq!(run(&mut ep, 0.3, 200), Endpoint::Speaking);
+            assert_eq!(run(&mut ep, 0.001, 1500), Endpoint::Speaking, "waited for the rest");
+        }
+        assert_eq!(run(&mut ep, 0.3, 200), Endpoint::Speaking);
+        // 600 ms of speech heard: an ordinary pause ends it now.
+        assert_eq!(run(&mut ep, 0.001, 1000), Endpoint::Finished);
+        // Without the expectation, the first pause ended the recording.
+        let mut ep = Endpointer::new(900, 5000);
+        run(&mut ep, 0.001, 500);
+        run(&mut ep, 0.3, 200);
+        assert_eq!(run(&mut ep, 0.001, 1500), Endpoint::Finished);
+        // Even short of it, a long silence ends the recording: the student has stopped.
+        let mut ep = Endpointer::new(900, 5000).expecting_speech(5000, 0);
+        run(&mut ep, 0.001, 500);
+        run(&mut ep, 0.3, 200);
+        assert_eq!(run(&mut ep, 0.001, 2600), Endpoint::Finished);
+    }
+
+    #[test]
+    fn a_list_is_waited_for_until_each_of_its_items_has_been_said() {
+        // 一、二、三 read slowly: long syllables, 1.5 s pauses. The speech is enough after the
+        // second, but the list has three items.
+        let mut ep = Endpointer::new(900, 5000).expecting_speech(360, 3);
+        run(&mut ep, 0.001, 500);
+        for _ in 0..2 {
+            assert_eq!(run(&mut ep, 0.3, 400), Endpoint::Speaking);
+            assert_eq!(run(&mut ep, 0.001, 1500), Endpoint::Speaking, "waited for the next item");
+        }
+        assert_eq!(run(&mut ep, 0.3, 400), Endpoint::Speaking);
+        assert_eq!(run(&mut ep, 0.001, 1000), Endpoint::Finished);
     }
 
     #[test]

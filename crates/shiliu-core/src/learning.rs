@@ -137,9 +137,16 @@ impl App {
             .collect())
     }
 
-    pub fn start_recording(&self, on_event: impl FnMut(RecorderEvent) + Send + 'static) -> Result<(), CoreError> {
+    /// Starts recording an attempt at a target of `syllables` read in `stretches` between
+    /// pauses (0 and 0 when unknown: the first pause after any speech ends it).
+    pub fn start_recording(
+        &self,
+        syllables: usize,
+        stretches: usize,
+        on_event: impl FnMut(RecorderEvent) + Send + 'static,
+    ) -> Result<(), CoreError> {
         let device = self.store().setting("microphone")?.filter(|d| !d.is_empty());
-        self.practice.start_recording(device, on_event)
+        self.practice.start_recording(device, syllables, stretches, on_event)
     }
 
     /// Stops the recording, scores it against the item and saves the attempt (and the

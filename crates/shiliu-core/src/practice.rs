@@ -14,6 +14,11 @@ use shiliu_speech::{Engine, ScoreRequest, Scorer};
 
 use crate::error::CoreError;
 
+/// The least speech a syllable takes, even read fast (natives say five or six a second, with
+/// pauses between words): until a target's syllables have had this much, the recording waits
+/// through longer pauses instead of ending at the first.
+const SPEECH_PER_SYLLABLE: Duration = Duration::from_millis(120);
+
 /// Recognition threads: two cores is what a classroom PC has.
 const THREADS: usize = 2;
 
@@ -56,16 +61,25 @@ impl Practice {
         *self.scorer.lock().expect("scorer lock") = ScorerSlot::NotLoaded;
     }
 
-    /// Starts recording; `on_event` gets levels and the automatic stop.
+    /// Starts recording a target of `syllables` read in `stretches` between pauses (its items,
+    /// for a list; 0 and 0 when unknown); `on_event` gets levels and the automatic stop.
     pub fn start_recording(
         &self,
         device: Option<String>,
+        syllables: usize,
+        stretches: usize,
         on_event: impl FnMut(RecorderEvent) + Send + 'static,
     ) -> Result<(), CoreError> {
         let mut slot = self.recorder.lock().expect("recorder lock");
         // A recording left running (a closed screen) is discarded, not scored.
         slot.take();
-        let options = RecordOptions { device, max_duration: Duration::from_secs(30), ..RecordOptions::default() };
+        let options = RecordOptions {
+            device,
+            max_duration: Duration::from_secs(30),
+            speech_expected: SPEECH_PER_SYLLABLE * syllables as u32,
+            stretches_expected: stretches as u32,
+            ..RecordOptions::default()
+        };
         *slot = Some(Recorder::start(options, on_event)?);
         // Whisper's decoding state is made while the student speaks, not after: on the first
         // attempt, and after a pause (when the kept one has been given back). Not at start-up,

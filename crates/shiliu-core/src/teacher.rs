@@ -208,9 +208,14 @@ impl App {
         Ok(())
     }
 
-    /// Starts recording the teacher's model for an item.
-    pub fn start_reference(&self, on_event: impl FnMut(RecorderEvent) + Send + 'static) -> Result<(), CoreError> {
-        self.start_recording(on_event)
+    /// Starts recording the teacher's model for an item (see [`App::start_recording`]).
+    pub fn start_reference(
+        &self,
+        syllables: usize,
+        stretches: usize,
+        on_event: impl FnMut(RecorderEvent) + Send + 'static,
+    ) -> Result<(), CoreError> {
+        self.start_recording(syllables, stretches, on_event)
     }
 
     /// Keeps the teacher's recording as this school's model for the item (it replaces the pack's).

@@ -25,8 +25,14 @@ pub async fn next_items(state: State<'_, AppState>, student: String) -> Result<V
 
 /// Starts recording; levels and the automatic stop arrive on `events`.
 #[tauri::command]
-pub async fn start_recording(state: State<'_, AppState>, events: Channel<RecorderEvent>) -> Result<(), ErrorPayload> {
-    with_app(state, move |app| app.start_recording(move |e| drop(events.send(e)))).await
+pub async fn start_recording(
+    state: State<'_, AppState>,
+    events: Channel<RecorderEvent>,
+    syllables: Option<u32>,
+    stretches: Option<u32>,
+) -> Result<(), ErrorPayload> {
+    let (syllables, stretches) = (syllables.unwrap_or(0) as usize, stretches.unwrap_or(0) as usize);
+    with_app(state, move |app| app.start_recording(syllables, stretches, move |e| drop(events.send(e)))).await
 }
 
 #[tauri::command]

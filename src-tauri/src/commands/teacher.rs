@@ -47,8 +47,14 @@ pub async fn play_recording(
 }
 
 #[tauri::command]
-pub async fn start_reference(state: State<'_, AppState>, events: Channel<RecorderEvent>) -> Result<(), ErrorPayload> {
-    with_app(state, move |app| app.start_reference(move |e| drop(events.send(e)))).await
+pub async fn start_reference(
+    state: State<'_, AppState>,
+    events: Channel<RecorderEvent>,
+    syllables: Option<u32>,
+    stretches: Option<u32>,
+) -> Result<(), ErrorPayload> {
+    let (syllables, stretches) = (syllables.unwrap_or(0) as usize, stretches.unwrap_or(0) as usize);
+    with_app(state, move |app| app.start_reference(syllables, stretches, move |e| drop(events.send(e)))).await
 }
 
 #[tauri::command]
