@@ -135,6 +135,22 @@ fn a_student_practises_four_items_and_the_teacher_sees_them_in_the_heatmap() {
     assert!(app.text(&choice).contains("问"), "{}", app.text(&choice));
     shot(&app, "10b-result-minimal-pair");
 
+    // 5. The mock test: characters alone, as in the real one; each answer moves on to the next.
+    app.click(&app.wait_for("[data-testid=psc]", WAIT));
+    app.click(&app.wait_for("[data-testid=psc-part-1]", WAIT));
+    app.wait_for("[data-testid=psc-progress][data-index='0']", WAIT);
+    let pinyin_shown = app.execute("return [...document.querySelectorAll('rt')].map((r) => r.textContent).join('');");
+    assert_eq!(pinyin_shown.as_str(), Some(""), "the mock test shows no pinyin");
+    assert!(app.find_all(".gloss").is_empty(), "nor the meaning");
+    shot(&app, "10c-mock-psc");
+    app.click(&app.wait_for("[data-testid=record][data-recording=false]", WAIT));
+    app.wait_for("[data-testid=record][data-recording=true]", WAIT);
+    std::thread::sleep(Duration::from_millis(500));
+    mic.play(&shared.join("corpus/wav/syllables/cw_ba3.wav"));
+    std::thread::sleep(Duration::from_millis(300));
+    app.click(&app.wait_for("[data-testid=record][data-recording=true]", WAIT));
+    app.wait_for("[data-testid=psc-progress][data-index='1']", WAIT);
+
     // The teacher's class overview now shows the attempts.
     app.click(&app.wait_for("[data-testid=log-out]", WAIT));
     app.click(&app.wait_for("[data-testid=teacher]", WAIT));
