@@ -2,7 +2,6 @@
 //! history, their kept recordings, and the teacher's own model recordings.
 
 use serde::Serialize;
-use shiliu_audio::RecorderEvent;
 use shiliu_store::{ClassId, ItemId, NewReferenceAudio, PackId, RecordingId, StudentId, Timestamp, UnitId};
 
 use crate::app::App;
@@ -206,16 +205,6 @@ impl App {
         let samples = shiliu_audio::wav::load_16k_mono(&self.data.recordings().join(file))?;
         shiliu_audio::playback::play(&samples)?;
         Ok(())
-    }
-
-    /// Starts recording the teacher's model for an item (see [`App::start_recording`]).
-    pub fn start_reference(
-        &self,
-        syllables: usize,
-        stretches: usize,
-        on_event: impl FnMut(RecorderEvent) + Send + 'static,
-    ) -> Result<(), CoreError> {
-        self.start_recording(syllables, stretches, on_event)
     }
 
     /// Keeps the teacher's recording as this school's model for the item (it replaces the pack's).

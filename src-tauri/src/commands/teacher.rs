@@ -53,8 +53,8 @@ pub async fn start_reference(
     syllables: Option<u32>,
     stretches: Option<u32>,
 ) -> Result<(), ErrorPayload> {
-    let (syllables, stretches) = (syllables.unwrap_or(0) as usize, stretches.unwrap_or(0) as usize);
-    with_app(state, move |app| app.start_reference(syllables, stretches, move |e| drop(events.send(e)))).await
+    // The teacher's model is recorded as an attempt is; only keeping it differs.
+    super::learning::start_recording(state, events, syllables, stretches).await
 }
 
 #[tauri::command]
