@@ -32,9 +32,8 @@ const MIN_FRAMES: usize = 4;
 const LONGEST_SPAN_SD: f32 = 6.0;
 /// A silence this long (frames) is a pause between syllables, never inside one: a stop's
 /// closure, and an aspiration too quiet to count as speech (糖's t), last up to about 200 ms.
-/// Read as a list (一、二、三, a row of the PSC's single
-/// syllables) or haltingly, speech has such pauses, and the recogniser's timestamps drift
-/// across them by whole syllables.
+/// Read as a list (一、二、三, a row of the PSC's single syllables) or haltingly, speech has
+/// such pauses, and the recogniser's timestamps drift across them by whole syllables.
 const PAUSE_FRAMES: usize = 30;
 /// Cost of a span with speech on both sides of such a pause: high, but not impossible, so
 /// that a syllable said in two goes or more pauses than syllables still get N spans.
@@ -215,18 +214,16 @@ fn pause_ends(speech: &[bool]) -> Vec<usize> {
     let mut next_end = usize::MAX;
     let mut run_end = None;
     for i in (0..speech.len()).rev() {
+        out[i] = next_end;
         if speech[i] {
             run_end = None;
-        } else {
-            let end = *run_end.get_or_insert(i + 1);
-            // A long enough silence starting at i (speech or the clip's start before it).
-            if end - i >= PAUSE_FRAMES && (i == 0 || speech[i - 1]) {
-                out[i] = next_end;
-                next_end = end;
-                continue;
-            }
+            continue;
         }
-        out[i] = next_end;
+        let end = *run_end.get_or_insert(i + 1);
+        // A long enough silence starts at i (speech or the clip's start before it).
+        if end - i >= PAUSE_FRAMES && (i == 0 || speech[i - 1]) {
+            next_end = end;
+        }
     }
     out
 }
