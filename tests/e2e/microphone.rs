@@ -134,12 +134,7 @@ fn the_end_pointer_ends_native_recordings_after_their_speech_through_hum_and_nea
 fn a_list_read_a_syllable_at_a_time_is_not_cut_off_at_its_first_pause() {
     let shared = require_shared!();
     // Ten native lone syllables with 1.2 s between them, as a child reads 笔、妈、大…
-    let mut row = Vec::new();
-    for syllable in ["bi3", "ma1", "da4", "tu2", "tang2", "di3", "fu2", "jiao2", "qi1", "mao2"] {
-        let clip = shared.join(format!("corpus/wav/syllables/cw_{syllable}.wav"));
-        row.extend(shiliu_audio::wav::load_16k_mono(&clip).unwrap());
-        row.extend(std::iter::repeat_n(0.0, 19_200));
-    }
+    let row = shiliu_tests::native_syllable_row(&shared, &shiliu_tests::NATIVE_ROW, 1.2);
     // Told nothing of the target, the end-pointer stops at the first pause.
     assert_eq!(replayed(&row, shiliu_audio::Channel::Clean, (0, 0)), Ending::InTheMiddle);
     // Expecting a list of ten (as the app asks: 120 ms of speech a syllable, ten items), it

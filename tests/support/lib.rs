@@ -86,6 +86,22 @@ pub fn test_model() -> PathBuf {
     PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
 }
 
+/// Ten native lone syllables (笔、妈、大、图、糖、底、福、嚼、七、毛), their pinyin.
+pub const NATIVE_ROW: [&str; 10] = ["bi3", "ma1", "da4", "tu2", "tang2", "di3", "fu2", "jiao2", "qi1", "mao2"];
+
+/// The corpus's native recordings of `syllables` (`cw_<pinyin>.wav`) one after another, each
+/// followed by `pause_s` of silence: a list read a syllable at a time. 16 kHz mono.
+pub fn native_syllable_row(shared: &Path, syllables: &[&str], pause_s: f32) -> Vec<f32> {
+    let pause = vec![0.0f32; (pause_s * 16_000.0) as usize];
+    let mut row = Vec::new();
+    for syllable in syllables {
+        let clip = shared.join(format!("corpus/wav/syllables/cw_{syllable}.wav"));
+        row.extend(shiliu_audio::wav::load_16k_mono(&clip).unwrap());
+        row.extend_from_slice(&pause);
+    }
+    row
+}
+
 /// Rows of a corpus manifest (tab separated, header first) as column-name → value maps.
 pub fn manifest(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
     let text = std::fs::read_to_string(path).unwrap();
