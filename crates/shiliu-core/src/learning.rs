@@ -58,6 +58,13 @@ fn profile_key(student: &str) -> String {
 }
 
 /// The scorer's judgement in the store's terms.
+/// How many syllables a text has, and how many phrases its punctuation splits it into (the
+/// scorer's phrases: 一、二、三 has three).
+fn syllables_and_phrases(text: &str) -> (usize, usize) {
+    let said = shiliu_pinyin::surface(&shiliu_pinyin::to_pinyin(text));
+    (said.len(), said.last().map_or(0, |s| s.phrase + 1))
+}
+
 fn outcome(s: &shiliu_speech::result::SyllableResult) -> SyllableOutcome {
     SyllableOutcome {
         hanzi: s.hanzi.clone(),
@@ -137,16 +144,17 @@ impl App {
             .collect())
     }
 
-    /// Starts recording an attempt at a target of `syllables` read in `stretches` between
-    /// pauses (0 and 0 when unknown: the first pause after any speech ends it).
+    /// Starts recording an attempt at `target` (its hanzi; empty when unknown: the first pause
+    /// after any speech ends it). Until its syllables could have been said, in as many
+    /// stretches as its punctuation makes phrases, the recording waits through longer pauses.
     pub fn start_recording(
         &self,
-        syllables: usize,
-        stretches: usize,
+        target: &str,
         on_event: impl FnMut(RecorderEvent) + Send + 'static,
     ) -> Result<(), CoreError> {
         let device = self.store().setting("microphone")?.filter(|d| !d.is_empty());
-        self.practice.start_recording(device, syllables, stretches, on_event)
+        let (syllables, phrases) = syllables_and_phrases(target);
+        self.practice.start_recording(device, syllables, phrases, on_event)
     }
 
     /// Stops the recording, scores it against the item and saves the attempt (and the
@@ -357,6 +365,14 @@ fn uuid_like(a: &NewAttempt) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_has_a_phrase_per_item_and_a_sentence_one_per_clause() {
+        assert_eq!(syllables_and_phrases("一、二、三"), (3, 3));
+        assert_eq!(syllables_and_phrases("老师"), (2, 1));
+        assert_eq!(syllables_and_phrases("学校不大，可是很干净。"), (9, 2));
+        assert_eq!(syllables_and_phrases(""), (0, 0));
+    }
 
     #[test]
     fn stars_encourage_and_never_go_negative() {

@@ -28,11 +28,10 @@ pub async fn next_items(state: State<'_, AppState>, student: String) -> Result<V
 pub async fn start_recording(
     state: State<'_, AppState>,
     events: Channel<RecorderEvent>,
-    syllables: Option<u32>,
-    stretches: Option<u32>,
+    text: Option<String>,
 ) -> Result<(), ErrorPayload> {
-    let (syllables, stretches) = (syllables.unwrap_or(0) as usize, stretches.unwrap_or(0) as usize);
-    with_app(state, move |app| app.start_recording(syllables, stretches, move |e| drop(events.send(e)))).await
+    let text = text.unwrap_or_default();
+    with_app(state, move |app| app.start_recording(&text, move |e| drop(events.send(e)))).await
 }
 
 #[tauri::command]

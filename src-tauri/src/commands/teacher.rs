@@ -50,11 +50,10 @@ pub async fn play_recording(
 pub async fn start_reference(
     state: State<'_, AppState>,
     events: Channel<RecorderEvent>,
-    syllables: Option<u32>,
-    stretches: Option<u32>,
+    text: Option<String>,
 ) -> Result<(), ErrorPayload> {
     // The teacher's model is recorded as an attempt is; only keeping it differs.
-    super::learning::start_recording(state, events, syllables, stretches).await
+    super::learning::start_recording(state, events, text).await
 }
 
 #[tauri::command]

@@ -76,16 +76,6 @@ function channel<T>(on: (m: T) => void): Channel<T> {
   return c;
 }
 
-/** How much a target asks the student to say: its syllables, and the stretches between pauses
- * it is read in (一、二、三 is three; a passage, one per punctuated phrase). */
-export type ExpectedSpeech = { syllables: number; stretches: number };
-
-export function expectedSpeech(text: string): ExpectedSpeech {
-  const han = /\p{Script=Han}/u;
-  const stretches = text.split(/[、，,。.！!？?；;：:\s]+/).filter((part) => [...part].some((c) => han.test(c))).length;
-  return { syllables: [...text].filter((c) => han.test(c)).length, stretches };
-}
-
 export const api = {
   appStatus: () => call<AppStatus>("app_status"),
   schoolState: () => call<SchoolState>("school_state"),
@@ -100,8 +90,8 @@ export const api = {
   lessonMap: (student: string) => call<UnitProgressView[]>("lesson_map", { student }),
   unitItems: (unit: string) => call<ItemView[]>("unit_items", { unit }),
   nextItems: (student: string) => call<NextItemView[]>("next_items", { student }),
-  /** `expect`: the target's syllables and the stretches it is read in, so a reader pausing between them is not cut off. */
-  startRecording: (on: (e: RecorderEvent) => void, expect?: ExpectedSpeech) => call<void>("start_recording", { events: channel(on), ...expect }),
+  /** `text`: the target, so a reader pausing between its syllables is not cut off. */
+  startRecording: (on: (e: RecorderEvent) => void, text?: string) => call<void>("start_recording", { events: channel(on), text }),
   finishAttempt: (student: string, item: string) => call<AttemptOutcome>("finish_attempt", { student, item }),
   cancelRecording: () => call<void>("cancel_recording"),
   microphoneTest: () => call<ScoreResult>("microphone_test"),
@@ -118,7 +108,7 @@ export const api = {
   classAssignments: (cls: string) => call<string[]>("class_assignments", { class: cls }),
   studentReport: (student: string) => call<StudentReport>("student_report", { student }),
   playRecording: (student: string, recording: string) => call<void>("play_recording", { student, recording }),
-  startReference: (on: (e: RecorderEvent) => void, expect?: ExpectedSpeech) => call<void>("start_reference", { events: channel(on), ...expect }),
+  startReference: (on: (e: RecorderEvent) => void, text?: string) => call<void>("start_reference", { events: channel(on), text }),
   finishReference: (item: string) => call<number>("finish_reference", { item }),
 
   settings: () => call<SettingsView>("settings"),
